@@ -1,0 +1,106 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { RevokeError } from '../errors.js';
+import { ExitCode, exitCodeMeanings } from '../exit-codes.js';
+import { toolVersion } from '../version.js';
+import { processIO, writeLine, type CliIO } from './io.js';
+
+/**
+ * Builds the command tree. Only commander loads here: every command's work (zod, yaml, chalk,
+ * listr2, providers) is imported when that command runs, so `revoke --help` stays fast.
+ */
+export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+  const program = new Command('revoke')
+    .description('Take access away from people, fast and provably: discover, revoke and record, driven by a YAML runbook.')
+    .version(toolVersion(), '-V, --version')
+    .option('--no-color', 'no colours in output (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride()
+    .addHelpText('after', `\nExit codes:\n${exitCodeMeanings.map((e) => `  ${String(e.code).padEnd(4)}${e.meaning}`).join('\n')}\n\nExamples:\n  $ revoke validate runbooks/offboarding.yaml\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --json > result.json`);
+
+  const run = (load: () => Promise<(...args: any[]) => Promise<number>>) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const handler = await load();
+      setExitCode(await handler(...args.slice(0, -2), { ...command.optsWithGlobals() }, io));
+    };
+
+  program
+    .command('user')
+    .description("discover and revoke one person's access, as the runbook says")
+    .argument('<user>', 'the person to revoke: {{user}} in the runbook')
+    .requiredOption('-r, --runbook <file>', 'the runbook (YAML) to follow')
+    .option('--dry-run', 'discover only: print exactly what a real run would revoke, change nothing')
+    .option('-y, --yes', 'do not ask for confirmation (required when there is no terminal)')
+    .option('--set <key=value>', 'set a runbook variable (repeatable)', collect, [])
+    .option('--only <step-id>', 'run only this step, nothing else (repeatable)', collect, [])
+    .addOption(new Option('--concurrency <n>', 'how many steps (and findings within a step) run at once').default(8).argParser(positiveInt))
+    .option('--detailed-exitcode', 'with --dry-run: exit 3 when something would be revoked, 0 when nothing')
+    .option('--json', 'print one JSON result document on stdout; human text goes to stderr')
+    .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --set github_login=alice-gh\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --only aws-contain   # incident: contain first\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --detailed-exitcode   # CI: exit 3 if access remains')
+    .action(run(async () => (await import('./user-command.js')).userCommand));
+
+  program
+    .command('validate')
+    .description('check runbooks without touching any provider or credential')
+    .argument('<runbook...>', 'runbook files')
+    .option('--json', 'print the problems as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  $ revoke validate runbooks/*.yaml\n  $ revoke validate my-runbook.yaml --json | jq .')
+    .action(run(async () => (await import('./validate-command.js')).validateCommand));
+
+  program
+    .command('providers')
+    .description('list provider types, their revoke kinds, modes and the permissions they need')
+    .argument('[type]', 'show only this provider type')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExamples:\n  $ revoke providers\n  $ revoke providers aws-iam --json')
+    .action(run(async () => (await import('./providers-command.js')).providersCommand));
+
+  program
+    .command('schema')
+    .description('print the runbook JSON Schema (for editors using yaml-language-server)')
+    .addHelpText('after', '\nExamples:\n  $ revoke schema > runbook.schema.json\n  # then in a runbook: # yaml-language-server: $schema=./runbook.schema.json')
+    .action(run(async () => (await import('./schema-command.js')).schemaCommand));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode: number = ExitCode.Success;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Success;
+      return ExitCode.InvalidInput;
+    }
+    return reportError(error, io);
+  }
+}
+
+export function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof RevokeError) {
+    writeLine(io.stderr, `error: ${error.message}`);
+    if (error.fix) writeLine(io.stderr, `  fix: ${error.fix}`);
+    return error.exitCode;
+  }
+  writeLine(io.stderr, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  writeLine(io.stderr, '  this is a bug in revoke; please report it with the command you ran');
+  return ExitCode.ActionFailed;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  return n;
+}

@@ -1,0 +1,49 @@
+import { errorMessage, InvalidInputError, RevokeError } from '../errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Connection } from '../providers/types.js';
+import type { RunPlan } from '../runbook/resolve.js';
+import type { RunEventStream } from './events.js';
+
+/**
+ * Connects every provider instance the plan uses, at once. A provider that cannot connect
+ * (missing credential, bad endpoint) stops the run before anything is discovered or changed.
+ */
+export async function connectProviders(
+  plan: RunPlan,
+  registry: ProviderRegistry,
+  events: RunEventStream,
+  context: { env: NodeJS.ProcessEnv; signal: AbortSignal },
+): Promise<Map<string, Connection<unknown>>> {
+  const connections = new Map<string, Connection<unknown>>();
+  await Promise.all(
+    plan.providers.map(async (instance) => {
+      const provider = registry.get(instance.type)!;
+      let connection: Connection<unknown>;
+      try {
+        connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal });
+      } catch (error) {
+        if (error instanceof RevokeError) throw error;
+        throw new InvalidInputError(
+          `cannot connect to provider ${instance.name} (${instance.type}): ${errorMessage(error)}`,
+          `check the credentials and settings of providers.${instance.name}; nothing was changed`,
+        );
+      }
+      connections.set(instance.name, connection);
+      events.emit({ type: 'provider-connected', provider: instance.name, providerType: instance.type, actor: connection.actor });
+    }),
+  );
+  return connections;
+}
+
+/** The self-lockout guard: never revoke the identity the CLI itself runs as. */
+export function refuseSelfRevocation(plan: RunPlan, connections: Map<string, Connection<unknown>>): void {
+  for (const step of plan.steps) {
+    const self = connections.get(step.provider)?.selfUser;
+    if (self !== undefined && self.toLowerCase() === step.user.toLowerCase()) {
+      throw new InvalidInputError(
+        `step ${step.id} would revoke "${step.user}", the identity revoke itself is running as on ${step.provider}; nothing was changed`,
+        `run revoke with another identity's credentials (e.g. a dedicated offboarding role), not ${step.user}'s`,
+      );
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { errorMessage } from '../errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Connection, Finding } from '../providers/types.js';
+import type { RunPlan } from '../runbook/resolve.js';
+import type { RunEventStream } from './events.js';
+import { runGraph } from './graph-runner.js';
+
+export type DiscoveryResult = { ok: true; findings: Finding[] } | { ok: false; error: string };
+
+/**
+ * Read-only: asks every step's provider what access exists now. Steps are discovered
+ * concurrently (no ordering needed for reads). This is the whole of a dry run, and the plan of a
+ * real run, so the two cannot differ.
+ */
+export async function discoverAll(
+  plan: RunPlan,
+  registry: ProviderRegistry,
+  connections: Map<string, Connection<unknown>>,
+  events: RunEventStream,
+  options: { concurrency: number; isStopped: () => boolean; signal: AbortSignal },
+): Promise<Map<string, DiscoveryResult>> {
+  const results = new Map<string, DiscoveryResult>();
+  const nodes = plan.steps.map((step) => ({ id: step.id, dependsOn: [] }));
+  await runGraph(
+    nodes,
+    options,
+    async (id) => {
+      const step = plan.steps.find((s) => s.id === id)!;
+      const provider = registry.get(step.providerType)!;
+      const client = connections.get(step.provider)!.client;
+      const started = performance.now();
+      events.emit({ type: 'discovery-started', stepId: id });
+      try {
+        const findings = orderFindings(
+          await provider.discover(client, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal: options.signal }),
+        );
+        for (const finding of findings) events.emit({ type: 'finding-discovered', stepId: id, finding });
+        events.emit({ type: 'discovery-finished', stepId: id, findings: findings.length, durationMs: elapsed(started) });
+        results.set(id, { ok: true, findings });
+        return { status: 'succeeded' };
+      } catch (error) {
+        const message = errorMessage(error);
+        events.emit({ type: 'discovery-failed', stepId: id, error: message, durationMs: elapsed(started) });
+        results.set(id, { ok: false, error: message });
+        return { status: 'failed' };
+      }
+    },
+    (id, why) => results.set(id, { ok: false, error: why.reason }),
+  );
+  return results;
+}
+
+function orderFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => a.phase - b.phase);
+}
+
+export function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}

@@ -1,0 +1,74 @@
+import type { Finding } from '../providers/types.js';
+
+export type FindingOutcome = 'revoked' | 'already-gone' | 'skipped' | 'failed' | 'not-run';
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+export type RunStatus = 'completed' | 'failed' | 'interrupted' | 'cancelled';
+
+export interface StepSummary {
+  id: string;
+  provider: string;
+  providerType: string;
+  user: string;
+  kinds: string[];
+  mode: string | undefined;
+  dependsOn: string[];
+}
+
+/**
+ * Everything that happens in a run, in order. Renderers, the JSON result and the journal all
+ * subscribe to this one stream, so what is shown, printed and recorded cannot disagree.
+ * Events never carry secrets: providers put only ids and labels in findings.
+ */
+export type RunEventBody =
+  | {
+      type: 'run-started';
+      runId: string;
+      runbook: { name: string; file: string; sha256: string };
+      user: string;
+      dryRun: boolean;
+      concurrency: number;
+      steps: StepSummary[];
+      warnings: string[];
+    }
+  | { type: 'provider-connected'; provider: string; providerType: string; actor: string }
+  | { type: 'discovery-started'; stepId: string }
+  | { type: 'finding-discovered'; stepId: string; finding: Finding }
+  | { type: 'discovery-finished'; stepId: string; findings: number; durationMs: number }
+  | { type: 'discovery-failed'; stepId: string; error: string; durationMs: number }
+  | { type: 'plan-ready'; findings: number; warnings: string[] }
+  | { type: 'confirmation'; approved: boolean; by: 'prompt' | 'flag' }
+  | { type: 'step-started'; stepId: string }
+  | { type: 'revoke-started'; stepId: string; findingId: string; kind: string }
+  | {
+      type: 'revoke-finished';
+      stepId: string;
+      findingId: string;
+      kind: string;
+      outcome: FindingOutcome;
+      /** Why it was skipped or not run, or what the provider said it did. */
+      detail?: string;
+      error?: string;
+      durationMs: number;
+    }
+  | { type: 'step-finished'; stepId: string; status: StepStatus; reason?: string; durationMs: number }
+  | { type: 'stop-requested'; signal: string }
+  | { type: 'run-finished'; status: RunStatus; exitCode: number };
+
+export type RunEvent = RunEventBody & { seq: number; ts: string };
+
+export type RunEventListener = (event: RunEvent) => void;
+
+/** Numbers and timestamps every event, then hands it to every listener in order. */
+export class RunEventStream {
+  private readonly listeners: RunEventListener[] = [];
+  private seq = 0;
+
+  subscribe(listener: RunEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  emit(body: RunEventBody): void {
+    const event = { ...body, seq: ++this.seq, ts: new Date().toISOString() } as RunEvent;
+    for (const listener of this.listeners) listener(event);
+  }
+}

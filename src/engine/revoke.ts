@@ -1,0 +1,107 @@
+import { errorMessage } from '../errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Connection, Finding } from '../providers/types.js';
+import type { PlannedStep, RunPlan } from '../runbook/resolve.js';
+import { elapsed, type DiscoveryResult } from './discover.js';
+import type { RunEventStream } from './events.js';
+import { runBounded, runGraph } from './graph-runner.js';
+
+export interface RevokeOptions {
+  concurrency: number;
+  isStopped: () => boolean;
+  signal: AbortSignal;
+}
+
+/**
+ * The only place in revoke that calls a provider's revoke(). Runs the step graph: a step revokes
+ * its findings once every step it depends on succeeded; a failed step skips its dependents.
+ */
+export async function revokeAll(
+  plan: RunPlan,
+  registry: ProviderRegistry,
+  connections: Map<string, Connection<unknown>>,
+  discovered: Map<string, DiscoveryResult>,
+  events: RunEventStream,
+  options: RevokeOptions,
+): Promise<boolean> {
+  const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
+  const states = await runGraph(
+    plan.steps,
+    options,
+    async (id) => {
+      const step = stepsById.get(id)!;
+      const discovery = discovered.get(id);
+      const started = performance.now();
+      events.emit({ type: 'step-started', stepId: id });
+      if (!discovery?.ok) {
+        const reason = `discovery failed: ${discovery?.error ?? 'not discovered'}`;
+        events.emit({ type: 'step-finished', stepId: id, status: 'failed', reason, durationMs: elapsed(started) });
+        return { status: 'failed' };
+      }
+      const failed = await revokeStepFindings(step, discovery.findings, registry, connections, events, options);
+      const interrupted = !failed && options.isStopped() && discovery.findings.length > 0;
+      const status = failed ? 'failed' : interrupted ? 'interrupted' : 'succeeded';
+      events.emit({ type: 'step-finished', stepId: id, status, durationMs: elapsed(started) });
+      return { status: status === 'succeeded' ? 'succeeded' : 'failed' };
+    },
+    (id, why) => {
+      const discovery = discovered.get(id);
+      const findings = discovery?.ok ? discovery.findings : [];
+      for (const finding of findings) {
+        events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: why.reason, durationMs: 0 });
+      }
+      events.emit({ type: 'step-finished', stepId: id, status: why.cause === 'stopped' ? 'interrupted' : 'skipped', reason: why.reason, durationMs: 0 });
+    },
+  );
+  return [...states.values()].every((state) => state === 'succeeded');
+}
+
+/** Revokes one step's findings phase by phase; returns whether any failed. */
+async function revokeStepFindings(
+  step: PlannedStep,
+  findings: Finding[],
+  registry: ProviderRegistry,
+  connections: Map<string, Connection<unknown>>,
+  events: RunEventStream,
+  options: RevokeOptions,
+): Promise<boolean> {
+  const provider = registry.get(step.providerType)!;
+  const client = connections.get(step.provider)!.client;
+  const phases = [...new Set(findings.map((f) => f.phase))].sort((a, b) => a - b);
+  let failed = false;
+  for (const phase of phases) {
+    const batch = findings.filter((f) => f.phase === phase);
+    if (failed || options.isStopped()) {
+      const detail = failed ? 'not attempted: an earlier finding in this step failed' : 'not attempted: the run was interrupted';
+      for (const finding of batch) {
+        events.emit({ type: 'revoke-finished', stepId: step.id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail, durationMs: 0 });
+      }
+      continue;
+    }
+    await runBounded(batch, options.concurrency, async (finding) => {
+      if (options.isStopped()) {
+        events.emit({ type: 'revoke-finished', stepId: step.id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: 'not attempted: the run was interrupted', durationMs: 0 });
+        return;
+      }
+      const started = performance.now();
+      events.emit({ type: 'revoke-started', stepId: step.id, findingId: finding.id, kind: finding.kind });
+      try {
+        const outcome = await provider.revoke(client, finding, { user: step.user, mode: step.mode, options: step.options, signal: options.signal });
+        const detail = outcome.status === 'skipped' ? outcome.reason : outcome.detail;
+        events.emit({
+          type: 'revoke-finished',
+          stepId: step.id,
+          findingId: finding.id,
+          kind: finding.kind,
+          outcome: outcome.status,
+          ...(detail === undefined ? {} : { detail }),
+          durationMs: elapsed(started),
+        });
+      } catch (error) {
+        failed = true;
+        events.emit({ type: 'revoke-finished', stepId: step.id, findingId: finding.id, kind: finding.kind, outcome: 'failed', error: errorMessage(error), durationMs: elapsed(started) });
+      }
+    });
+  }
+  return failed;
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { RevokeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { RunPlan } from '../runbook/resolve.js';
+import { connectProviders, refuseSelfRevocation } from './connect.js';
+import { discoverAll } from './discover.js';
+import type { RunEventStream, RunStatus } from './events.js';
+import { revokeAll } from './revoke.js';
+import type { StopController } from './stop.js';
+
+export interface RunOptions {
+  dryRun: boolean;
+  concurrency: number;
+  /** With dryRun: exit 3 when something would be revoked. */
+  detailedExitCode: boolean;
+  env: NodeJS.ProcessEnv;
+  stop: StopController;
+  /** Asked once, after discovery, before the first mutation of a real run. */
+  confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
+  runId?: string;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  exitCode: number;
+}
+
+/**
+ * One run: connect, guard, discover, and (unless dry run) confirm and revoke.
+ * Every phase reports through `events`; the run always ends with a run-finished event.
+ */
+export async function executeRun(plan: RunPlan, registry: ProviderRegistry, events: RunEventStream, options: RunOptions): Promise<RunOutcome> {
+  const { stop } = options;
+  const isStopped = () => stop.requested;
+  events.emit({
+    type: 'run-started',
+    runId: options.runId ?? newRunId(plan.user),
+    runbook: { name: plan.runbook.name, file: plan.runbook.file, sha256: plan.runbook.sha256 },
+    user: plan.user,
+    dryRun: options.dryRun,
+    concurrency: options.concurrency,
+    steps: plan.steps.map(({ id, provider, providerType, user, kinds, mode, dependsOn }) => ({ id, provider, providerType, user, kinds, mode, dependsOn })),
+    warnings: plan.warnings,
+  });
+  const finish = (status: RunStatus, exitCode: number): RunOutcome => {
+    events.emit({ type: 'run-finished', status, exitCode });
+    return { status, exitCode };
+  };
+
+  let connections: Awaited<ReturnType<typeof connectProviders>>;
+  try {
+    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal });
+    refuseSelfRevocation(plan, connections);
+  } catch (error) {
+    finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);
+    throw error;
+  }
+  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
+
+  const discovered = await discoverAll(plan, registry, connections, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+  const findings = [...discovered.values()].reduce((n, r) => n + (r.ok ? r.findings.length : 0), 0);
+  const discoveryFailed = [...discovered.values()].some((r) => !r.ok);
+  events.emit({ type: 'plan-ready', findings, warnings: plan.warnings });
+
+  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
+  if (options.dryRun) {
+    if (discoveryFailed) return finish('failed', ExitCode.ActionFailed);
+    return finish('completed', options.detailedExitCode && findings > 0 ? ExitCode.AccessFound : ExitCode.Success);
+  }
+  if (findings === 0) {
+    // Nothing to ask about; steps still report (and failed discoveries still fail the run).
+    await revokeAll(plan, registry, connections, discovered, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+    return discoveryFailed ? finish('failed', ExitCode.ActionFailed) : finish('completed', ExitCode.Success);
+  }
+
+  const confirmation = await options.confirm();
+  events.emit({ type: 'confirmation', ...confirmation });
+  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
+  if (!confirmation.approved) return finish('cancelled', ExitCode.ActionFailed);
+
+  const allSucceeded = await revokeAll(plan, registry, connections, discovered, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
+  return allSucceeded ? finish('completed', ExitCode.Success) : finish('failed', ExitCode.ActionFailed);
+}
+
+/** Sortable, unique and readable: 20261128T011127Z-alice-3f9a1c. */
+export function newRunId(user: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const safeUser = user.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
+  return `${stamp}-${safeUser}-${randomBytes(3).toString('hex')}`;
+}

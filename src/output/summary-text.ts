@@ -1,0 +1,67 @@
+import type { ChalkInstance } from 'chalk';
+import type { FindingRecord, RunRecord, StepRecord } from '../engine/record.js';
+import { count } from './plan-text.js';
+
+/** The end-of-run summary: each step's outcome, each finding that did not simply succeed, totals. */
+export function renderSummary(record: RunRecord, style: ChalkInstance): string {
+  const lines: string[] = [style.bold(`Result for ${record.user}: ${statusWord(record, style)}`)];
+  for (const step of record.steps) {
+    lines.push(`  ${stepMark(step, style)} ${step.id}: ${stepText(step)}`);
+    for (const finding of step.findings) {
+      if (finding.outcome === 'revoked' || finding.outcome === 'already-gone') {
+        lines.push(`      ${style.green('✓')} ${finding.kind} ${finding.label}${finding.outcome === 'already-gone' ? style.dim(' (already gone)') : ''}`);
+      } else {
+        lines.push(`      ${findingMark(finding, style)} ${finding.kind} ${finding.label}: ${finding.error ?? finding.detail ?? finding.outcome}`);
+      }
+    }
+  }
+  const t = record.totals;
+  lines.push(
+    `Totals: ${t.revoked} revoked, ${t.alreadyGone} already gone, ${t.skipped} skipped, ${t.failed} failed, ${t.notRun} not run` +
+      (t.stepsSkipped > 0 ? `; ${count(t.stepsSkipped, 'step')} skipped` : ''),
+  );
+  return lines.join('\n');
+}
+
+function statusWord(record: RunRecord, style: ChalkInstance): string {
+  switch (record.status) {
+    case 'completed':
+      return style.green('done');
+    case 'failed':
+      return style.red('some actions failed');
+    case 'interrupted':
+      return style.yellow('interrupted');
+    case 'cancelled':
+      return style.yellow('cancelled, nothing was revoked');
+    default:
+      return record.status;
+  }
+}
+
+function stepMark(step: StepRecord, style: ChalkInstance): string {
+  if (step.status === 'succeeded') return style.green('✓');
+  if (step.status === 'failed' || step.status === 'discovery-failed') return style.red('✗');
+  return style.yellow('-');
+}
+
+function stepText(step: StepRecord): string {
+  switch (step.status) {
+    case 'succeeded':
+      return step.findings.length === 0 ? 'nothing to revoke' : 'done';
+    case 'failed':
+      return step.reason ?? 'failed';
+    case 'discovery-failed':
+      return `discovery failed: ${step.error ?? ''}`;
+    case 'skipped':
+      return `skipped: ${step.reason ?? ''}`;
+    case 'interrupted':
+      return `interrupted${step.reason ? `: ${step.reason}` : ''}`;
+    default:
+      return step.status;
+  }
+}
+
+function findingMark(finding: FindingRecord, style: ChalkInstance): string {
+  if (finding.outcome === 'failed') return style.red('✗');
+  return style.yellow('-');
+}

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+
+/** One thing a provider knows how to take away (access keys, an org membership, ...). */
+export interface RevokeKind {
+  name: string;
+  description: string;
+  /** The provider-side permissions discover + revoke of this kind need (e.g. IAM actions). */
+  permissions: string[];
+  /** Whether revoking it can be undone by the provider's own means. */
+  reversible: boolean;
+}
+
+/** Something concrete that exists now and gives the user access. Never holds a secret. */
+export interface Finding {
+  /** Stable id inside (provider instance, kind): an access key id, a membership's org/login. */
+  id: string;
+  kind: string;
+  /** What an operator reads in the plan: "access key AKIA...XYZ (active, last used 2026-11-01)". */
+  label: string;
+  /**
+   * Ordering inside a step: all findings of a lower phase are revoked before any of a higher
+   * phase (e.g. credentials before the user itself). Findings of one phase may run concurrently.
+   */
+  phase: number;
+  /** Non-secret facts worth keeping in the record (role, teams, status). */
+  details?: Record<string, string | number | boolean>;
+  /** Things the operator should know before approving (e.g. "affects everyone using role X"). */
+  warnings?: string[];
+}
+
+export type RevokeOutcome =
+  | { status: 'revoked'; detail?: string }
+  | { status: 'already-gone'; detail?: string }
+  | { status: 'skipped'; reason: string };
+
+/** What connect() returns: the client plus who the CLI is on this provider. */
+export interface Connection<Client> {
+  client: Client;
+  /**
+   * The identity the CLI authenticates as, in the same namespace as step users
+   * (an IAM user name, a GitHub login), or undefined when it is not a user (a role, an app).
+   * The engine refuses to revoke it: the self-lockout guard.
+   */
+  selfUser?: string;
+  /** A human description of who the CLI runs as, for the record (an ARN, "app 123"). */
+  actor: string;
+}
+
+export interface ConnectContext {
+  /** The provider instance's name in the runbook (e.g. "aws"). */
+  instance: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+export interface DiscoverRequest {
+  user: string;
+  kinds: string[];
+  mode: string | undefined;
+  options: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+export interface RevokeRequest {
+  user: string;
+  mode: string | undefined;
+  options: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+/**
+ * A provider type: one folder under src/providers/<type>/ exporting one of these.
+ * Importing it must stay cheap: SDKs load inside connect().
+ */
+export interface Provider<Config = any, Client = any> {
+  type: string;
+  description: string;
+  configSchema: z.ZodType<Config>;
+  /** Extra keys a step of this provider accepts (e.g. `roles:`); strict. */
+  stepOptionsSchema?: z.ZodObject<any>;
+  /** In canonical order; `all` expands to every kind in this order. */
+  kinds: RevokeKind[];
+  /** Modes a step may ask for (e.g. disable/delete); omitted when the provider has none. */
+  modes?: { names: string[]; default: string; descriptions: Record<string, string> };
+  /** What a valid user name looks like on this provider, checked before anything runs. */
+  user: { pattern: RegExp; description: string; caseInsensitive: boolean };
+  connect(config: Config, context: ConnectContext): Promise<Connection<Client>>;
+  /** Read-only. Must have no path to a mutating call. */
+  discover(client: Client, request: DiscoverRequest): Promise<Finding[]>;
+  /** Idempotent: a finding that no longer exists yields `already-gone`. */
+  revoke(client: Client, finding: Finding, request: RevokeRequest): Promise<RevokeOutcome>;
+}

@@ -1,0 +1,142 @@
+import { InvalidInputError } from '../errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Provider } from '../providers/types.js';
+import { didYouMean } from '../suggest.js';
+import type { Runbook } from './model.js';
+import { renderTemplate, resolveVars, type TemplateScope } from './template.js';
+import { isProtected, printable, userNameProblem } from './validate.js';
+
+/** One step with every template resolved, ready for the engine. */
+export interface PlannedStep {
+  id: string;
+  provider: string;
+  providerType: string;
+  user: string;
+  kinds: string[];
+  mode: string | undefined;
+  /** Only dependencies that are part of this run (see --only). */
+  dependsOn: string[];
+  options: Record<string, unknown>;
+}
+
+export interface PlannedProvider {
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+}
+
+export interface RunPlan {
+  runbook: Runbook;
+  user: string;
+  vars: Record<string, string>;
+  providers: PlannedProvider[];
+  steps: PlannedStep[];
+  /** Things the operator should know before the run (e.g. dependencies left out by --only). */
+  warnings: string[];
+}
+
+export interface ResolveOptions {
+  user: string;
+  /** --set key=value, in order; later wins. */
+  sets?: string[];
+  /** --only step ids; empty or undefined: every step. */
+  only?: string[];
+}
+
+/** Turns a validated runbook and the CLI input into the exact steps to run, or says what is wrong. */
+export function resolveRun(runbook: Runbook, registry: ProviderRegistry, options: ResolveOptions): RunPlan {
+  const user = checkCliUser(options.user);
+  const vars = applySets(runbook, options.sets ?? []);
+  const resolved = resolveVars(vars, user);
+  if ('cycle' in resolved) throw new InvalidInputError(`variables refer to each other in a cycle: ${resolved.cycle.join(' -> ')}`);
+  const scope: TemplateScope = { user, vars: resolved.vars };
+
+  const selected = selectSteps(runbook, options.only ?? []);
+  const warnings: string[] = [];
+  const steps: PlannedStep[] = selected.map((step) => {
+    const instance = runbook.providers[step.provider]!;
+    const provider = registry.get(instance.type)!;
+    const stepUser = renderTemplate(step.user, scope);
+    checkTarget(provider, step.id, step.provider, stepUser, runbook.protect[step.provider] ?? []);
+    const dependsOn = step.dependsOn.filter((dep) => selected.some((s) => s.id === dep));
+    for (const dep of step.dependsOn.filter((d) => !dependsOn.includes(d))) {
+      warnings.push(`--only: step ${step.id} depends on ${dep}, which is not part of this run; ${step.id} runs without waiting for it`);
+    }
+    return {
+      id: step.id,
+      provider: step.provider,
+      providerType: instance.type,
+      user: stepUser,
+      kinds: step.kinds,
+      mode: step.mode,
+      dependsOn,
+      options: renderDeep(step.options, scope) as Record<string, unknown>,
+    };
+  });
+
+  const used = [...new Set(steps.map((s) => s.provider))];
+  const providers = used.map((name) => {
+    const instance = runbook.providers[name]!;
+    return { name, type: instance.type, config: renderDeep(instance.config, scope) as Record<string, unknown> };
+  });
+  return { runbook, user, vars: resolved.vars, providers, steps, warnings };
+}
+
+function checkCliUser(user: string): string {
+  if (user.trim() === '') throw new InvalidInputError('the user name is empty', 'pass the person to revoke: revoke user <name> -r <runbook>');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\s]/.test(user) || user.includes('{{')) {
+    throw new InvalidInputError(
+      `the user name "${printable(user)}" contains whitespace, control characters or "{{"`,
+      'pass the exact account name, e.g. alice or alice@example.com; check for a stray space or newline',
+    );
+  }
+  if (user.length > 256) throw new InvalidInputError('the user name is longer than 256 characters', 'pass the exact account name');
+  return user;
+}
+
+function applySets(runbook: Runbook, sets: string[]): Record<string, string> {
+  const vars = { ...runbook.vars };
+  for (const assignment of sets) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new InvalidInputError(`--set "${printable(assignment)}" is not key=value`, 'write it as --set name=value');
+    const key = assignment.slice(0, eq);
+    if (!(key in runbook.vars)) {
+      throw new InvalidInputError(
+        `--set ${key}: the runbook declares no variable "${key}"`,
+        `declare it under vars: in ${runbook.file}, or ${didYouMean(key, Object.keys(runbook.vars))}`,
+      );
+    }
+    vars[key] = assignment.slice(eq + 1);
+  }
+  return vars;
+}
+
+function selectSteps(runbook: Runbook, only: string[]) {
+  if (only.length === 0) return runbook.steps;
+  const ids = runbook.steps.map((s) => s.id);
+  for (const id of only) {
+    if (!ids.includes(id)) throw new InvalidInputError(`--only ${id}: no such step in ${runbook.file}`, didYouMean(id, ids));
+  }
+  return runbook.steps.filter((s) => only.includes(s.id));
+}
+
+function checkTarget(provider: Provider, stepId: string, instance: string, user: string, protectedUsers: string[]) {
+  const problem = userNameProblem(provider, user);
+  if (problem) throw new InvalidInputError(`step ${stepId}: ${problem.message}`, problem.fix);
+  if (isProtected(user, protectedUsers)) {
+    throw new InvalidInputError(
+      `step ${stepId} would revoke "${user}", which is protected on ${instance}; nothing was changed`,
+      `if this really is intended, remove "${user}" from protect.${instance} in the runbook`,
+    );
+  }
+}
+
+function renderDeep(value: unknown, scope: TemplateScope): unknown {
+  if (typeof value === 'string') return renderTemplate(value, scope);
+  if (Array.isArray(value)) return value.map((item) => renderDeep(item, scope));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, scope)]));
+  }
+  return value;
+}
