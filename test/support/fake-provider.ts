@@ -11,7 +11,7 @@ export interface FakeWorld {
   calls: FakeCall[];
   /** Milliseconds each discover/revoke call takes. */
   latencyMs: number;
-  /** "user:kind" (discover) or "user:kind:id" (revoke) that fail with an error. */
+  /** "user:kind" (discover) or "user:kind:id" (revoke) that fail, optionally prefixed "instance/". */
   failing: Set<string>;
   /** Who the provider is connected as (self-lockout guard). */
   selfUser?: string;
@@ -39,6 +39,8 @@ export function fakeWorld(accounts: Record<string, { tokens?: string[]; groups?:
     failing: new Set(),
   };
 }
+
+const fails = (world: FakeWorld, instance: string, key: string) => world.failing.has(key) || world.failing.has(`${instance}/${key}`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,7 +72,7 @@ export function fakeProvider(world: FakeWorld, type = 'fake'): Provider<{ label?
       const start = performance.now();
       await sleep(world.latencyMs);
       for (const kind of request.kinds) {
-        if (world.failing.has(`${request.user}:${kind}`)) throw new Error(`listing ${kind} of ${request.user} failed: HTTP 500`);
+        if (fails(world, client.instance, `${request.user}:${kind}`)) throw new Error(`listing ${kind} of ${request.user} failed: HTTP 500`);
       }
       world.calls.push({ op: 'discover', instance: client.instance, user: request.user, start, end: performance.now() });
       const account = world.accounts.get(request.user);
@@ -85,7 +87,7 @@ export function fakeProvider(world: FakeWorld, type = 'fake'): Provider<{ label?
       const start = performance.now();
       await sleep(world.latencyMs);
       world.calls.push({ op: 'revoke', instance: client.instance, user: request.user, findingId: finding.id, kind: finding.kind, start, end: performance.now() });
-      if (world.failing.has(`${request.user}:${finding.kind}:${finding.id}`)) throw new Error(`deleting ${finding.kind} ${finding.id} failed: HTTP 409 conflict`);
+      if (fails(world, client.instance, `${request.user}:${finding.kind}:${finding.id}`)) throw new Error(`deleting ${finding.kind} ${finding.id} failed: HTTP 409 conflict`);
       const account = world.accounts.get(request.user);
       if (!account?.exists) return { status: 'already-gone' };
       const set = finding.kind === 'tokens' ? account.tokens : finding.kind === 'groups' ? account.groups : undefined;
