@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeTemp } from '../support/cli.js';
+import { ROOT, runBin } from '../support/spawn.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+describe('the revoke binary', () => {
+  it('--help lists the commands, the exit codes and examples', async () => {
+    const { code, stdout } = await runBin(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['user', 'validate', 'providers', 'schema']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(stdout).toContain('Exit codes:');
+    expect(stdout).toContain('130 interrupted');
+  });
+
+  it.each(['user', 'validate', 'providers', 'schema'])('%s --help shows examples', async (command) => {
+    const { code, stdout } = await runBin([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('$ revoke ');
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runBin(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('validate on a broken runbook exits 2 with file:line:col and a fix', async () => {
+    const file = writeTemp('broken.yaml', 'version: 1\nname: broken\nproviders: {}\nsteps:\n  - id: a\n    provider: nowhere\n    revoke: tokens\n');
+    const { code, stderr, stdout } = await runBin(['validate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${file}:3:12: error: providers: declare at least one provider instance`);
+    expect(stderr).toContain(`${file}:5:5: error: missing required key "user" in steps[0]`);
+    expect(stderr).toContain(`${file}:7:13: error: steps[0].revoke must be a list`);
+    expect(stderr).toContain('1 of 1 runbook invalid; nothing was run');
+  });
+
+  it('validate on malformed YAML exits 2 with the position', async () => {
+    const file = writeTemp('bad.yaml', 'version: 1\nname: "unterminated\n');
+    const { code, stderr } = await runBin(['validate', file, '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('');
+    const { stdout } = await runBin(['validate', file, '--json']);
+    expect(JSON.parse(stdout).runbooks[0].diagnostics[0]).toMatchObject({ line: 3, col: 1, message: 'invalid YAML: Missing closing "quote' });
+  });
+
+  it('validate on a missing file exits 2 and says so', async () => {
+    const { code, stderr } = await runBin(['validate', 'no/such/runbook.yaml']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no/such/runbook.yaml: error: runbook no/such/runbook.yaml does not exist');
+  });
+
+  it('user without a terminal and without --yes exits 2 at once, never waiting on a prompt', async () => {
+    const { code, stderr, ms } = await runBin(['user', 'alice', '-r', 'runbooks/does-not-matter.yaml'], { timeoutMs: 5000 });
+    expect(code).toBe(2);
+    expect(stderr).toContain('error: a real run needs confirmation, and there is no terminal to ask on');
+    expect(stderr).toContain('pass --yes');
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('schema prints the JSON Schema that is committed in schema/runbook.schema.json', async () => {
+    const { code, stdout } = await runBin(['schema']);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    expect(printed.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    const committed = JSON.parse(readFileSync(join(ROOT, 'schema/runbook.schema.json'), 'utf8'));
+    // If this fails: run `npm run schema` and commit schema/runbook.schema.json.
+    expect(committed).toEqual(printed);
+  });
+
+  it('providers --json prints parseable JSON', async () => {
+    const { code, stdout } = await runBin(['providers', '--json']);
+    expect(code).toBe(0);
+    expect(Array.isArray(JSON.parse(stdout))).toBe(true);
+  });
+
+  it('an unknown command exits 2', async () => {
+    const { code, stderr } = await runBin(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown command 'frobnicate'");
+  });
+});
