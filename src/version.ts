@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-
-/** The package version, read once from package.json next to dist/. */
-export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+// Replaced at build time (scripts/build.mjs) and in tests (vitest.config.ts) with package.json's version.
+declare const __REVOKE_VERSION__: string;
 
 export const TOOL_NAME = 'revoke';
+
+export function toolVersion(): string {
+  return __REVOKE_VERSION__;
+}
