@@ -53,13 +53,15 @@ export class ListrProgress {
         else this.settle(key, { skip: event.outcome === 'already-gone' ? 'already gone' : (event.detail ?? event.outcome) });
         break;
       }
-      case 'step-finished':
+      case 'step-finished': {
         if (!this.revokeStarted) this.startRevokeList();
-        this.settle(`start:${event.stepId}`, { ok: true });
-        if (event.status === 'succeeded') this.settle(`step:${event.stepId}`, { ok: true });
-        else if (event.status === 'failed') this.settle(`step:${event.stepId}`, { ok: false, message: event.reason ?? 'failed' });
-        else this.settle(`step:${event.stepId}`, { skip: `${event.stepId}: ${event.reason ?? event.status}` });
+        const result: Settle =
+          event.status === 'succeeded' ? { ok: true } : event.status === 'failed' ? { ok: false, message: event.reason ?? 'failed' } : { skip: event.reason ?? event.status };
+        // A skipped step never started: its start waiter resolves with the skip (a no-op if it started).
+        this.settle(`start:${event.stepId}`, 'skip' in result ? result : { ok: true });
+        this.settle(`step:${event.stepId}`, result);
         break;
+      }
       case 'run-finished':
         for (const waiter of this.waiters.values()) waiter.resolve({ skip: 'not run' });
         break;
@@ -121,6 +123,11 @@ export class ListrProgress {
           if ('skip' in first) return apply(first, task);
           const findings = this.findings.get(step.id) ?? [];
           if (findings.length === 0) return apply(await finished, task);
+          // The step line says how the step ended once it has; its findings show the details.
+          void finished.then((result) => {
+            if ('skip' in result) task.title = `${task.title} (${result.skip})`;
+            else if (!result.ok) task.title = `${task.title} (failed)`;
+          });
           return task.newListr(
             findings.map((finding) => ({
               title: `${finding.kind} ${finding.label}`,
@@ -136,10 +143,10 @@ export class ListrProgress {
 
 function apply(settle: Settle, task: { title: string; skip: (message?: string) => void }): void {
   if ('skip' in settle) {
-    task.skip(settle.skip);
+    task.skip(`${task.title}: ${settle.skip}`);
     return;
   }
-  if (!settle.ok) throw new Error(settle.message);
+  if (!settle.ok) throw new Error(`${task.title}: ${settle.message}`);
   if (settle.title) task.title = settle.title;
 }
 

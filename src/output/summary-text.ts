@@ -2,17 +2,17 @@ import type { ChalkInstance } from 'chalk';
 import type { FindingRecord, RunRecord, StepRecord } from '../engine/record.js';
 import { count } from './plan-text.js';
 
-/** The end-of-run summary: each step's outcome, each finding that did not simply succeed, totals. */
+/**
+ * The end-of-run summary: each step's outcome, each finding that was not revoked (failed,
+ * skipped, not run) with why, and totals. Every finding's outcome is in --json output.
+ */
 export function renderSummary(record: RunRecord, style: ChalkInstance): string {
   const lines: string[] = [style.bold(`Result for ${record.user}: ${statusWord(record, style)}`)];
   for (const step of record.steps) {
     lines.push(`  ${stepMark(step, style)} ${step.id}: ${stepText(step)}`);
     for (const finding of step.findings) {
-      if (finding.outcome === 'revoked' || finding.outcome === 'already-gone') {
-        lines.push(`      ${style.green('✓')} ${finding.kind} ${finding.label}${finding.outcome === 'already-gone' ? style.dim(' (already gone)') : ''}`);
-      } else {
-        lines.push(`      ${findingMark(finding, style)} ${finding.kind} ${finding.label}: ${finding.error ?? finding.detail ?? finding.outcome}`);
-      }
+      if (finding.outcome === 'revoked' || finding.outcome === 'already-gone') continue;
+      lines.push(`      ${findingMark(finding, style)} ${finding.kind} ${finding.label}: ${finding.error ?? finding.detail ?? finding.outcome}`);
     }
   }
   const t = record.totals;
@@ -46,8 +46,12 @@ function stepMark(step: StepRecord, style: ChalkInstance): string {
 
 function stepText(step: StepRecord): string {
   switch (step.status) {
-    case 'succeeded':
-      return step.findings.length === 0 ? 'nothing to revoke' : 'done';
+    case 'succeeded': {
+      if (step.findings.length === 0) return 'nothing to revoke';
+      const gone = step.findings.filter((f) => f.outcome === 'already-gone').length;
+      const revoked = step.findings.filter((f) => f.outcome === 'revoked').length;
+      return `${revoked} revoked${gone > 0 ? `, ${gone} already gone` : ''}`;
+    }
     case 'failed':
       return step.reason ?? 'failed';
     case 'discovery-failed':
