@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { runCli, writeTemp } from '../support/cli.js';
 import { fakeWorld } from '../support/fake-provider.js';
@@ -81,6 +82,30 @@ describe('revoke user (in-process, fake provider)', () => {
     expect((await runCli(args, fakeRegistry(world()), { env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
     expect((await runCli(args, fakeRegistry(world()), { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
     expect((await runCli([...args, '--no-color'], fakeRegistry(world()), { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+  });
+
+  it('SIGINT during a run: in-flight calls finish, nothing new starts, exit 130', async () => {
+    const w = world();
+    w.latencyMs = 40;
+    const signals = new EventEmitter();
+    const running = runCli(['user', 'alice', '-r', runbookFile, '--yes', '--json', '--concurrency', '1'], fakeRegistry(w), { signals });
+    while (!w.calls.some((c) => c.op === 'discover')) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 60)); // into the revoke phase
+    signals.emit('SIGINT', 'SIGINT');
+    const { code, stdout, stderr } = await running;
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/SIGINT: stopping; in-flight calls may finish, nothing new starts/);
+    const result = JSON.parse(stdout);
+    expect(result.status).toBe('interrupted');
+    expect(result.totals.notRun).toBeGreaterThan(0);
+    expect(w.calls.filter((c) => c.op === 'revoke').length).toBe(result.totals.revoked + result.totals.alreadyGone);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('a real run that finds nothing says so and exits 0 without asking', async () => {
+    const { code, stdout } = await runCli(['user', 'nobody', '-r', runbookFile, '--yes'], fakeRegistry(world()));
+    expect(code).toBe(0);
+    expect(stdout).toContain('Nothing to revoke.');
   });
 
   it('usage errors exit 2', async () => {

@@ -16,11 +16,11 @@ class Capture extends PassThrough {
 }
 
 /** Runs the CLI in-process with a given registry and captured stdio. */
-export async function runCli(argv: string[], registry: ProviderRegistry, options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {}) {
+export async function runCli(argv: string[], registry: ProviderRegistry, options: { env?: NodeJS.ProcessEnv; tty?: boolean; signals?: EventEmitter } = {}) {
   const stdout = new Capture(false);
   const stderr = new Capture(Boolean(options.tty));
   const stdin = Object.assign(new PassThrough(), { isTTY: Boolean(options.tty) });
-  const signals = new EventEmitter();
+  const signals = options.signals ?? new EventEmitter();
   const io: CliIO = {
     stdout,
     stderr,
