@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IamError } from './errors.js';
+import { iamActions, isMutatingAction, type Params } from './iam-actions.js';
+import { ACCOUNT_ID, IamState } from './state.js';
+import { stsActions, type Caller } from './sts-actions.js';
+import { errorResponse, successResponse } from './xml.js';
+
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+export interface SandboxFaults {
+  /** Added to every response. */
+  latencyMs: number;
+  /** Fraction (0-1) of requests answered 400 Throttling without doing anything. */
+  throttleRate: number;
+  /** Fraction (0-1) of requests answered 500 ServiceFailure without doing anything. */
+  failureRate: number;
+}
+
+export interface LoggedRequest {
+  service: 'iam' | 'sts';
+  action: string;
+  mutating: boolean;
+  status: number;
+  code?: string;
+  accessKeyId?: string;
+  /** Request parameters, with secrets (passwords) redacted. */
+  params: Params;
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface IamSandbox {
+  /** http://127.0.0.1:<port> — serves both IAM and STS, like a LocalStack-style endpoint. */
+  endpoint: string;
+  state: IamState;
+  faults: SandboxFaults;
+  /** Every request, in arrival order. */
+  requests: LoggedRequest[];
+  /** Credentials of the sandbox's operator user (`revoke-operator`), for the CLI to run as. */
+  operator: { userName: string; accessKeyId: string; secretAccessKey: string };
+  close(): Promise<void>;
+}
+
+/**
+ * An AWS IAM + STS endpoint on 127.0.0.1 speaking the query protocol the real SDK uses:
+ * form-encoded POSTs in, XML out, XML errors with Code/Message/RequestId and real HTTP statuses.
+ * Callers are identified by the access key id in their SigV4 Authorization header (signatures
+ * are not checked). Product code: `revoke demo` runs on it; so do the tests and benchmarks.
+ */
+export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number } = {}): Promise<IamSandbox> {
+  const state = new IamState();
+  const faults: SandboxFaults = { latencyMs: options.latencyMs ?? 0, throttleRate: options.throttleRate ?? 0, failureRate: options.failureRate ?? 0 };
+  const random = mulberry32(options.seed ?? 42);
+  const requests: LoggedRequest[] = [];
+
+  state.createUser('revoke-operator');
+  const operatorKey = state.createAccessKey('revoke-operator');
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const body = await readBody(req);
+    const form = new URLSearchParams(body);
+    const params: Params = Object.fromEntries(form.entries());
+    const action = params.Action ?? '';
+    const service = action in stsActions ? 'sts' : 'iam';
+    const namespace = service === 'sts' ? STS_NS : IAM_NS;
+    const requestId = randomUUID();
+    const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    const entry: LoggedRequest = { service, action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0 };
+    if (accessKeyId) entry.accessKeyId = accessKeyId;
+    requests.push(entry);
+
+    const send = async (status: number, xml: string, code?: string) => {
+      if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+      entry.status = status;
+      entry.finishedAt = performance.now();
+      if (code) entry.code = code;
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(xml) });
+      res.end(xml);
+    };
+    const fail = (error: IamError) => send(error.status, errorResponse(namespace, error.code, error.message, requestId, error.status >= 500 ? 'Receiver' : 'Sender'), error.code);
+
+    if (req.method !== 'POST') return fail(new IamError('InvalidAction', 'Only POST is supported by this sandbox.', 400));
+    if (faults.throttleRate > 0 && random() < faults.throttleRate) return fail(new IamError('Throttling', 'Rate exceeded', 400));
+    if (faults.failureRate > 0 && random() < faults.failureRate) return fail(new IamError('ServiceFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500));
+
+    let caller: Caller;
+    try {
+      caller = identify(state, accessKeyId);
+    } catch (error) {
+      return fail(error as IamError);
+    }
+    try {
+      if (service === 'sts') return await send(200, successResponse(action, namespace, stsActions[action]!(state, params, caller), requestId));
+      const handler = iamActions[action];
+      if (!handler) return await fail(new IamError('InvalidAction', `Could not find operation ${action} for version 2010-05-08`, 400));
+      return await send(200, successResponse(action, namespace, handler(state, params), requestId));
+    } catch (error) {
+      if (error instanceof IamError) return fail(error);
+      throw error;
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    state,
+    faults,
+    requests,
+    operator: { userName: 'revoke-operator', accessKeyId: operatorKey.id, secretAccessKey: operatorKey.secret },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function identify(state: IamState, accessKeyId: string | undefined): Caller {
+  if (!accessKeyId) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+  const owner = state.ownerOfKey(accessKeyId);
+  if (owner.session) {
+    if (owner.session.expires.getTime() < Date.now()) throw new IamError('ExpiredToken', 'The security token included in the request is expired', 403);
+    const role = state.roles.get(owner.session.role);
+    return { accessKeyId, arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${owner.session.role}/${owner.session.session}`, userId: `${role?.id ?? 'AROA'}:${owner.session.session}` };
+  }
+  if (!owner.user || owner.key?.status !== 'Active') throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+  return { accessKeyId, arn: `arn:aws:iam::${ACCOUNT_ID}:user${owner.user.path}${owner.user.name}`, userId: owner.user.id, userName: owner.user.name };
+}
+
+function redact(params: Params): Params {
+  const copy = { ...params };
+  for (const key of ['Password', 'OldPassword', 'NewPassword']) if (key in copy) copy[key] = '<redacted>';
+  return copy;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** A small seeded PRNG so injected faults repeat from run to run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
