@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The AWS SDK warns at load time that its future releases will need Node 22. revoke pins a
+// release that supports Node 20, so the warning is noise in its output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+const { main } = await import('../dist/cli/main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -65,6 +65,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .addHelpText('after', '\nExamples:\n  $ revoke schema > runbook.schema.json\n  # then in a runbook: # yaml-language-server: $schema=./runbook.schema.json')
     .action(run(async () => (await import('./schema-command.js')).schemaCommand));
 
+  program
+    .command('demo')
+    .description('run the demo runbook against a built-in local AWS IAM sandbox (no cloud account needed)')
+    .addOption(new Option('--latency <ms>', 'add this much latency to every sandbox response').argParser(nonNegativeInt).hideHelp())
+    .addHelpText('after', '\nExamples:\n  $ revoke demo\n  $ NO_COLOR=1 revoke demo > demo.log')
+    .action(run(async () => (await import('./demo-command.js')).demoCommand));
+
   return program;
 }
 
@@ -97,6 +104,12 @@ export function reportError(error: unknown, io: CliIO): number {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 60_000) throw new InvalidArgumentError('expected milliseconds from 0 to 60000');
+  return n;
 }
 
 function positiveInt(value: string): number {

@@ -28,7 +28,8 @@ function describeProvider(provider: Provider) {
     user: provider.user.description,
     modes: provider.modes ?? null,
     kinds: provider.kinds,
-    permissions: [...new Set(provider.kinds.flatMap((k) => k.permissions))].sort(),
+    permissions: [...new Set([...(provider.basePermissions ?? []), ...provider.kinds.flatMap((k) => k.permissions)])].sort(),
+    policy: provider.permissionsDocument ? JSON.parse(provider.permissionsDocument()) : null,
   };
 }
 
@@ -44,5 +45,14 @@ function renderProvider(provider: Provider): string {
     if (kind.permissions.length > 0) lines.push(`    ${''.padEnd(22)} needs: ${kind.permissions.join(', ')}`);
   }
   lines.push(`    ${'all'.padEnd(22)} every kind above, in this order`);
+  if (provider.basePermissions?.length) lines.push(`  every run needs: ${provider.basePermissions.join(', ')}`);
+  if (provider.permissionsDocument) lines.push('  least-privilege policy:', indent(provider.permissionsDocument(), 4));
   return lines.join('\n');
+}
+
+function indent(text: string, spaces: number): string {
+  return text
+    .split('\n')
+    .map((line) => ' '.repeat(spaces) + line)
+    .join('\n');
 }

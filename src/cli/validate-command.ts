@@ -24,7 +24,7 @@ export async function validateCommand(files: string[], options: ValidateOptions,
     writeLine(io.stdout, JSON.stringify({ valid: results.every((r) => r.valid), runbooks: results }, null, 2));
   } else {
     for (const result of results) {
-      if (result.valid) writeLine(io.stdout, `${result.file}: ok (${result.steps} steps)`);
+      if (result.valid) writeLine(io.stdout, `${result.file}: ok (${result.steps} step${result.steps === 1 ? "" : "s"})`);
       else for (const d of result.diagnostics) writeLine(io.stderr, d.line > 0 ? formatDiagnostic(d) : `${d.file}: error: ${d.message}${d.fix ? `\n  fix: ${d.fix}` : ''}`);
     }
     const invalid = results.filter((r) => !r.valid).length;

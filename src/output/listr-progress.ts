@@ -130,7 +130,7 @@ export class ListrProgress {
           });
           return task.newListr(
             findings.map((finding) => ({
-              title: `${finding.kind} ${finding.label}`,
+              title: finding.label,
               task: async (_c, sub) => apply(await this.waiter(`finding:${step.id}:${finding.kind}:${finding.id}`).promise, sub),
             })),
             { concurrent: true, exitOnError: false },

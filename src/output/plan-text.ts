@@ -19,7 +19,7 @@ export function renderPlan(record: RunRecord, style: ChalkInstance): string {
     const after = step.dependsOn.length > 0 ? style.dim(` (after ${step.dependsOn.join(', ')})`) : '';
     lines.push(`  ${style.yellow('•')} ${header}${after}: ${verb} ${count(step.findings.length, 'item')}`);
     for (const finding of step.findings) {
-      lines.push(`      - ${style.cyan(finding.kind)} ${finding.label}`);
+      lines.push(`      - ${finding.label}`);
     }
   }
   const total = record.steps.reduce((n, s) => n + s.findings.length, 0);

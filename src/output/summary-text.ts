@@ -12,7 +12,7 @@ export function renderSummary(record: RunRecord, style: ChalkInstance): string {
     lines.push(`  ${stepMark(step, style)} ${step.id}: ${stepText(step)}`);
     for (const finding of step.findings) {
       if (finding.outcome === 'revoked' || finding.outcome === 'already-gone') continue;
-      lines.push(`      ${findingMark(finding, style)} ${finding.kind} ${finding.label}: ${finding.error ?? finding.detail ?? finding.outcome}`);
+      lines.push(`      ${findingMark(finding, style)} ${finding.label}: ${finding.error ?? finding.detail ?? finding.outcome}`);
     }
   }
   const t = record.totals;

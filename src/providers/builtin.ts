@@ -1,6 +1,7 @@
+import { awsIamProvider } from './aws-iam/index.js';
 import { ProviderRegistry } from './registry.js';
 
-/** The provider types that ship with revoke. */
+/** The provider types that ship with revoke. Importing them is cheap: SDKs load in connect(). */
 export function builtinRegistry(): ProviderRegistry {
-  return new ProviderRegistry([]);
+  return new ProviderRegistry([awsIamProvider]);
 }

@@ -82,6 +82,10 @@ export interface Provider<Config = any, Client = any> {
   kinds: RevokeKind[];
   /** Modes a step may ask for (e.g. disable/delete); omitted when the provider has none. */
   modes?: { names: string[]; default: string; descriptions: Record<string, string> };
+  /** Permissions every run needs whatever the kinds (identity look-ups), e.g. sts:GetCallerIdentity. */
+  basePermissions?: string[];
+  /** The complete least-privilege policy for the provider, as its platform writes policies (JSON). */
+  permissionsDocument?(): string;
   /** What a valid user name looks like on this provider, checked before anything runs. */
   user: { pattern: RegExp; description: string; caseInsensitive: boolean };
   connect(config: Config, context: ConnectContext): Promise<Connection<Client>>;

@@ -14,7 +14,7 @@ describe('revoke user (in-process, fake provider)', () => {
     const { code, stdout } = await runCli(['user', 'alice', '-r', runbookFile, '--dry-run'], fakeRegistry(w));
     expect(code).toBe(0);
     expect(stdout).toContain('Plan for alice (runbook offboarding, dry run):');
-    expect(stdout).toMatch(/creds \[dir: alice, mode disable\]: would revoke 2 items\n\s+- tokens token t1\n\s+- groups member of admins/);
+    expect(stdout).toMatch(/creds \[dir: alice, mode disable\]: would revoke 2 items\n\s+- token t1\n\s+- member of admins/);
     expect(stdout).toContain('remove [dir: alice, mode delete] (after creds): would revoke 3 items');
     expect(w.calls.filter((c) => c.op === 'revoke')).toEqual([]);
   });
@@ -53,7 +53,7 @@ describe('revoke user (in-process, fake provider)', () => {
     const { code, stdout } = await runCli(['user', 'alice', '-r', runbookFile, '--yes'], fakeRegistry(w));
     expect(code).toBe(1);
     expect(stdout).toContain('Result for alice: some actions failed');
-    expect(stdout).toMatch(/✗ groups member of admins: deleting groups admins failed: HTTP 409 conflict/);
+    expect(stdout).toMatch(/✗ member of admins: deleting groups admins failed: HTTP 409 conflict/);
     expect(stdout).toContain('remove: skipped: dependency creds failed');
   });
 

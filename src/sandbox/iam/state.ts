@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { alreadyExists, deleteConflict, invalidInput, limitExceeded, malformedPolicy, noSuchEntity, validationError } from './errors.js';
 
 export const ACCOUNT_ID = '123456789012';
@@ -65,8 +66,9 @@ export class IamState {
 
   /** Deterministic ids in the shapes AWS uses (AKIA..., AIDA...). */
   newId(prefix: string, length = 16): string {
-    const n = (++this.counter).toString(36).toUpperCase();
-    return prefix + n.padStart(length, 'X').slice(-length).replace(/[^A-Z0-9]/g, 'X');
+    const digest = createHash('sha256').update(`${prefix}:${++this.counter}`).digest();
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    return prefix + Array.from(digest.subarray(0, length), (byte) => alphabet[byte % 32]).join('');
   }
 
   secret(): string {

@@ -1,0 +1,118 @@
+import { IAM } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { InvalidInputError } from '../../errors.js';
+import type { ConnectContext, Connection } from '../types.js';
+import { awsErrorCode, awsErrorText } from './aws-errors.js';
+import type { AwsIamConfig } from './config.js';
+import type { IamContext } from './kind.js';
+import { TokenBucket } from './rate-limit.js';
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
+type CredentialSource = Credentials | (() => Promise<Credentials>) | undefined;
+
+const DEFAULT_ATTEMPTS = 8;
+const DEFAULT_RATE = 50;
+const CONFLICT_RETRIES = 5;
+
+/**
+ * Connects to one AWS account: credentials from the SDK's default chain (or the environment
+ * handed to the CLI), optionally through AssumeRole, then STS GetCallerIdentity to learn who we
+ * are: the record names it and the self-lockout guard refuses to revoke it.
+ */
+export async function connectIam(config: AwsIamConfig, context: ConnectContext): Promise<Connection<IamContext>> {
+  const { env } = context;
+  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const endpoint = config.endpoint ?? env.AWS_ENDPOINT_URL_IAM ?? env.AWS_ENDPOINT_URL;
+  const stsEndpoint = config.stsEndpoint ?? env.AWS_ENDPOINT_URL_STS ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
+  const maxAttempts = config.maxAttempts ?? DEFAULT_ATTEMPTS;
+  const base = {
+    region,
+    maxAttempts,
+    retryMode: 'adaptive' as const,
+    ...(config.profile ? { profile: config.profile } : {}),
+  };
+
+  let credentials: CredentialSource = credentialsFromEnv(env);
+  const sts = new STSClient({ ...base, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  if (config.assumeRoleArn) credentials = assumeRole(sts, config);
+
+  const limiter = new TokenBucket(config.requestsPerSecond ?? DEFAULT_RATE);
+  const iam = new IAM({ ...base, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
+  iam.middlewareStack.add((next) => async (args) => {
+    await limiter.take();
+    return next(args);
+  }, { step: 'finalizeRequest', name: 'revokeRateLimit', priority: 'low' });
+  iam.middlewareStack.add((next) => async (args) => retryConcurrentModification(() => next(args)), { step: 'initialize', name: 'revokeRetryConcurrentModification' });
+
+  const identitySts = config.assumeRoleArn ? new STSClient({ ...base, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), credentials: credentials! }) : sts;
+  let arn: string;
+  try {
+    arn = (await identitySts.send(new GetCallerIdentityCommand({}), { abortSignal: context.signal })).Arn ?? 'unknown';
+  } catch (error) {
+    throw connectError(context.instance, error);
+  }
+  const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  return {
+    client: { iam, pageSize: config.pageSize ?? 100 },
+    actor: arn,
+    ...(selfUser ? { selfUser } : {}),
+  };
+}
+
+function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefined {
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
+/** Temporary credentials of the role, refreshed five minutes before they expire. */
+function assumeRole(sts: STSClient, config: AwsIamConfig): () => Promise<Credentials> {
+  let current: Credentials | undefined;
+  return async () => {
+    if (current?.expiration && current.expiration.getTime() - Date.now() > 5 * 60_000) return current;
+    const response = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: config.assumeRoleArn,
+        RoleSessionName: config.sessionName ?? 'revoke',
+        ...(config.externalId ? { ExternalId: config.externalId } : {}),
+      }),
+    );
+    const c = response.Credentials!;
+    current = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+    return current;
+  };
+}
+
+/** IAM answers ConcurrentModification when two changes to one entity race; it asks to try again. */
+async function retryConcurrentModification<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (awsErrorCode(error) !== 'ConcurrentModification' || attempt >= CONFLICT_RETRIES) throw error;
+      const backoff = Math.min(2000, 100 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+    }
+  }
+}
+
+function connectError(instance: string, error: unknown): InvalidInputError {
+  const name = (error as { name?: string }).name ?? '';
+  if (name === 'CredentialsProviderError' || /credential/i.test(name)) {
+    return new InvalidInputError(
+      `no AWS credentials found for provider ${instance}`,
+      'set AWS_PROFILE (or profile: in the runbook), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`',
+    );
+  }
+  const code = awsErrorCode(error);
+  if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch' || code === 'ExpiredToken' || code === 'UnrecognizedClient') {
+    return new InvalidInputError(`AWS rejected the credentials of provider ${instance}: ${awsErrorText(error)}`, 'refresh or replace the credentials (expired session? deleted key?)');
+  }
+  if (code === 'AccessDenied') {
+    return new InvalidInputError(`provider ${instance} could not assume its role: ${awsErrorText(error)}`, 'check assumeRoleArn, externalId and the role trust policy');
+  }
+  return new InvalidInputError(`cannot reach AWS for provider ${instance}: ${awsErrorText(error)}`, 'check endpoint/region settings and the network');
+}

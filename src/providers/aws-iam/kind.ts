@@ -1,0 +1,47 @@
+import type { IAM } from '@aws-sdk/client-iam';
+import type { Finding, RevokeKind, RevokeOutcome } from '../types.js';
+
+export type IamMode = 'disable' | 'delete';
+
+export interface IamContext {
+  iam: IAM;
+  pageSize: number;
+}
+
+export interface IamRequest {
+  user: string;
+  mode: IamMode;
+  roles: string[];
+}
+
+/** One revoke kind of the aws-iam provider: its metadata, discovery (reads only) and revocation. */
+export interface IamKind extends RevokeKind {
+  discover(context: IamContext, request: IamRequest): Promise<Finding[]>;
+  revoke(context: IamContext, finding: Finding, request: IamRequest): Promise<RevokeOutcome>;
+}
+
+/**
+ * Phases inside a step: contain first (deny policy, sessions), then credentials, then what
+ * DeleteUser also needs gone (MFA, policies, groups), then the user itself.
+ */
+export const Phase = { Contain: 0, Credentials: 1, Attachments: 2, User: 3 } as const;
+
+/** Collects every page of an IAM List call (Marker / IsTruncated). */
+export async function collectPages<T>(
+  fetch: (marker: string | undefined) => Promise<{ items: T[] | undefined; IsTruncated?: boolean | undefined; Marker?: string | undefined }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const response = await fetch(marker);
+    all.push(...(response.items ?? []));
+    if (!response.IsTruncated || !response.Marker) return all;
+    marker = response.Marker;
+  }
+  throw new Error('IAM kept returning pages; stopped after 10000');
+}
+
+export function outcome(result: 'done' | 'gone', detail?: string): RevokeOutcome {
+  if (result === 'gone') return { status: 'already-gone' };
+  return detail === undefined ? { status: 'revoked' } : { status: 'revoked', detail };
+}

@@ -1,0 +1,34 @@
+import { unlessGone } from '../aws-errors.js';
+import { outcome, Phase, type IamKind } from '../kind.js';
+import { DENY_ALL, denyAllPolicy, REVOKE_OWNED_POLICIES } from '../policies.js';
+import { userPolicyNames } from './sessions.js';
+
+export const DELETE_USER_ID = 'delete-user';
+export const DENY_ALL_ID = 'deny-all';
+
+/**
+ * The user itself. Disable mode attaches a deny-all inline policy (undo: delete the policy).
+ * Delete mode attaches it first too, so the user is contained while the rest is removed, and
+ * then, last, removes revoke's own policies and deletes the user.
+ */
+export const user: IamKind = {
+  name: 'user',
+  description: `the IAM user: disable attaches a ${DENY_ALL} deny-all policy; delete attaches it first, then deletes the user last`,
+  permissions: ['iam:GetUser', 'iam:ListUserPolicies', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:DeleteUser'],
+  reversible: false,
+  async discover({ iam, pageSize }, { user: name, mode }) {
+    const findings = [];
+    if (!(await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL)) {
+      findings.push({ id: DENY_ALL_ID, kind: 'user', label: `deny-all policy ${DENY_ALL} on ${name}`, phase: Phase.Contain });
+    }
+    if (mode === 'delete') findings.push({ id: DELETE_USER_ID, kind: 'user', label: `IAM user ${name} itself`, phase: Phase.User });
+    return findings;
+  },
+  async revoke({ iam }, finding, { user: name }) {
+    if (finding.id === DENY_ALL_ID) {
+      return outcome(await unlessGone(() => iam.putUserPolicy({ UserName: name, PolicyName: DENY_ALL, PolicyDocument: denyAllPolicy() })), 'deny-all attached');
+    }
+    await Promise.all([...REVOKE_OWNED_POLICIES].map((policy) => unlessGone(() => iam.deleteUserPolicy({ UserName: name, PolicyName: policy }))));
+    return outcome(await unlessGone(() => iam.deleteUser({ UserName: name })), 'user deleted');
+  },
+};

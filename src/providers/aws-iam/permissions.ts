@@ -1,0 +1,21 @@
+import { iamKinds } from './kinds/index.js';
+
+/** Called on every run, whatever the kinds: who am I, and does the user exist. */
+export const BASE_PERMISSIONS = ['sts:GetCallerIdentity', 'iam:GetUser'];
+
+/**
+ * The IAM policy the aws-iam provider needs for every kind, and nothing else. Ships as
+ * docs/aws-iam-policy.json and prints with `revoke providers aws-iam`; a test keeps both in step
+ * with what the provider actually calls. Narrow `Resource` to a path (user/staff/*) if you can.
+ */
+export function leastPrivilegePolicy(): Record<string, unknown> {
+  const actions = [...new Set([...BASE_PERMISSIONS, ...iamKinds.flatMap((k) => k.permissions)])];
+  const iamActions = actions.filter((a) => a.startsWith('iam:')).sort();
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'RevokeIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
+      { Sid: 'RevokeIamUserAccess', Effect: 'Allow', Action: iamActions, Resource: '*' },
+    ],
+  };
+}
