@@ -28,7 +28,9 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   const base = {
     region,
     maxAttempts,
-    retryMode: 'adaptive' as const,
+    // Standard mode: exponential backoff with jitter, Retry-After honoured. Adaptive mode also
+    // slows the client down on throttles, which with bursty IAM throttling took minutes.
+    retryMode: 'standard' as const,
     ...(config.profile ? { profile: config.profile } : {}),
   };
 

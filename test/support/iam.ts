@@ -1,0 +1,51 @@
+import { builtinRegistry } from '../../src/providers/builtin.js';
+import { sandboxIamClient, seedUser, type DepartingUserSpec } from '../../src/sandbox/iam/seed.js';
+import { startIamSandbox, type IamSandbox, type LoggedRequest } from '../../src/sandbox/iam/server.js';
+import { runCli, writeTemp } from './cli.js';
+
+/** The environment a CLI run against the sandbox gets: the operator's keys and the endpoints. */
+export function sandboxEnv(sandbox: IamSandbox, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    AWS_ACCESS_KEY_ID: sandbox.operator.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.operator.secretAccessKey,
+    AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
+    AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** Every IAM/STS action the CLI sent in these tests, to check against the shipped policy. */
+export const actionsCalledByRevoke = new Set<string>();
+
+export interface IamWorld {
+  sandbox: IamSandbox;
+  /** Runs the CLI in-process against the sandbox; returns output and the requests it made. */
+  revoke(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; requests: LoggedRequest[] }>;
+  seed(user: string, spec?: DepartingUserSpec): Promise<void>;
+}
+
+export async function iamWorld(options: Parameters<typeof startIamSandbox>[0] = {}): Promise<IamWorld> {
+  const sandbox = await startIamSandbox(options);
+  return {
+    sandbox,
+    seed: async (user, spec) => {
+      const faults = { ...sandbox.faults };
+      Object.assign(sandbox.faults, { latencyMs: 0, throttleRate: 0, failureRate: 0 });
+      await seedUser(sandboxIamClient(sandbox), user, spec);
+      Object.assign(sandbox.faults, faults);
+    },
+    revoke: async (args, extraEnv = {}) => {
+      const before = sandbox.requests.length;
+      const result = await runCli(args, builtinRegistry(), { env: sandboxEnv(sandbox, extraEnv) });
+      const requests = sandbox.requests.slice(before);
+      for (const r of requests) actionsCalledByRevoke.add(`${r.service}:${r.action}`);
+      return { ...result, requests };
+    },
+  };
+}
+
+export function runbookFile(body: string): string {
+  return writeTemp('runbook.yaml', body);
+}
