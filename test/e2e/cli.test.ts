@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeTemp } from '../support/cli.js';
@@ -83,4 +84,36 @@ describe('the revoke binary', () => {
     expect(code).toBe(2);
     expect(stderr).toContain("unknown command 'frobnicate'");
   });
+});
+
+describe('the revoke binary with the built-in providers', () => {
+  it('validate accepts every example runbook', async () => {
+    const { code, stdout } = await runBin(['validate', 'runbooks/demo.yaml', 'runbooks/offboarding.yaml', 'runbooks/incident-contain.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('runbooks/demo.yaml: ok (2 steps)\nrunbooks/offboarding.yaml: ok (2 steps)\nrunbooks/incident-contain.yaml: ok (1 step)\n');
+  });
+
+  it('demo runs the dry run and the real run against the sandbox, with no stray warnings', async () => {
+    const { code, stdout, stderr } = await runBin(['demo'], { timeoutMs: 60_000 });
+    expect(code).toBe(0);
+    expect(stdout).toContain('1. Dry run: revoke user jdoe -r runbooks/demo.yaml --dry-run');
+    expect(stdout).toMatch(/The dry run sent \d+ requests to the sandbox; 0 of them could change anything\./);
+    expect(stdout).toContain('Result for jdoe: done');
+    expect(stdout).toContain('IAM user jdoe: gone');
+    expect(stdout).toContain('break-glass-admin (protected): untouched');
+    expect(stdout + stderr).not.toMatch(/Warning|DeprecationWarning|NodeVersionSupport|ExperimentalWarning/);
+    expect(stdout + stderr).not.toContain('sandbox-secret');
+  }, 60_000);
+
+  it('a missing AWS credential exits 2 with what to set, before anything runs', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'revoke-home-'));
+    const { code, stderr } = await runBin(['user', 'jdoe', '-r', 'runbooks/offboarding.yaml', '--dry-run'], {
+      env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') },
+      timeoutMs: 30_000,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('error: no AWS credentials found for provider aws');
+    expect(stderr).toContain('fix: set AWS_PROFILE (or profile: in the runbook), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    expect(stderr).not.toMatch(/Warning/);
+  }, 30_000);
 });
