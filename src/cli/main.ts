@@ -37,7 +37,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('-y, --yes', 'do not ask for confirmation (required when there is no terminal)')
     .option('--set <key=value>', 'set a runbook variable (repeatable)', collect, [])
     .option('--only <step-id>', 'run only this step, nothing else (repeatable)', collect, [])
-    .addOption(new Option('--concurrency <n>', 'how many steps (and findings within a step) run at once').default(8).argParser(positiveInt))
+    .addOption(new Option('--concurrency <n>', 'how many steps, and findings within a step, are worked on at once').default(16).argParser(positiveInt))
     .option('--detailed-exitcode', 'with --dry-run: exit 3 when something would be revoked, 0 when nothing')
     .option('--json', 'print one JSON result document on stdout; human text goes to stderr')
     .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --set github_login=alice-gh\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --only aws-contain   # incident: contain first\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --detailed-exitcode   # CI: exit 3 if access remains')

@@ -65,18 +65,26 @@ export const awsIamProvider: Provider<AwsIamConfig, IamContext> = {
   },
 
   async discover(context, { user, kinds, mode, options }) {
-    if (!(await userExists(context, user))) return [];
     const request = requestOf(user, mode, options);
-    const found = await Promise.all(
-      kinds.map(async (name) => {
+    // GetUser and every kind's List calls go out together: one round trip, not two. If the user
+    // is gone, the lists fail with NoSuchEntity and the answer is "nothing to revoke".
+    const [exists, ...found] = await Promise.allSettled([
+      userExists(context, user),
+      ...kinds.map(async (name) => {
         try {
           return await kindOf(name).discover(context, request);
         } catch (error) {
+          if (isNoSuchEntity(error)) throw error;
           throw new Error(`listing ${name} of IAM user ${user}: ${error instanceof Error && !('$metadata' in error) ? error.message : awsErrorText(error)}`);
         }
       }),
-    );
-    return found.flat();
+    ]);
+    if (exists!.status === 'rejected') throw exists!.reason;
+    if (!exists!.value) return [];
+    return found.flatMap((result) => {
+      if (result.status === 'rejected') throw result.reason instanceof Error && !isNoSuchEntity(result.reason) ? result.reason : new Error(`listing IAM user ${user}: ${awsErrorText(result.reason)}`);
+      return result.value as Finding[];
+    });
   },
 
   async revoke(context, finding: Finding, { user, mode, options }) {

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Time to contain: a real `revoke user` run (runbooks/demo.yaml: contain, then remove) against the
+// local IAM sandbox, with 0 ms and 50 ms of latency added to every response. Each run is compared
+// with its lower bound, measured in the same run:
+//
+//   lower bound = bare CLI start (`revoke --version`) + critical-path round trips x latency
+//
+// A second ratio replaces the bare start with the same run at 0 ms: that isolates how well the
+// run overlaps its round trips from the fixed CPU cost of loading the AWS SDK, zod and yaml.
+//
+// The critical path is counted from the run's own result: connect (1: GetCallerIdentity), discovery
+// (1: every List call of every step in parallel), then for each step on the dependency chain and
+// each phase inside it, the most round trips any one finding of that phase needs (2 for a virtual
+// MFA device and for the user itself, 1 otherwise). Target: <= 1.2x at 50 ms.
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { FULL_USER, sandboxIamClient, seedUser, startIamSandbox } from '../dist/sandbox/index.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const latencies = [0, 50];
+// The issue's user: 2 access keys, login profile, virtual MFA, SSH key, signing certificate,
+// 3 groups, 3 managed and 3 inline policies.
+const spec = { ...FULL_USER, serviceCredentials: [] };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function cliStart() {
+  const samples = [];
+  for (let i = 0; i < 7; i++) {
+    const started = process.hrtime.bigint();
+    spawnSync(process.execPath, ['bin/revoke.js', '--version'], { cwd: root, stdio: 'ignore' });
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(samples);
+}
+
+function runCli(env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['bin/revoke.js', 'user', 'jdoe', '-r', 'runbooks/demo.yaml', '--yes', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`revoke exited ${code}: ${err}`));
+      else resolve({ ms, result: JSON.parse(out) });
+    });
+  });
+}
+
+function roundTrips(finding) {
+  if (finding.kind === 'mfa-devices' && finding.details?.virtual) return 2;
+  if (finding.kind === 'user' && finding.id === 'delete-user') return 2;
+  return 1;
+}
+
+/** Round trips on the critical path of the step graph, from the run's own result. */
+function criticalPath(result) {
+  const steps = new Map(result.steps.map((s) => [s.id, s]));
+  const memo = new Map();
+  const cost = (id) => {
+    if (memo.has(id)) return memo.get(id);
+    const step = steps.get(id);
+    const phases = new Map();
+    for (const f of step.findings) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
+    const own = [...phases.values()].reduce((a, b) => a + b, 0);
+    const total = own + Math.max(0, ...step.dependsOn.map(cost));
+    memo.set(id, total);
+    return total;
+  };
+  return 2 + Math.max(...result.steps.map((s) => cost(s.id)));
+}
+
+const start = cliStart();
+console.log(`time-to-contain: ${rounds} rounds per latency, node ${process.version}; bare CLI start ${start.toFixed(0)} ms`);
+const zeroLatencyWall = { ms: undefined };
+for (const latency of latencies) {
+  const walls = [];
+  let trips = 0;
+  let findings = 0;
+  for (let round = 0; round < rounds; round++) {
+    const sandbox = await startIamSandbox();
+    try {
+      await seedUser(sandboxIamClient(sandbox), 'jdoe', spec);
+      sandbox.faults.latencyMs = latency;
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: sandbox.operator.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: sandbox.operator.secretAccessKey,
+        AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
+        AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      };
+      const { ms, result } = await runCli(env);
+      if (sandbox.state.users.has('jdoe')) throw new Error('the run did not delete jdoe');
+      walls.push(ms);
+      trips = criticalPath(result);
+      findings = result.totals.findings;
+    } finally {
+      await sandbox.close();
+    }
+  }
+  const wall = median(walls);
+  if (latency === 0) zeroLatencyWall.ms = wall;
+  const bound = start + trips * latency;
+  const ratio = wall / bound;
+  const target = latency === 50 ? 1.2 : undefined;
+  console.log(
+    `  latency ${String(latency).padStart(2)} ms: ${findings} findings, ${trips} round trips on the critical path; wall ${wall.toFixed(0)} ms vs lower bound ${bound.toFixed(0)} ms = ${ratio.toFixed(2)}x` +
+      (target ? ` (target <= ${target}x: ${ratio <= target ? 'ok' : 'missed'})` : ''),
+  );
+  if (latency > 0) {
+    const overlapBound = zeroLatencyWall.ms + trips * latency;
+    console.log(`      vs the 0 ms run + round trips x latency (${overlapBound.toFixed(0)} ms): ${(wall / overlapBound).toFixed(2)}x`);
+  }
+}
