@@ -117,3 +117,27 @@ describe('the revoke binary with the built-in providers', () => {
     expect(stderr).not.toMatch(/Warning/);
   }, 30_000);
 });
+
+describe('the revoke binary against the IAM sandbox', () => {
+  it('user --json prints one parseable document; a dry run sent nothing that mutates', async () => {
+    const { startIamSandbox } = await import('../../src/sandbox/iam/server.js');
+    const { sandboxIamClient, seedUser } = await import('../../src/sandbox/iam/seed.js');
+    const { sandboxEnv } = await import('../support/iam.js');
+    const sandbox = await startIamSandbox();
+    try {
+      await seedUser(sandboxIamClient(sandbox), 'jdoe', { accessKeys: 1, groups: ['devs'] });
+      const before = sandbox.requests.length;
+      const dry = await runBin(['user', 'jdoe', '-r', 'runbooks/offboarding.yaml', '--dry-run', '--json', '--detailed-exitcode'], { env: sandboxEnv(sandbox) });
+      expect(dry.code).toBe(3);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ user: 'jdoe', dryRun: true, status: 'completed', totals: { findings: 7, planned: 7 } });
+      expect(sandbox.requests.slice(before).filter((r) => r.mutating)).toEqual([]);
+      const real = await runBin(['user', 'jdoe', '-r', 'runbooks/offboarding.yaml', '--yes', '--json'], { env: sandboxEnv(sandbox) });
+      expect(real.code).toBe(0);
+      expect(JSON.parse(real.stdout).status).toBe('completed');
+      expect(real.stderr).not.toMatch(/Warning/);
+      expect(sandbox.state.users.has('jdoe')).toBe(false);
+    } finally {
+      await sandbox.close();
+    }
+  }, 30_000);
+});

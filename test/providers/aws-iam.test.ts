@@ -153,6 +153,16 @@ describe('aws-iam provider against the IAM sandbox', () => {
     expect(world.sandbox.state.users.has('jdoe')).toBe(false);
   });
 
+  it('retries ConcurrentModification on changes', async () => {
+    world = await iamWorld({ seed: 5 });
+    await world.seed('jdoe', { accessKeys: 2, groups: ['a', 'b'] });
+    world.sandbox.faults.conflictRate = 0.3;
+    const { code, requests } = await world.revoke(['user', 'jdoe', '-r', deleteAll, '--yes']);
+    expect(code).toBe(0);
+    expect(requests.some((r) => r.code === 'ConcurrentModification')).toBe(true);
+    expect(world.sandbox.state.users.has('jdoe')).toBe(false);
+  }, 60_000);
+
   it('refuses a protected user before sending any request', async () => {
     world = await iamWorld();
     await world.seed('break-glass-admin', { accessKeys: 1 });

@@ -32,7 +32,7 @@ export async function iamWorld(options: Parameters<typeof startIamSandbox>[0] = 
     sandbox,
     seed: async (user, spec) => {
       const faults = { ...sandbox.faults };
-      Object.assign(sandbox.faults, { latencyMs: 0, throttleRate: 0, failureRate: 0 });
+      Object.assign(sandbox.faults, { latencyMs: 0, throttleRate: 0, failureRate: 0, conflictRate: 0 });
       await seedUser(sandboxIamClient(sandbox), user, spec);
       Object.assign(sandbox.faults, faults);
     },

@@ -17,6 +17,8 @@ export interface SandboxFaults {
   throttleRate: number;
   /** Fraction (0-1) of requests answered 500 ServiceFailure without doing anything. */
   failureRate: number;
+  /** Fraction (0-1) of mutating requests answered 409 ConcurrentModification without doing anything. */
+  conflictRate: number;
 }
 
 export interface LoggedRequest {
@@ -52,7 +54,12 @@ export interface IamSandbox {
  */
 export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number } = {}): Promise<IamSandbox> {
   const state = new IamState();
-  const faults: SandboxFaults = { latencyMs: options.latencyMs ?? 0, throttleRate: options.throttleRate ?? 0, failureRate: options.failureRate ?? 0 };
+  const faults: SandboxFaults = {
+    latencyMs: options.latencyMs ?? 0,
+    throttleRate: options.throttleRate ?? 0,
+    failureRate: options.failureRate ?? 0,
+    conflictRate: options.conflictRate ?? 0,
+  };
   const random = mulberry32(options.seed ?? 42);
   const requests: LoggedRequest[] = [];
 
@@ -93,6 +100,9 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     if (req.method !== 'POST') return fail(new IamError('InvalidAction', 'Only POST is supported by this sandbox.', 400));
     if (faults.throttleRate > 0 && random() < faults.throttleRate) return fail(new IamError('Throttling', 'Rate exceeded', 400));
     if (faults.failureRate > 0 && random() < faults.failureRate) return fail(new IamError('ServiceFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500));
+    if (entry.mutating && faults.conflictRate > 0 && random() < faults.conflictRate) {
+      return fail(new IamError('ConcurrentModification', 'The request was rejected because multiple requests to change this object were submitted simultaneously.', 409));
+    }
 
     let caller: Caller;
     try {

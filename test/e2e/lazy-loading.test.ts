@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../support/spawn.js';
+
+const hook = fileURLToPath(new URL('../support/record-loads.mjs', import.meta.url));
+
+/** Runs the binary and returns which bundled packages the modules it loaded contain. */
+function packagesLoadedBy(args: string[]): Set<string> {
+  const log = join(mkdtempSync(join(tmpdir(), 'revoke-loads-')), 'loads.txt');
+  const result = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, REVOKE_LOAD_LOG: log }, encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  const files = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:') && url.includes('/dist/'));
+  const packages = new Set<string>();
+  for (const file of files) {
+    // esbuild keeps a "// node_modules/<package>/..." comment above each bundled module.
+    for (const match of readFileSync(fileURLToPath(file), 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(match[1]!);
+    if (file.includes('/sandbox/') || readFileSync(fileURLToPath(file), 'utf8').includes('// src/sandbox/')) packages.add('revoke:sandbox');
+  }
+  return packages;
+}
+
+describe('lazy loading', () => {
+  it('--help loads commander and nothing heavy', () => {
+    const loaded = packagesLoadedBy(['--help']);
+    expect(loaded.has('commander')).toBe(true);
+    for (const heavy of ['zod', 'yaml', 'listr2', 'chalk', '@aws-sdk/client-iam', '@inquirer/core']) expect(loaded.has(heavy), heavy).toBe(false);
+  });
+
+  it('demo does load the AWS SDK and the sandbox (so the checks above can see them)', () => {
+    const loaded = packagesLoadedBy(['demo', '--no-color']);
+    expect(loaded.has('@aws-sdk/client-iam')).toBe(true);
+    expect(loaded.has('revoke:sandbox')).toBe(true);
+  });
+
+  it('validate loads the runbook stack but no provider SDK and no sandbox', () => {
+    const loaded = packagesLoadedBy(['validate', 'runbooks/offboarding.yaml']);
+    expect(loaded.has('zod')).toBe(true);
+    expect(loaded.has('yaml')).toBe(true);
+    for (const lazy of ['@aws-sdk/client-iam', '@aws-sdk/client-sts', '@smithy/core', 'listr2', '@inquirer/core', 'revoke:sandbox']) expect(loaded.has(lazy), lazy).toBe(false);
+  });
+});
