@@ -14,7 +14,7 @@
 // MFA device and for the user itself, 1 otherwise). Target: <= 1.2x at 50 ms.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FULL_USER, sandboxIamClient, seedUser, startIamSandbox } from '../dist/sandbox/index.js';
+import { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, startIamSandbox } from '../dist/sandbox/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -88,17 +88,7 @@ for (const latency of latencies) {
     try {
       await seedUser(sandboxIamClient(sandbox), 'jdoe', spec);
       sandbox.faults.latencyMs = latency;
-      const env = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: sandbox.operator.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: sandbox.operator.secretAccessKey,
-        AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
-        AWS_ENDPOINT_URL_STS: sandbox.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      };
-      const { ms, result } = await runCli(env);
+      const { ms, result } = await runCli(sandboxEnvironment(sandbox, { PATH: process.env.PATH, HOME: process.env.HOME }));
       if (sandbox.state.users.has('jdoe')) throw new Error('the run did not delete jdoe');
       walls.push(ms);
       trips = criticalPath(result);

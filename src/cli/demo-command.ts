@@ -14,7 +14,7 @@ export const DEMO_USER = 'jdoe';
 export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO): Promise<number> {
   const style = createStyle({ stream: io.stdout, env: io.env, colorFlag: options.color });
   const { startIamSandbox } = await import('../sandbox/iam/server.js');
-  const { seedUser, sandboxIamClient, FULL_USER } = await import('../sandbox/iam/seed.js');
+  const { seedUser, sandboxIamClient, sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
   const sandbox = await startIamSandbox();
   try {
     const iam = sandboxIamClient(sandbox);
@@ -27,15 +27,7 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, `Seeded IAM user ${DEMO_USER} with ${count} things to revoke: 2 access keys, a console password, a virtual MFA device, an SSH key,`);
     writeLine(io.stdout, 'a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies. Runbook: runbooks/demo.yaml\n');
 
-    const env: NodeJS.ProcessEnv = {
-      ...withoutAwsSettings(io.env),
-      AWS_ACCESS_KEY_ID: sandbox.operator.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: sandbox.operator.secretAccessKey,
-      AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
-      AWS_ENDPOINT_URL_STS: sandbox.endpoint,
-      AWS_REGION: 'us-east-1',
-    };
-    const demoIO: CliIO = { ...io, env };
+    const demoIO: CliIO = { ...io, env: sandboxEnvironment(sandbox, io.env) };
     const colour = options.color ? [] : ['--no-color'];
 
     writeLine(io.stdout, style.bold(`1. Dry run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --dry-run`));
@@ -61,9 +53,4 @@ export async function demoCommand(options: { color: boolean; latency?: number },
 
 function countCredentials(spec: { accessKeys: number; serviceCredentials: string[]; groups: string[]; managedPolicies: string[]; inlinePolicies: string[]; sshKeys: number; signingCertificates: number }): number {
   return spec.accessKeys + 1 + 1 + spec.sshKeys + spec.signingCertificates + spec.serviceCredentials.length + spec.groups.length + spec.managedPolicies.length + spec.inlinePolicies.length;
-}
-
-/** The demo must never reach a real account: drop every AWS setting the caller's shell has. */
-function withoutAwsSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('AWS_')));
 }

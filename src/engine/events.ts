@@ -1,18 +1,11 @@
 import type { Finding } from '../providers/types.js';
+import type { PlannedStep } from '../runbook/resolve.js';
 
 export type FindingOutcome = 'revoked' | 'already-gone' | 'skipped' | 'failed' | 'not-run';
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'interrupted';
 export type RunStatus = 'completed' | 'failed' | 'interrupted' | 'cancelled';
 
-export interface StepSummary {
-  id: string;
-  provider: string;
-  providerType: string;
-  user: string;
-  kinds: string[];
-  mode: string | undefined;
-  dependsOn: string[];
-}
+export type StepSummary = Pick<PlannedStep, 'id' | 'provider' | 'providerType' | 'user' | 'kinds' | 'mode' | 'dependsOn'>;
 
 /**
  * Everything that happens in a run, in order. Renderers, the JSON result and the journal all

@@ -1,3 +1,3 @@
 /** The local, wire-compatible endpoints `revoke demo`, the tests and the benchmarks run against. */
 export { startIamSandbox, type IamSandbox, type LoggedRequest, type SandboxFaults } from './iam/server.js';
-export { FULL_USER, sandboxIamClient, seedUser, type DepartingUserSpec } from './iam/seed.js';
+export { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, type DepartingUserSpec } from './iam/seed.js';

@@ -1,19 +1,11 @@
 import { builtinRegistry } from '../../src/providers/builtin.js';
-import { sandboxIamClient, seedUser, type DepartingUserSpec } from '../../src/sandbox/iam/seed.js';
+import { sandboxEnvironment, sandboxIamClient, seedUser, type DepartingUserSpec } from '../../src/sandbox/iam/seed.js';
 import { startIamSandbox, type IamSandbox, type LoggedRequest } from '../../src/sandbox/iam/server.js';
 import { runCli, writeTemp } from './cli.js';
 
 /** The environment a CLI run against the sandbox gets: the operator's keys and the endpoints. */
 export function sandboxEnv(sandbox: IamSandbox, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    AWS_ACCESS_KEY_ID: sandbox.operator.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandbox.operator.secretAccessKey,
-    AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
-    AWS_ENDPOINT_URL_STS: sandbox.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
-  };
+  return { ...sandboxEnvironment(sandbox), ...extra };
 }
 
 /** Every IAM/STS action the CLI sent in these tests, to check against the shipped policy. */

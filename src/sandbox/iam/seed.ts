@@ -40,6 +40,23 @@ export function sandboxIamClient(sandbox: IamSandbox, credentials = sandbox.oper
   });
 }
 
+/**
+ * The AWS settings a revoke run needs to work on the sandbox as its operator. They replace every
+ * AWS_* variable of `base`, so a run meant for the sandbox can never reach a real account.
+ */
+export function sandboxEnvironment(sandbox: IamSandbox, base: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...Object.fromEntries(Object.entries(base).filter(([key]) => !key.startsWith('AWS_'))),
+    AWS_ACCESS_KEY_ID: sandbox.operator.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.operator.secretAccessKey,
+    AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
+    AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
 /** Creates a user holding what `spec` says, through the IAM API over HTTP. Groups are created as needed. */
 export async function seedUser(iam: IAM, userName: string, spec: DepartingUserSpec = FULL_USER): Promise<void> {
   await iam.createUser({ UserName: userName, ...(spec.permissionsBoundary ? { PermissionsBoundary: spec.permissionsBoundary } : {}) });
