@@ -3,7 +3,6 @@ import { RunEventStream } from '../engine/events.js';
 import { RunRecorder } from '../engine/record.js';
 import { executeRun } from '../engine/run.js';
 import { StopController } from '../engine/stop.js';
-import { ListrProgress } from '../output/listr-progress.js';
 import { plainProgress } from '../output/plain-progress.js';
 import { renderPlan } from '../output/plan-text.js';
 import { createStyle } from '../output/style.js';
@@ -51,7 +50,8 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
   const events = new RunEventStream();
   const recorder = new RunRecorder();
   events.subscribe(recorder.listener);
-  const live = io.stderr.isTTY && io.env.TERM !== 'dumb' ? new ListrProgress(io.stderr as NodeJS.WriteStream) : undefined;
+  // listr2 only loads when there is a terminal to draw on.
+  const live = io.stderr.isTTY && io.env.TERM !== 'dumb' ? new (await import('../output/listr-progress.js')).ListrProgress(io.stderr as NodeJS.WriteStream) : undefined;
   events.subscribe(live ? live.listener : plainProgress((line) => writeLine(io.stderr, line), progressStyle));
 
   const stop = new StopController(STOP_GRACE_MS);

@@ -9,10 +9,10 @@ import { BIN, ROOT } from '../support/spawn.js';
 const hook = fileURLToPath(new URL('../support/record-loads.mjs', import.meta.url));
 
 /** Runs the binary and returns which bundled packages the modules it loaded contain. */
-function packagesLoadedBy(args: string[]): Set<string> {
+function packagesLoadedBy(args: string[], expectedStatus = 0, env: NodeJS.ProcessEnv = {}): Set<string> {
   const log = join(mkdtempSync(join(tmpdir(), 'revoke-loads-')), 'loads.txt');
-  const result = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, REVOKE_LOAD_LOG: log }, encoding: 'utf8' });
-  expect(result.status).toBe(0);
+  const result = spawnSync(process.execPath, ['--import', hook, BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, REVOKE_LOAD_LOG: log, ...env }, encoding: 'utf8' });
+  expect(result.status).toBe(expectedStatus);
   const files = readFileSync(log, 'utf8')
     .split('\n')
     .filter((url) => url.startsWith('file:') && url.includes('/dist/'));
@@ -36,6 +36,16 @@ describe('lazy loading', () => {
     const loaded = packagesLoadedBy(['demo', '--no-color']);
     expect(loaded.has('@aws-sdk/client-iam')).toBe(true);
     expect(loaded.has('revoke:sandbox')).toBe(true);
+  });
+
+  it('a run without a terminal does not load listr2 or the prompt library', () => {
+    // No credentials: the run gets as far as connecting to AWS (so the SDK loads), then exits 2.
+    const home = mkdtempSync(join(tmpdir(), 'revoke-home-'));
+    const loaded = packagesLoadedBy(['user', 'x', '-r', 'runbooks/offboarding.yaml', '--dry-run'], 2, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+    expect(loaded.has('chalk')).toBe(true);
+    expect(loaded.has('@aws-sdk/client-iam')).toBe(true);
+    expect(loaded.has('listr2')).toBe(false);
+    expect(loaded.has('@inquirer/core')).toBe(false);
   });
 
   it('validate loads the runbook stack but no provider SDK and no sandbox', () => {
