@@ -1,4 +1,7 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPair, writeKeyPair } from '../report/signer.js';
 import { ExitCode } from '../exit-codes.js';
 import { createStyle } from '../output/style.js';
 import { packageRoot } from '../package-root.js';
@@ -27,8 +30,14 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, `Seeded IAM user ${DEMO_USER} with ${count} things to revoke: 2 access keys, a console password, a virtual MFA device, an SSH key,`);
     writeLine(io.stdout, 'a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies. Runbook: runbooks/demo.yaml\n');
 
+    // The demo signs its reports with a key of its own, in a folder of its own: it never creates
+    // or uses your default signing key, and leaves nothing in your working directory.
+    const scratch = mkdtempSync(join(tmpdir(), 'revoke-demo-'));
+    const keyPrefix = join(scratch, 'demo-signing');
+    writeKeyPair(generateKeyPair('ecdsa-p256'), `${keyPrefix}.key`, `${keyPrefix}.pub`);
+    const reports = join(scratch, 'reports');
     const demoIO: CliIO = { ...io, env: sandboxEnvironment(sandbox, io.env) };
-    const colour = options.color ? [] : ['--no-color'];
+    const colour = [...(options.color ? [] : ['--no-color']), '--report', reports, '--sign-key', `${keyPrefix}.key`];
 
     writeLine(io.stdout, style.bold(`1. Dry run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --dry-run`));
     const before = sandbox.requests.length;
@@ -38,12 +47,19 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const mutating = dryRequests.filter((r) => r.mutating).length;
     writeLine(io.stdout, style.dim(`   The dry run sent ${dryRequests.length} requests to the sandbox; ${mutating} of them could change anything.\n`));
 
+    const dryRunReports = new Set(readdirSync(reports));
     writeLine(io.stdout, style.bold(`2. Real run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --yes`));
     const real = await main(['user', DEMO_USER, '-r', runbook, '--yes', ...colour], demoIO);
 
     writeLine(io.stdout, style.bold('\n3. What is left in the sandbox'));
     writeLine(io.stdout, `   IAM user ${DEMO_USER}: ${sandbox.state.users.has(DEMO_USER) ? style.red('still exists') : style.green('gone')}`);
     writeLine(io.stdout, `   break-glass-admin (protected): ${sandbox.state.users.has('break-glass-admin') ? style.green('untouched') : style.red('gone')}`);
+
+    const report = readdirSync(reports).find((name) => name.endsWith('.intoto.json') && !dryRunReports.has(name));
+    if (report) {
+      writeLine(io.stdout, style.bold(`\n4. Verify the signed report: revoke verify ${join(reports, report)} --key ${keyPrefix}.pub`));
+      await main(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
+    }
     writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
     return real;
   } finally {

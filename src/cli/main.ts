@@ -40,6 +40,9 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .addOption(new Option('--concurrency <n>', 'how many steps, and findings within a step, are worked on at once').default(16).argParser(positiveInt))
     .option('--detailed-exitcode', 'with --dry-run: exit 3 when something would be revoked, 0 when nothing')
     .option('--json', 'print one JSON result document on stdout; human text goes to stderr')
+    .option('--report <dir>', 'where the journal and the signed report go', 'reports')
+    .option('--sign-key <pem|kms:key-id>', 'signing key for the report (default: REVOKE_SIGNING_KEY, else your default key)')
+    .option('--resume <journal>', 'continue an unfinished run from its journal (same runbook and user)')
     .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --set github_login=alice-gh\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --only aws-contain   # incident: contain first\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --detailed-exitcode   # CI: exit 3 if access remains')
     .action(run(async () => (await import('./user-command.js')).userCommand));
 
@@ -58,6 +61,33 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExamples:\n  $ revoke providers\n  $ revoke providers aws-iam --json')
     .action(run(async () => (await import('./providers-command.js')).providersCommand));
+
+  program
+    .command('keygen')
+    .description('make a signing key pair for reports: <prefix>.key (private, mode 0600) and <prefix>.pub')
+    .requiredOption('--out <prefix>', 'path prefix of the two files')
+    .addOption(new Option('--type <type>', 'key type').choices(['ecdsa-p256', 'ed25519']).default('ecdsa-p256'))
+    .addHelpText('after', '\nExamples:\n  $ revoke keygen --out ~/.config/revoke/ci\n  $ REVOKE_SIGNING_KEY="$(cat ci.key)" revoke user alice -r rb.yaml --yes')
+    .action(run(async () => (await import('./keygen-command.js')).keygenCommand));
+
+  program
+    .command('verify')
+    .description("check a report's signature, its statement, and its journal's digest and hash chain")
+    .argument('<report>', 'the .intoto.json report')
+    .requiredOption('--key <pub.pem>', 'public key of the signer')
+    .option('--journal-dir <dir>', 'where the journal is (default: next to the report)')
+    .addHelpText('after', '\nExit codes: 0 valid, 1 invalid (says which check failed), 2 bad input.\n\nExamples:\n  $ revoke verify reports/20261128T011127Z-alice-3f9a1c.intoto.json --key ci.pub')
+    .action(run(async () => (await import('./verify-command.js')).verifyCommand));
+
+  program
+    .command('report')
+    .description('work with reports')
+    .command('show')
+    .description('render a report as text or markdown (does not verify it: use revoke verify)')
+    .argument('<report>', 'the .intoto.json report')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md']).default('text'))
+    .addHelpText('after', '\nExamples:\n  $ revoke report show reports/<run>.intoto.json\n  $ revoke report show reports/<run>.intoto.json --format md >> "$GITHUB_STEP_SUMMARY"')
+    .action(run(async () => (await import('./report-command.js')).reportShowCommand));
 
   program
     .command('schema')

@@ -1,12 +1,18 @@
-import { InvalidInputError } from '../errors.js';
+import { join, resolve } from 'node:path';
+import { errorMessage, InvalidInputError, RevokeError } from '../errors.js';
 import { RunEventStream } from '../engine/events.js';
 import { RunRecorder } from '../engine/record.js';
-import { executeRun } from '../engine/run.js';
+import { executeRun, newRunId, type RunOutcome } from '../engine/run.js';
 import { StopController } from '../engine/stop.js';
+import { ExitCode } from '../exit-codes.js';
 import { plainProgress } from '../output/plain-progress.js';
 import { renderPlan } from '../output/plan-text.js';
 import { createStyle } from '../output/style.js';
 import { renderSummary } from '../output/summary-text.js';
+import { JournalWriter } from '../report/journal.js';
+import { resumePoint, unfinishedJournals } from '../report/resume.js';
+import { loadSigner } from '../report/signer.js';
+import { writeReport, type WrittenReport } from '../report/write-report.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
@@ -22,6 +28,9 @@ export interface UserOptions {
   detailedExitcode?: boolean;
   json?: boolean;
   color: boolean;
+  report: string;
+  signKey?: string;
+  resume?: string;
 }
 
 /** How long in-flight provider calls may take to finish after Ctrl-C before they are aborted. */
@@ -43,12 +52,28 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
   const registry = await io.registry();
   const runbook = await loadRunbook(options.runbook, registry);
   const plan = resolveRun(runbook, registry, { user, sets: options.set, only: options.only });
+  const reportDir = resolve(options.report);
+  // The key is checked before anything runs: a bad key is bad input, not a half-recorded run.
+  const signer = await loadSigner({
+    ...(options.signKey !== undefined ? { signKey: options.signKey } : {}),
+    env: io.env,
+    onDefaultKeyCreated: (pub) => writeLine(io.stderr, `note: created a signing key for reports; give its public key to \`revoke verify --key\`: ${pub}`),
+  });
+  const resumed = options.resume ? resumePoint(options.resume, runbook.sha256, plan.user) : undefined;
+  if (!resumed) {
+    for (const path of unfinishedJournals(reportDir, runbook.sha256, plan.user)) {
+      writeLine(io.stderr, `note: an earlier run for ${plan.user} with this runbook did not finish (${path}); to continue it, add --resume ${path}`);
+    }
+  }
 
   const human = options.json ? io.stderr : io.stdout;
   const style = createStyle({ stream: human, env: io.env, colorFlag: options.color });
   const progressStyle = createStyle({ stream: io.stderr, env: io.env, colorFlag: options.color });
+  const runId = newRunId(plan.user);
+  const journal = openJournal(join(reportDir, `${runId}.journal.jsonl`));
   const events = new RunEventStream();
   const recorder = new RunRecorder();
+  events.subscribe(journal.listener); // first: recorded before it is shown
   events.subscribe(recorder.listener);
   // listr2 only loads when there is a terminal to draw on.
   const live = io.stderr.isTTY && io.env.TERM !== 'dumb' ? new (await import('../output/listr-progress.js')).ListrProgress(io.stderr as NodeJS.WriteStream) : undefined;
@@ -67,13 +92,17 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
   io.signals.on('SIGINT', onSignal);
   io.signals.on('SIGTERM', onSignal);
 
+  let outcome: RunOutcome | undefined;
+  let failure: unknown;
   try {
-    const outcome = await executeRun(plan, registry, events, {
+    outcome = await executeRun(plan, registry, events, {
       dryRun: Boolean(options.dryRun),
       concurrency: options.concurrency,
       detailedExitCode: Boolean(options.detailedExitcode),
       env: io.env,
       stop,
+      runId,
+      ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
       confirm: async () => {
         await live?.settled();
         writeLine(human, renderPlan(recorder.record, style));
@@ -81,16 +110,47 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
         return { approved: await askToProceed(recorder.record.totals.findings, plan.user, io, stop), by: 'prompt' };
       },
     });
-    await live?.settled();
-    const record = recorder.record;
-    if (record.dryRun || (record.totals.findings === 0 && record.status !== 'interrupted')) writeLine(human, renderPlan(record, style));
-    if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
-    if (options.json) writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, ...record }, null, 2));
-    return outcome.exitCode;
+  } catch (error) {
+    failure = error;
   } finally {
+    journal.close();
     stop.dispose();
     io.signals.off('SIGINT', onSignal);
     io.signals.off('SIGTERM', onSignal);
+  }
+  await live?.settled();
+
+  // Every run that started ends with a signed report, whatever happened to it.
+  let report: WrittenReport | undefined;
+  if (recorder.started) {
+    try {
+      report = await writeReport({ dir: reportDir, record: recorder.record, journalPath: journal.path, signer, ...(resumed ? { resumedFrom: resumed } : {}) });
+    } catch (error) {
+      writeLine(io.stderr, `error: could not sign the report (${errorMessage(error)}); the journal is complete at ${journal.path}`);
+      if (!failure) failure = new RevokeError(`report not written: ${errorMessage(error)}`, ExitCode.ActionFailed);
+    }
+  }
+  if (failure) {
+    if (report) writeLine(io.stderr, `Report (signed): ${report.path}`);
+    throw failure;
+  }
+
+  const record = recorder.record;
+  if (record.dryRun || (record.totals.findings === 0 && record.status !== 'interrupted')) writeLine(human, renderPlan(record, style));
+  if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
+  if (report) writeLine(human, `Report (signed, key ${report.keyid.slice(0, 16)}…): ${report.path}`);
+  if (options.json) {
+    const reportInfo = report ? { report: { path: report.path, journal: report.journal, keyid: report.keyid } } : {};
+    writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, ...record, ...reportInfo }, null, 2));
+  }
+  return outcome!.exitCode;
+}
+
+function openJournal(path: string): JournalWriter {
+  try {
+    return new JournalWriter(path);
+  } catch (error) {
+    throw new InvalidInputError(`cannot write the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, 'pass --report <dir> with a directory you can write to');
   }
 }
 
@@ -110,4 +170,3 @@ async function askToProceed(findings: number, user: string, io: CliIO, stop: Sto
     throw error;
   }
 }
-

@@ -22,6 +22,8 @@ export type RunEventBody =
       concurrency: number;
       steps: StepSummary[];
       warnings: string[];
+      /** Set when this run continues an earlier, unfinished one (`--resume`). */
+      resumedFrom?: { journal: string; sha256: string; runId: string };
     }
   | { type: 'provider-connected'; provider: string; providerType: string; actor: string }
   | { type: 'discovery-started'; stepId: string }

@@ -19,6 +19,7 @@ export interface RunOptions {
   /** Asked once, after discovery, before the first mutation of a real run. */
   confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
   runId?: string;
+  resumedFrom?: { journal: string; sha256: string; runId: string };
 }
 
 export interface RunOutcome {
@@ -42,6 +43,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     concurrency: options.concurrency,
     steps: plan.steps.map(({ id, provider, providerType, user, kinds, mode, dependsOn }) => ({ id, provider, providerType, user, kinds, mode, dependsOn })),
     warnings: plan.warnings,
+    ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
   });
   const finish = (status: RunStatus, exitCode: number): RunOutcome => {
     events.emit({ type: 'run-finished', status, exitCode });

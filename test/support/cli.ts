@@ -16,21 +16,24 @@ class Capture extends PassThrough {
 }
 
 /** Runs the CLI in-process with a given registry and captured stdio. */
-export async function runCli(argv: string[], registry: ProviderRegistry, options: { env?: NodeJS.ProcessEnv; tty?: boolean; signals?: EventEmitter } = {}) {
+export async function runCli(argv: string[], registry: ProviderRegistry, options: { env?: NodeJS.ProcessEnv; tty?: boolean; signals?: EventEmitter; scratch?: string } = {}) {
   const stdout = new Capture(false);
   const stderr = new Capture(Boolean(options.tty));
   const stdin = Object.assign(new PassThrough(), { isTTY: Boolean(options.tty) });
   const signals = options.signals ?? new EventEmitter();
+  const scratch = options.scratch ?? mkdtempSync(join(tmpdir(), 'revoke-cli-'));
   const io: CliIO = {
     stdout,
     stderr,
     stdin,
-    env: options.env ?? {},
+    // Reports and any default signing key go to a fresh temporary folder, never the developer's.
+    env: { XDG_CONFIG_HOME: scratch, ...options.env },
     registry: async () => registry,
     signals: signals as unknown as CliIO['signals'],
   };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
+  const args = argv[0] === 'user' && !argv.includes('--report') ? [...argv, '--report', join(scratch, 'reports')] : argv;
+  const code = await main(args, io);
+  return { code, stdout: stdout.text, stderr: stderr.text, scratch };
 }
 
 export function writeTemp(name: string, text: string): string {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/revoke.js', import.meta.url));
@@ -19,9 +22,12 @@ export interface SpawnResult {
 export function runBin(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<SpawnResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const scratch = mkdtempSync(join(tmpdir(), 'revoke-bin-'));
+    const argv = args[0] === 'user' && !args.includes('--report') ? [...args, '--report', join(scratch, 'reports')] : args;
+    const child = spawn(process.execPath, [BIN, ...argv], {
       cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      // A fresh config folder, so no test creates or uses the developer's default signing key.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: scratch, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

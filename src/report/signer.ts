@@ -1,0 +1,134 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInputError } from '../errors.js';
+
+export type SigningAlgorithm = 'ecdsa-p256-sha256' | 'ed25519';
+
+/** Signs DSSE pre-authentication encodings. Never exposes the private key. */
+export interface Signer {
+  algorithm: SigningAlgorithm;
+  /** sha256 of the public key's SPKI DER, hex. */
+  keyid: string;
+  publicKeyPem: string;
+  /** Where the key came from, for messages: "file ci.key", "REVOKE_SIGNING_KEY", "kms:alias/x". */
+  source: string;
+  sign(data: Buffer): Promise<Buffer>;
+}
+
+export function keyIdOf(publicKey: KeyObject): string {
+  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+export function algorithmOf(key: KeyObject): SigningAlgorithm | undefined {
+  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ecdsa-p256-sha256';
+  return undefined;
+}
+
+/** A signer over a private key held in this process (file, environment, or the default key). */
+export function localSigner(privateKey: KeyObject, source: string): Signer {
+  const algorithm = algorithmOf(privateKey);
+  if (!algorithm) {
+    const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+    throw new InvalidInputError(
+      `the signing key from ${source} is ${privateKey.asymmetricKeyType}${curve ? ` (${curve})` : ''}; revoke signs with ECDSA P-256 or Ed25519`,
+      'make one with `revoke keygen --out <prefix>` (P-256 by default, --type ed25519 for Ed25519)',
+    );
+  }
+  const publicKey = createPublicKey(privateKey);
+  return {
+    algorithm,
+    keyid: keyIdOf(publicKey),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    source,
+    // ECDSA signatures in DER, what `openssl dgst -verify` and cosign expect.
+    sign: async (data) => (algorithm === 'ed25519' ? sign(null, data, privateKey) : sign('sha256', data, { key: privateKey, dsaEncoding: 'der' })),
+  };
+}
+
+export interface SignerOptions {
+  /** --sign-key: a PEM file, or kms:<key id or ARN>. */
+  signKey?: string;
+  env: NodeJS.ProcessEnv;
+  /** Called when a default key was created, with the path of its public key. */
+  onDefaultKeyCreated?: (publicKeyPath: string) => void;
+}
+
+/** Finds the signing key: --sign-key, then REVOKE_SIGNING_KEY, then the default key (created once). */
+export async function loadSigner(options: SignerOptions): Promise<Signer> {
+  const { signKey, env } = options;
+  if (signKey?.startsWith('kms:')) {
+    const { kmsSigner } = await import('./kms-signer.js');
+    return kmsSigner(signKey.slice('kms:'.length), env);
+  }
+  if (signKey !== undefined) return localSigner(readPrivateKeyFile(signKey, env), `file ${signKey}`);
+  if (env.REVOKE_SIGNING_KEY) return localSigner(parsePrivateKey(env.REVOKE_SIGNING_KEY, 'REVOKE_SIGNING_KEY', env), 'REVOKE_SIGNING_KEY');
+  return defaultSigner(env, options.onDefaultKeyCreated);
+}
+
+function readPrivateKeyFile(path: string, env: NodeJS.ProcessEnv): KeyObject {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    throw new InvalidInputError(`signing key ${path} does not exist`, 'check --sign-key, or make a key with `revoke keygen --out <prefix>`');
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new InvalidInputError(
+      `signing key ${path} can be read by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`,
+      `chmod 600 ${path}`,
+    );
+  }
+  return parsePrivateKey(readFileSync(path, 'utf8'), `file ${path}`, env);
+}
+
+function parsePrivateKey(pem: string, source: string, env: NodeJS.ProcessEnv): KeyObject {
+  const passphrase = env.REVOKE_SIGNING_KEY_PASSPHRASE;
+  try {
+    return createPrivateKey(passphrase === undefined ? { key: pem, format: 'pem' } : { key: pem, format: 'pem', passphrase });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    // Never echo the key or the passphrase: say which source and what kind of problem.
+    if (code === 'ERR_MISSING_PASSPHRASE') {
+      throw new InvalidInputError(`the signing key from ${source} is encrypted`, 'set REVOKE_SIGNING_KEY_PASSPHRASE to its passphrase');
+    }
+    if (/bad decrypt/i.test(String((error as Error).message)) || code === 'ERR_OSSL_BAD_DECRYPT') {
+      throw new InvalidInputError(`the signing key from ${source} could not be decrypted`, 'check REVOKE_SIGNING_KEY_PASSPHRASE');
+    }
+    throw new InvalidInputError(`the signing key from ${source} is not a PEM private key`, 'use a PKCS#8 or SEC1 PEM private key, e.g. one made by `revoke keygen --out <prefix>`');
+  }
+}
+
+export function defaultKeyPaths(env: NodeJS.ProcessEnv): { dir: string; key: string; pub: string } {
+  const dir = join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'revoke');
+  return { dir, key: join(dir, 'signing-key.pem'), pub: join(dir, 'signing-key.pub.pem') };
+}
+
+function defaultSigner(env: NodeJS.ProcessEnv, onCreated?: (publicKeyPath: string) => void): Signer {
+  const paths = defaultKeyPaths(env);
+  if (!existsSync(paths.key)) {
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+    writeKeyPair(generateKeyPair('ecdsa-p256'), paths.key, paths.pub);
+    onCreated?.(paths.pub);
+  }
+  return localSigner(readPrivateKeyFile(paths.key, env), `default key ${paths.key}`);
+}
+
+export type KeyType = 'ecdsa-p256' | 'ed25519';
+
+export function generateKeyPair(type: KeyType): { privateKeyPem: string; publicKeyPem: string } {
+  const pair = type === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** Writes a key pair: the private key 0600 (created so, never readable by others even briefly). */
+export function writeKeyPair(pair: { privateKeyPem: string; publicKeyPem: string }, keyPath: string, pubPath: string): void {
+  writeFileSync(keyPath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
+  chmodSync(keyPath, 0o600);
+  writeFileSync(pubPath, pair.publicKeyPem, { mode: 0o644 });
+}

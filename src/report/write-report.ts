@@ -1,0 +1,46 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { RunRecord } from '../engine/record.js';
+import { IN_TOTO_PAYLOAD_TYPE, pae, type DsseEnvelope } from './dsse.js';
+import { readJournal } from './journal.js';
+import type { Signer } from './signer.js';
+import { buildStatement, type JournalSubject, type ReportPredicate } from './statement.js';
+
+export interface WrittenReport {
+  path: string;
+  journal: string;
+  keyid: string;
+}
+
+/**
+ * Signs the run's record and writes `<dir>/<run-id>.intoto.json`: an in-toto Statement in a
+ * DSSE envelope whose subject is the journal's sha256 (and the resumed journal's, if any).
+ */
+export async function writeReport(options: {
+  dir: string;
+  record: RunRecord;
+  journalPath: string;
+  signer: Signer;
+  resumedFrom?: ReportPredicate['resumedFrom'] & { path: string };
+}): Promise<WrittenReport> {
+  const { dir, record, journalPath, signer } = options;
+  const subjects: JournalSubject[] = [{ name: basename(journalPath), digest: { sha256: readJournal(journalPath).sha256 } }];
+  let resumedFrom: ReportPredicate['resumedFrom'];
+  if (options.resumedFrom) {
+    const { path, ...rest } = options.resumedFrom;
+    resumedFrom = rest;
+    subjects.push({ name: basename(path), digest: { sha256: rest.sha256 } });
+  }
+  const payload = Buffer.from(JSON.stringify(buildStatement(record, subjects, resumedFrom)), 'utf8');
+  const signature = await signer.sign(pae(IN_TOTO_PAYLOAD_TYPE, payload));
+  const envelope: DsseEnvelope = {
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    payload: payload.toString('base64'),
+    signatures: [{ keyid: signer.keyid, sig: signature.toString('base64') }],
+  };
+  const path = join(dir, `${record.runId}.intoto.json`);
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(envelope, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+  return { path, journal: journalPath, keyid: signer.keyid };
+}
