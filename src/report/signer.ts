@@ -86,15 +86,15 @@ function readPrivateKeyFile(path: string, env: NodeJS.ProcessEnv): KeyObject {
 
 function parsePrivateKey(pem: string, source: string, env: NodeJS.ProcessEnv): KeyObject {
   const passphrase = env.REVOKE_SIGNING_KEY_PASSPHRASE;
+  const encrypted = /BEGIN ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(pem);
+  if (encrypted && passphrase === undefined) {
+    throw new InvalidInputError(`the signing key from ${source} is encrypted`, 'set REVOKE_SIGNING_KEY_PASSPHRASE to its passphrase');
+  }
   try {
     return createPrivateKey(passphrase === undefined ? { key: pem, format: 'pem' } : { key: pem, format: 'pem', passphrase });
   } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
     // Never echo the key or the passphrase: say which source and what kind of problem.
-    if (code === 'ERR_MISSING_PASSPHRASE') {
-      throw new InvalidInputError(`the signing key from ${source} is encrypted`, 'set REVOKE_SIGNING_KEY_PASSPHRASE to its passphrase');
-    }
-    if (/bad decrypt/i.test(String((error as Error).message)) || code === 'ERR_OSSL_BAD_DECRYPT') {
+    if (encrypted) {
       throw new InvalidInputError(`the signing key from ${source} could not be decrypted`, 'check REVOKE_SIGNING_KEY_PASSPHRASE');
     }
     throw new InvalidInputError(`the signing key from ${source} is not a PEM private key`, 'use a PKCS#8 or SEC1 PEM private key, e.g. one made by `revoke keygen --out <prefix>`');

@@ -49,23 +49,27 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
   const algorithm = algorithmOf(key);
   if (!check('public key', algorithm !== undefined, algorithm ? `${algorithm}, keyid ${keyIdOf(key).slice(0, 16)}…` : `${key.asymmetricKeyType} keys are not used by revoke`)) return done();
 
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(envelope.payload)) {
-    check('signature', false, 'payload is not standard base64');
+  const payload = strictBase64(envelope.payload);
+  if (!payload) {
+    check('signature', false, 'payload is not canonical standard base64');
     return done();
   }
-  const payload = Buffer.from(envelope.payload, 'base64');
   const message = pae(envelope.payloadType, payload);
   const keyid = keyIdOf(key);
+  const extraKeys = Object.keys(envelope).filter((k) => !['payloadType', 'payload', 'signatures'].includes(k));
+  if (!check('envelope fields', extraKeys.length === 0, extraKeys.length === 0 ? 'payloadType, payload, signatures' : `unexpected ${extraKeys.join(', ')}`)) return done();
+  // Strict on purpose: the signature must name this key, and carry nothing else.
   const valid = envelope.signatures.some((s) => {
-    if (typeof s.sig !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(s.sig)) return false;
-    const sig = Buffer.from(s.sig, 'base64');
+    if (typeof s !== 'object' || s === null || Object.keys(s).some((k) => k !== 'keyid' && k !== 'sig') || s.keyid !== keyid) return false;
+    const sig = strictBase64(s.sig);
+    if (!sig) return false;
     try {
       return algorithm === 'ed25519' ? verify(null, message, key, sig) : verify('sha256', message, { key, dsaEncoding: 'der' }, sig);
     } catch {
       return false;
     }
   });
-  if (!check('signature', valid, valid ? `valid ${algorithm} signature over the DSSE PAE by keyid ${keyid.slice(0, 16)}…` : 'no signature in the envelope verifies with this key')) return done();
+  if (!check('signature', valid, valid ? `valid ${algorithm} signature over the DSSE PAE by keyid ${keyid.slice(0, 16)}…` : 'no signature in the envelope is by this key and verifies')) return done();
 
   let statement: Statement;
   try {
@@ -93,6 +97,13 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
     check('run id', runStarted.type === 'run-started' && runStarted.runId === statement.predicate?.runId, `journal run ${runStarted.type === 'run-started' ? runStarted.runId : '?'}, report run ${statement.predicate?.runId}`);
   }
   return done(statement);
+}
+
+/** Decodes standard padded base64 only if it is the one canonical encoding of its bytes. */
+function strictBase64(text: unknown): Buffer | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
 }
 
 function readJournalIfPresent(dir: string, name: string | undefined) {
