@@ -43,6 +43,8 @@ export type RunEventBody =
       /** Why it was skipped or not run, or what the provider said it did. */
       detail?: string;
       error?: string;
+      /** Retries the provider needed (throttling, 5xx, conflicts). */
+      retries?: number;
       durationMs: number;
     }
   | { type: 'step-finished'; stepId: string; status: StepStatus; reason?: string; durationMs: number }

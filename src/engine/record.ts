@@ -6,6 +6,7 @@ export interface FindingRecord extends Finding {
   outcome: FindingOutcome | 'planned';
   detail?: string;
   error?: string;
+  retries?: number;
   durationMs?: number;
 }
 
@@ -27,6 +28,8 @@ export interface Totals {
   skipped: number;
   failed: number;
   notRun: number;
+  /** Retries providers needed over the whole run. */
+  retries: number;
   stepsFailed: number;
   stepsSkipped: number;
 }
@@ -113,6 +116,7 @@ export class RunRecorder {
         finding.durationMs = event.durationMs;
         if (event.detail !== undefined) finding.detail = event.detail;
         if (event.error !== undefined) finding.error = event.error;
+        if (event.retries !== undefined) finding.retries = event.retries;
         break;
       }
       case 'step-finished': {
@@ -145,6 +149,7 @@ function totalsOf(steps: StepRecord[]): Totals {
     skipped: count('skipped'),
     failed: count('failed'),
     notRun: count('not-run'),
+    retries: findings.reduce((n, f) => n + (f.retries ?? 0), 0),
     stepsFailed: steps.filter((s) => s.status === 'failed' || s.status === 'discovery-failed').length,
     stepsSkipped: steps.filter((s) => s.status === 'skipped').length,
   };

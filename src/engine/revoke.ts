@@ -95,11 +95,22 @@ async function revokeStepFindings(
           kind: finding.kind,
           outcome: outcome.status,
           ...(detail === undefined ? {} : { detail }),
+          ...(outcome.retries ? { retries: outcome.retries } : {}),
           durationMs: elapsed(started),
         });
       } catch (error) {
         failed = true;
-        events.emit({ type: 'revoke-finished', stepId: step.id, findingId: finding.id, kind: finding.kind, outcome: 'failed', error: errorMessage(error), durationMs: elapsed(started) });
+        const retries = (error as { retries?: number }).retries;
+        events.emit({
+          type: 'revoke-finished',
+          stepId: step.id,
+          findingId: finding.id,
+          kind: finding.kind,
+          outcome: 'failed',
+          error: errorMessage(error),
+          ...(retries ? { retries } : {}),
+          durationMs: elapsed(started),
+        });
       }
     });
   }

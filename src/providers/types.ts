@@ -28,10 +28,14 @@ export interface Finding {
   warnings?: string[];
 }
 
-export type RevokeOutcome =
+export type RevokeOutcome = (
   | { status: 'revoked'; detail?: string }
   | { status: 'already-gone'; detail?: string }
-  | { status: 'skipped'; reason: string };
+  | { status: 'skipped'; reason: string }
+) & {
+  /** How many times calls were retried (throttling, 5xx, conflicts) to get this outcome. */
+  retries?: number;
+};
 
 /** What connect() returns: the client plus who the CLI is on this provider. */
 export interface Connection<Client> {

@@ -136,9 +136,12 @@ describe('aws-iam provider against the IAM sandbox', () => {
     world = await iamWorld({ seed: 7 });
     await world.seed('jdoe');
     world.sandbox.faults.throttleRate = 0.3;
-    const { code, requests } = await world.revoke(['user', 'jdoe', '-r', demo, '--yes']);
+    const { code, requests, stdout } = await world.revoke(['user', 'jdoe', '-r', demo, '--yes', '--json']);
     expect(code).toBe(0);
     expect(world.sandbox.state.users.has('jdoe')).toBe(false);
+    // Retries are recorded per finding; discovery retries are not findings, so count only revokes.
+    const revokeThrottles = requests.filter((r) => r.code === 'Throttling' && r.mutating).length;
+    expect(JSON.parse(stdout).totals.retries).toBe(revokeThrottles);
     const throttled = requests.filter((r) => r.code === 'Throttling').length;
     expect(throttled / requests.length).toBeGreaterThan(0.15);
   }, 60_000);

@@ -6,6 +6,7 @@ import { awsErrorCode, awsErrorText } from './aws-errors.js';
 import type { AwsIamConfig } from './config.js';
 import type { IamContext } from './kind.js';
 import { TokenBucket } from './rate-limit.js';
+import { countAttempts } from './retry-count.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
 type CredentialSource = Credentials | (() => Promise<Credentials>) | undefined;
@@ -45,6 +46,19 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
     return next(args);
   }, { step: 'finalizeRequest', name: 'revokeRateLimit', priority: 'low' });
   iam.middlewareStack.add((next) => async (args) => retryConcurrentModification(() => next(args)), { step: 'initialize', name: 'revokeRetryConcurrentModification' });
+  iam.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        const result = await next(args);
+        countAttempts((result.output as { $metadata?: { attempts?: number } }).$metadata);
+        return result;
+      } catch (error) {
+        countAttempts((error as { $metadata?: { attempts?: number } }).$metadata);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'revokeCountRetries' },
+  );
 
   const identitySts = config.assumeRoleArn ? new STSClient({ ...base, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), credentials: credentials! }) : sts;
   let arn: string;
@@ -95,6 +109,7 @@ async function retryConcurrentModification<T>(call: () => Promise<T>): Promise<T
       return await call();
     } catch (error) {
       if (awsErrorCode(error) !== 'ConcurrentModification' || attempt >= CONFLICT_RETRIES) throw error;
+      countAttempts({ attempts: 2 });
       const backoff = Math.min(2000, 100 * 2 ** attempt);
       await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
     }

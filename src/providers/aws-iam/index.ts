@@ -4,6 +4,7 @@ import { awsIamConfigSchema, awsIamStepOptionsSchema, type AwsIamConfig } from '
 import type { IamContext, IamKind, IamMode, IamRequest } from './kind.js';
 import { iamKinds } from './kinds/index.js';
 import { DELETE_USER_ID } from './kinds/user.js';
+import { retryCount } from './retry-count.js';
 import { BASE_PERMISSIONS, leastPrivilegePolicy } from './permissions.js';
 
 const kindsByName = new Map(iamKinds.map((kind) => [kind.name, kind]));
@@ -89,8 +90,10 @@ export const awsIamProvider: Provider<AwsIamConfig, IamContext> = {
 
   async revoke(context, finding: Finding, { user, mode, options }) {
     const request = requestOf(user, mode, options);
+    const counter = { retries: 0 };
     try {
-      return await kindOf(finding.kind).revoke(context, finding, request);
+      const outcome = await retryCount.run(counter, () => kindOf(finding.kind).revoke(context, finding, request));
+      return counter.retries > 0 ? { ...outcome, retries: counter.retries } : outcome;
     } catch (error) {
       if (finding.id === DELETE_USER_ID && awsErrorCode(error) === 'DeleteConflict') {
         const blockers = await remainingAttachments(context, user);
@@ -98,7 +101,7 @@ export const awsIamProvider: Provider<AwsIamConfig, IamContext> = {
           `cannot delete IAM user ${user}: it still has ${blockers.length > 0 ? blockers.join(', ') : 'attachments'}; add their kinds to the step (or use revoke: [all])`,
         );
       }
-      throw new Error(`${finding.kind} ${finding.id} of IAM user ${user}: ${awsErrorText(error)}`);
+      throw Object.assign(new Error(`${finding.kind} ${finding.id} of IAM user ${user}: ${awsErrorText(error)}`), { retries: counter.retries });
     }
   },
 };
