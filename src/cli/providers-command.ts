@@ -42,7 +42,7 @@ function renderProvider(provider: Provider): string {
   lines.push('  revoke kinds:');
   for (const kind of provider.kinds) {
     lines.push(`    ${kind.name.padEnd(22)} ${kind.description}${kind.reversible ? '' : ' (not reversible)'}`);
-    if (kind.permissions.length > 0) lines.push(`    ${''.padEnd(22)} needs: ${kind.permissions.join(', ')}`);
+    if (kind.permissions.length > 0) lines.push(`    ${''.padEnd(22)} needs: ${kind.permissions.join('; ')}`);
   }
   lines.push(`    ${'all'.padEnd(22)} every kind above, in this order`);
   if (provider.basePermissions?.length) lines.push(`  every run needs: ${provider.basePermissions.join(', ')}`);

@@ -1,11 +1,15 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, RevokeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Connection, Finding } from '../providers/types.js';
 import type { RunPlan } from '../runbook/resolve.js';
 import type { RunEventStream } from './events.js';
 import { runGraph } from './graph-runner.js';
 
-export type DiscoveryResult = { ok: true; findings: Finding[] } | { ok: false; error: string };
+export type DiscoveryResult =
+  | { ok: true; findings: Finding[] }
+  /** `refusal`: a guard said no (e.g. the org's last owner); the whole run must stop, exit 2. */
+  | { ok: false; error: string; refusal?: RevokeError };
 
 /**
  * Read-only: asks every step's provider what access exists now. Steps are discovered
@@ -31,17 +35,20 @@ export async function discoverAll(
       const started = performance.now();
       events.emit({ type: 'discovery-started', stepId: id });
       try {
-        const findings = orderFindings(
-          await provider.discover(client, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal: options.signal }),
-        );
+        const discovered = await provider.discover(client, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal: options.signal });
+        const { findings: found, skipped = [], warnings = [] } = Array.isArray(discovered) ? { findings: discovered } : discovered;
+        const findings = orderFindings(found);
         for (const finding of findings) events.emit({ type: 'finding-discovered', stepId: id, finding });
+        for (const { kind, reason } of skipped) events.emit({ type: 'kind-skipped', stepId: id, kind, reason });
+        for (const message of warnings) events.emit({ type: 'step-warning', stepId: id, message });
         events.emit({ type: 'discovery-finished', stepId: id, findings: findings.length, durationMs: elapsed(started) });
         results.set(id, { ok: true, findings });
         return { status: 'succeeded' };
       } catch (error) {
         const message = errorMessage(error);
         events.emit({ type: 'discovery-failed', stepId: id, error: message, durationMs: elapsed(started) });
-        results.set(id, { ok: false, error: message });
+        const refusal = error instanceof RevokeError && error.exitCode === ExitCode.InvalidInput ? error : undefined;
+        results.set(id, refusal ? { ok: false, error: message, refusal } : { ok: false, error: message });
         return { status: 'failed' };
       }
     },

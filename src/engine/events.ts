@@ -28,6 +28,8 @@ export type RunEventBody =
   | { type: 'provider-connected'; provider: string; providerType: string; actor: string }
   | { type: 'discovery-started'; stepId: string }
   | { type: 'finding-discovered'; stepId: string; finding: Finding }
+  | { type: 'kind-skipped'; stepId: string; kind: string; reason: string }
+  | { type: 'step-warning'; stepId: string; message: string }
   | { type: 'discovery-finished'; stepId: string; findings: number; durationMs: number }
   | { type: 'discovery-failed'; stepId: string; error: string; durationMs: number }
   | { type: 'plan-ready'; findings: number; warnings: string[] }

@@ -17,6 +17,8 @@ export interface StepRecord extends StepSummary {
   discoveryMs?: number;
   durationMs?: number;
   findings: FindingRecord[];
+  /** Kinds the provider could not look at, and why (e.g. no SAML SSO on the org). */
+  skippedKinds: Array<{ kind: string; reason: string }>;
 }
 
 export interface Totals {
@@ -80,7 +82,7 @@ export class RunRecorder {
         status: 'running',
         actors: [],
         warnings: [...event.warnings],
-        steps: event.steps.map((s) => ({ ...s, status: 'pending', findings: [] })),
+        steps: event.steps.map((s) => ({ ...s, status: 'pending', findings: [], skippedKinds: [] })),
         totals: totalsOf([]),
       };
       return;
@@ -96,6 +98,12 @@ export class RunRecorder {
         for (const warning of event.finding.warnings ?? []) run.warnings.push(`${event.stepId}: ${warning}`);
         break;
       }
+      case 'step-warning':
+        run.warnings.push(`${event.stepId}: ${event.message}`);
+        break;
+      case 'kind-skipped':
+        this.step(event.stepId).skippedKinds.push({ kind: event.kind, reason: event.reason });
+        break;
       case 'discovery-finished': {
         const step = this.step(event.stepId);
         step.status = 'planned';

@@ -65,6 +65,11 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const discoveryFailed = [...discovered.values()].some((r) => !r.ok);
   events.emit({ type: 'plan-ready', findings, warnings: plan.warnings });
 
+  const refusal = [...discovered.values()].find((r) => !r.ok && r.refusal);
+  if (refusal && !refusal.ok && refusal.refusal) {
+    finish('failed', refusal.refusal.exitCode);
+    throw refusal.refusal;
+  }
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   if (options.dryRun) {
     if (discoveryFailed) return finish('failed', ExitCode.ActionFailed);

@@ -17,6 +17,8 @@ function describe(event: RunEvent, style: ChalkInstance): string | undefined {
       return `connected ${event.provider} (${event.providerType}) as ${event.actor}`;
     case 'discovery-finished':
       return `discovered ${event.stepId}: ${event.findings} found (${event.durationMs} ms)`;
+    case 'kind-skipped':
+      return style.yellow(`skipped ${event.stepId} ${event.kind}: ${event.reason}`);
     case 'discovery-failed':
       return style.red(`discovery failed ${event.stepId}: ${event.error}`);
     case 'confirmation':

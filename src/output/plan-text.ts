@@ -12,8 +12,9 @@ export function renderPlan(record: RunRecord, style: ChalkInstance): string {
       lines.push(`  ${style.red('✗')} ${header}: discovery failed: ${step.error ?? 'unknown error'}`);
       continue;
     }
+    const skipped = step.skippedKinds.map((s) => `      ${style.yellow('-')} ${s.kind} skipped: ${s.reason}`);
     if (step.findings.length === 0) {
-      lines.push(`  ${style.green('✓')} ${header}: nothing to revoke`);
+      lines.push(`  ${style.green('✓')} ${header}: nothing to revoke`, ...skipped);
       continue;
     }
     const after = step.dependsOn.length > 0 ? style.dim(` (after ${step.dependsOn.join(', ')})`) : '';
@@ -21,6 +22,7 @@ export function renderPlan(record: RunRecord, style: ChalkInstance): string {
     for (const finding of step.findings) {
       lines.push(`      - ${finding.label}`);
     }
+    lines.push(...skipped);
   }
   const total = record.steps.reduce((n, s) => n + s.findings.length, 0);
   if (record.warnings.length > 0) {

@@ -1,7 +1,8 @@
 import { awsIamProvider } from './aws-iam/index.js';
+import { githubProvider } from './github/index.js';
 import { ProviderRegistry } from './registry.js';
 
 /** The provider types that ship with revoke. Importing them is cheap: SDKs load in connect(). */
 export function builtinRegistry(): ProviderRegistry {
-  return new ProviderRegistry([awsIamProvider]);
+  return new ProviderRegistry([awsIamProvider, githubProvider]);
 }

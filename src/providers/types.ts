@@ -28,6 +28,14 @@ export interface Finding {
   warnings?: string[];
 }
 
+/** What discovery found, plus kinds it could not look at and why (not findings: nothing to revoke). */
+export interface Discovery {
+  findings: Finding[];
+  skipped?: Array<{ kind: string; reason: string }>;
+  /** Things the operator should know about this step before approving (e.g. the cost of a scan). */
+  warnings?: string[];
+}
+
 export type RevokeOutcome = (
   | { status: 'revoked'; detail?: string }
   | { status: 'already-gone'; detail?: string }
@@ -94,7 +102,7 @@ export interface Provider<Config = any, Client = any> {
   user: { pattern: RegExp; description: string; caseInsensitive: boolean };
   connect(config: Config, context: ConnectContext): Promise<Connection<Client>>;
   /** Read-only. Must have no path to a mutating call. */
-  discover(client: Client, request: DiscoverRequest): Promise<Finding[]>;
+  discover(client: Client, request: DiscoverRequest): Promise<Finding[] | Discovery>;
   /** Idempotent: a finding that no longer exists yields `already-gone`. */
   revoke(client: Client, finding: Finding, request: RevokeRequest): Promise<RevokeOutcome>;
 }

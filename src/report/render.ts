@@ -33,6 +33,7 @@ function text(p: ReportPredicate): string {
   for (const step of p.steps) {
     lines.push('', `step ${step.id} [${step.provider}: ${step.user}${step.mode ? `, ${step.mode}` : ''}] ${step.status}${step.reason ? `: ${step.reason}` : ''}${step.error ? `: ${step.error}` : ''}`);
     for (const f of step.findings) lines.push(`  - ${f.label} [${f.kind} ${f.id}] ${outcomeOf(f)}${f.durationMs !== undefined ? ` (${f.durationMs} ms)` : ''}`);
+    for (const s of step.skippedKinds ?? []) lines.push(`  - ${s.kind} skipped: ${s.reason}`);
     if (step.findings.length === 0) lines.push('  (nothing found)');
   }
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
 import { iamActions, isMutatingAction, type Params } from './iam-actions.js';
 import { ACCOUNT_ID, IamState } from './state.js';
@@ -60,7 +61,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     failureRate: options.failureRate ?? 0,
     conflictRate: options.conflictRate ?? 0,
   };
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const requests: LoggedRequest[] = [];
 
   state.createUser('revoke-operator');
@@ -162,16 +163,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-/** A small seeded PRNG so injected faults repeat from run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,98 @@
+import { readFileSync, statSync } from 'node:fs';
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
+import { InvalidInputError } from '../../errors.js';
+import type { ConnectContext, Connection } from '../types.js';
+import type { GitHubConfig } from './config.js';
+import { githubErrorText, statusOf, type GitHubContext } from './kind.js';
+
+const RevokeOctokit = Octokit.plugin(throttling, retry);
+const SECONDARY_LIMIT_RETRIES = 5;
+const PRIMARY_LIMIT_RETRIES = 2;
+
+/**
+ * Connects to one GitHub organization with a token (GITHUB_TOKEN, GH_TOKEN or tokenEnv) or as a
+ * GitHub App installation, with GitHub's throttling and retry plugins: secondary rate limits
+ * and 5xx are retried, Retry-After is honoured, and writes are paced as GitHub asks.
+ */
+export async function connectGitHub(config: GitHubConfig, context: ConnectContext): Promise<Connection<GitHubContext>> {
+  const { env, instance } = context;
+  const baseUrl = config.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com';
+  const auth = config.app ? appAuth(config.app, env, instance) : { auth: tokenFor(config, env, instance) };
+  const octokit = new RevokeOctokit({
+    ...auth,
+    baseUrl,
+    userAgent: 'revoke',
+    // Octokit's own logging would print warnings around our output; errors reach us as values.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    request: { signal: context.signal },
+    throttle: {
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs ?? 1000 }),
+      onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < PRIMARY_LIMIT_RETRIES,
+      onSecondaryRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < SECONDARY_LIMIT_RETRIES,
+    },
+    retry: { retries: 3 },
+  }) as unknown as Octokit;
+
+  let actor: string;
+  let selfUser: string | undefined;
+  try {
+    if (config.app) {
+      actor = `GitHub App ${config.app.appId} (installation ${config.app.installationId}) on ${config.org}`;
+    } else {
+      const { data } = await octokit.rest.users.getAuthenticated();
+      selfUser = data.login;
+      actor = `github:${data.login} on ${config.org}`;
+    }
+    await octokit.rest.orgs.get({ org: config.org });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 401) throw new InvalidInputError(`GitHub rejected the credentials of provider ${instance} (HTTP 401)`, 'refresh the token (expired or revoked?) or check the App id, installation id and private key');
+    if (status === 404) throw new InvalidInputError(`GitHub organization ${config.org} is not visible to provider ${instance}`, 'check org: and that the token (read:org) or App installation covers this organization');
+    throw new InvalidInputError(`cannot reach GitHub for provider ${instance}: ${githubErrorText(error)}`, `check baseUrl (now ${baseUrl}) and the network`);
+  }
+  let canSeeMembers = true;
+  try {
+    await octokit.rest.orgs.listMembers({ org: config.org, per_page: 1 });
+  } catch {
+    canSeeMembers = false;
+  }
+  return {
+    client: { octokit, org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage: config.perPage ?? 100 },
+    actor,
+    ...(selfUser ? { selfUser } : {}),
+  };
+}
+
+function tokenFor(config: GitHubConfig, env: NodeJS.ProcessEnv, instance: string): string {
+  const name = config.tokenEnv ?? (env.GITHUB_TOKEN ? 'GITHUB_TOKEN' : 'GH_TOKEN');
+  const token = env[name];
+  if (!token) {
+    throw new InvalidInputError(
+      `no GitHub token for provider ${instance}: ${config.tokenEnv ? `${config.tokenEnv} is not set` : 'neither GITHUB_TOKEN nor GH_TOKEN is set'}`,
+      config.tokenEnv ? `export ${config.tokenEnv}=<token with admin:org>` : 'export GITHUB_TOKEN=<token with admin:org>, or configure app: on the provider',
+    );
+  }
+  return token;
+}
+
+function appAuth(app: NonNullable<GitHubConfig['app']>, env: NodeJS.ProcessEnv, instance: string) {
+  let privateKey: string | undefined;
+  if (app.privateKeyFile) {
+    let mode: number;
+    try {
+      mode = statSync(app.privateKeyFile).mode;
+    } catch {
+      throw new InvalidInputError(`GitHub App private key ${app.privateKeyFile} of provider ${instance} does not exist`, 'check app.privateKeyFile');
+    }
+    if ((mode & 0o077) !== 0) throw new InvalidInputError(`GitHub App private key ${app.privateKeyFile} can be read by others; refusing to use it`, `chmod 600 ${app.privateKeyFile}`);
+    privateKey = readFileSync(app.privateKeyFile, 'utf8');
+  } else {
+    privateKey = env[app.privateKeyEnv!];
+    if (!privateKey) throw new InvalidInputError(`${app.privateKeyEnv} is not set (GitHub App private key of provider ${instance})`, `export ${app.privateKeyEnv}="$(cat app.private-key.pem)"`);
+  }
+  return { authStrategy: createAppAuth, auth: { appId: app.appId, privateKey, installationId: app.installationId } };
+}

@@ -1,0 +1,74 @@
+import type { Octokit } from '@octokit/rest';
+import type { Finding, RevokeKind, RevokeOutcome } from '../types.js';
+
+export interface GitHubContext {
+  octokit: Octokit;
+  org: string;
+  auth: 'token' | 'app';
+  /** Whether these credentials can see the org's members: only then does a 404 mean "gone". */
+  canSeeMembers: boolean;
+  perPage: number;
+}
+
+export interface GitHubRequest {
+  user: string;
+  repos: string[] | undefined;
+  scanRepos: boolean;
+  email: string | undefined;
+}
+
+export type KindDiscovery = Finding[] | { skipped: string };
+
+/** One revoke kind of the github provider: metadata, discovery (reads only), revocation. */
+export interface GitHubKind extends RevokeKind {
+  discover(context: GitHubContext, request: GitHubRequest): Promise<KindDiscovery>;
+  revoke(context: GitHubContext, finding: Finding, request: GitHubRequest): Promise<RevokeOutcome>;
+}
+
+/** Credentials first (they are listed under the org only while the person is a member), then access, then membership. */
+export const Phase = { Credentials: 0, Access: 1, Membership: 2 } as const;
+
+export const statusOf = (error: unknown): number | undefined => (error as { status?: number }).status;
+
+export function githubErrorText(error: unknown): string {
+  const status = statusOf(error);
+  const message = (error as { message?: string }).message ?? String(error);
+  // Octokit appends " - https://docs.github.com/..." to messages; the link is noise here.
+  return `${status ? `HTTP ${status}: ` : ''}${message.replace(/ - https:\/\/docs\.github\.com\S*$/, '')}`;
+}
+
+/**
+ * GitHub answers 404 both for "not there" and for "not visible to you". A 404 to a removal counts
+ * as already gone only when these credentials can see the org's members and a fresh read
+ * confirms the thing is absent; otherwise it is an error that points at the token's scopes.
+ */
+export async function removeOrConfirmGone(context: GitHubContext, what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>): Promise<RevokeOutcome> {
+  try {
+    await remove();
+    return { status: 'revoked' };
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    if (!context.canSeeMembers) {
+      throw new Error(
+        `GitHub answered 404 for ${what}, and these credentials cannot see ${context.org}'s members, so it may be hidden rather than gone: give the token admin:org (or the App the Members permission)`,
+      );
+    }
+    if (await stillThere()) {
+      throw new Error(`GitHub answered 404 to removing ${what}, but it is still there: the credentials can read it but not change it (token scope admin:org / App write permission needed)`);
+    }
+    return { status: 'already-gone' };
+  }
+}
+
+/** A read that answers 404 when the thing is absent: true if present. */
+export async function exists(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 404) return false;
+    throw error;
+  }
+}
+
+export const sameLogin = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();

@@ -1,0 +1,29 @@
+import { exists, Phase, removeOrConfirmGone, sameLogin, type GitHubKind } from '../kind.js';
+
+/** Direct collaborator access on the org's repositories: the step's repos:, or every repo with scanRepos: true. */
+export const repoCollaborator: GitHubKind = {
+  name: 'repo-collaborator',
+  description: 'direct collaborator access to org repositories (the step\'s repos:, or all with scanRepos: true): removed',
+  permissions: ['token: repo, admin on the repositories', 'app: Administration (write) on the repositories'],
+  reversible: false,
+  async discover({ octokit, org, perPage }, { user, repos, scanRepos }) {
+    if (!repos && !scanRepos) return { skipped: 'no repos: listed on the step and scanRepos is not set' };
+    const names = repos ?? (await octokit.paginate(octokit.rest.repos.listForOrg, { org, per_page: perPage })).map((r) => r.name);
+    const findings = [];
+    for (const repo of names) {
+      const collaborators = await octokit.paginate(octokit.rest.repos.listCollaborators, { owner: org, repo, affiliation: 'direct', per_page: perPage });
+      const match = collaborators.find((c) => sameLogin(c.login, user));
+      if (match) findings.push({ id: repo, kind: 'repo-collaborator', label: `direct ${match.role_name} access to ${org}/${repo}`, phase: Phase.Access, details: { role: match.role_name } });
+    }
+    return findings;
+  },
+  async revoke(context, finding, { user }) {
+    const { octokit, org } = context;
+    return removeOrConfirmGone(
+      context,
+      `${user}'s access to ${org}/${finding.id}`,
+      () => octokit.rest.repos.removeCollaborator({ owner: org, repo: finding.id, username: user }),
+      () => exists(() => octokit.rest.repos.checkCollaborator({ owner: org, repo: finding.id, username: user })),
+    );
+  },
+};
