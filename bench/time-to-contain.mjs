@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Time to contain: a real `revoke user` run (runbooks/demo.yaml: contain, then remove) against the
+// Time to contain: a real `revoke user` run (test/fixtures/aws-offboarding.yaml: contain, then remove) against the
 // local IAM sandbox, with 0 ms and 50 ms of latency added to every response. Each run is compared
 // with its lower bound, measured in the same run:
 //
@@ -39,7 +39,7 @@ function cliStart() {
 function runCli(env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['bin/revoke.js', 'user', 'jdoe', '-r', 'runbooks/demo.yaml', '--yes', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/revoke.js', 'user', 'jdoe', '-r', 'test/fixtures/aws-offboarding.yaml', '--yes', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

@@ -10,25 +10,42 @@ import { main } from './main.js';
 
 export const DEMO_USER = 'jdoe';
 
+const DEMO_GITHUB_USER = {
+  role: 'member' as const,
+  teams: ['platform', 'oncall'],
+  ssoCredentials: 2,
+  patGrants: 1,
+  codespaces: ['api'],
+  copilot: true,
+  repoCollaborator: ['infra'],
+};
+
 /**
- * Runs the bundled demo runbook through the real CLI path against a local AWS IAM sandbox:
+ * Runs the bundled demo runbook through the real CLI path against local GitHub and AWS IAM sandboxes:
  * a dry run (the plan), then the real run, then a check of what is left. Nothing leaves the machine.
  */
 export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO): Promise<number> {
   const style = createStyle({ stream: io.stdout, env: io.env, colorFlag: options.color });
   const { startIamSandbox } = await import('../sandbox/iam/server.js');
   const { seedUser, sandboxIamClient, sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
+  const { startGitHubSandbox } = await import('../sandbox/github/server.js');
+  const { githubSandboxEnvironment, seedGitHubUser, seedOrg } = await import('../sandbox/github/seed.js');
   const sandbox = await startIamSandbox();
+  const github = await startGitHubSandbox();
   try {
     const iam = sandboxIamClient(sandbox);
     await seedUser(iam, DEMO_USER, FULL_USER);
     await seedUser(iam, 'break-glass-admin', { accessKeys: 1 });
+    const githubToken = seedOrg(github, { org: 'acme', operator: 'revoke-bot', owners: ['org-owner-bot'] });
+    seedGitHubUser(github, 'acme', { login: DEMO_USER, ...DEMO_GITHUB_USER });
     sandbox.faults.latencyMs = options.latency ?? 0;
+    github.faults.latencyMs = options.latency ?? 0;
     const runbook = join(packageRoot(import.meta.url), 'runbooks', 'demo.yaml');
     const count = countCredentials(FULL_USER);
-    writeLine(io.stdout, style.bold(`revoke demo: a local AWS IAM sandbox at ${sandbox.endpoint} (nothing leaves this machine)`));
-    writeLine(io.stdout, `Seeded IAM user ${DEMO_USER} with ${count} things to revoke: 2 access keys, a console password, a virtual MFA device, an SSH key,`);
-    writeLine(io.stdout, 'a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies. Runbook: runbooks/demo.yaml\n');
+    writeLine(io.stdout, style.bold(`revoke demo: local GitHub (${github.url}) and AWS IAM (${sandbox.endpoint}) sandboxes; nothing leaves this machine`));
+    writeLine(io.stdout, `Seeded ${DEMO_USER} in GitHub org acme: member of 2 teams, 2 SSO-authorized credentials, a fine-grained token grant, a codespace,`);
+    writeLine(io.stdout, 'a Copilot seat and admin access to repo infra; and as an IAM user with ' + `${count} things to revoke: 2 access keys, a console password, a virtual MFA`);
+    writeLine(io.stdout, 'device, an SSH key, a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies. Runbook: runbooks/demo.yaml\n');
 
     // The demo signs its reports with a key of its own, in a folder of its own: it never creates
     // or uses your default signing key, and leaves nothing in your working directory.
@@ -36,22 +53,25 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const keyPrefix = join(scratch, 'demo-signing');
     writeKeyPair(generateKeyPair('ecdsa-p256'), `${keyPrefix}.key`, `${keyPrefix}.pub`);
     const reports = join(scratch, 'reports');
-    const demoIO: CliIO = { ...io, env: sandboxEnvironment(sandbox, io.env) };
+    const demoIO: CliIO = { ...io, env: githubSandboxEnvironment(github, githubToken, sandboxEnvironment(sandbox, io.env)) };
     const colour = [...(options.color ? [] : ['--no-color']), '--report', reports, '--sign-key', `${keyPrefix}.key`];
 
     writeLine(io.stdout, style.bold(`1. Dry run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --dry-run`));
     const before = sandbox.requests.length;
+    const githubBefore = github.exchanges.length;
     const dry = await main(['user', DEMO_USER, '-r', runbook, '--dry-run', ...colour], demoIO);
     if (dry !== ExitCode.Success) return dry;
-    const dryRequests = sandbox.requests.slice(before);
+    const dryRequests = [...sandbox.requests.slice(before), ...github.exchanges.slice(githubBefore)];
     const mutating = dryRequests.filter((r) => r.mutating).length;
-    writeLine(io.stdout, style.dim(`   The dry run sent ${dryRequests.length} requests to the sandbox; ${mutating} of them could change anything.\n`));
+    writeLine(io.stdout, style.dim(`   The dry run sent ${dryRequests.length} requests to the sandboxes; ${mutating} of them could change anything.\n`));
 
     const dryRunReports = new Set(readdirSync(reports));
     writeLine(io.stdout, style.bold(`2. Real run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --yes`));
     const real = await main(['user', DEMO_USER, '-r', runbook, '--yes', ...colour], demoIO);
 
     writeLine(io.stdout, style.bold('\n3. What is left in the sandbox'));
+    const acme = github.state.orgs.get('acme')!;
+    writeLine(io.stdout, `   GitHub: ${DEMO_USER} in acme: ${acme.members.has(DEMO_USER) ? style.red('still a member') : style.green('gone')}; org-owner-bot (protected): ${acme.members.has('org-owner-bot') ? style.green('untouched') : style.red('gone')}`);
     writeLine(io.stdout, `   IAM user ${DEMO_USER}: ${sandbox.state.users.has(DEMO_USER) ? style.red('still exists') : style.green('gone')}`);
     writeLine(io.stdout, `   break-glass-admin (protected): ${sandbox.state.users.has('break-glass-admin') ? style.green('untouched') : style.red('gone')}`);
 
@@ -63,7 +83,7 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
     return real;
   } finally {
-    await sandbox.close();
+    await Promise.all([sandbox.close(), github.close()]);
   }
 }
 

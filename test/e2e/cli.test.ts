@@ -90,16 +90,18 @@ describe('the revoke binary with the built-in providers', () => {
   it('validate accepts every example runbook', async () => {
     const { code, stdout } = await runBin(['validate', 'runbooks/demo.yaml', 'runbooks/offboarding.yaml', 'runbooks/incident-contain.yaml']);
     expect(code).toBe(0);
-    expect(stdout).toBe('runbooks/demo.yaml: ok (2 steps)\nrunbooks/offboarding.yaml: ok (2 steps)\nrunbooks/incident-contain.yaml: ok (1 step)\n');
+    expect(stdout).toBe('runbooks/demo.yaml: ok (4 steps)\nrunbooks/offboarding.yaml: ok (2 steps)\nrunbooks/incident-contain.yaml: ok (1 step)\n');
   });
 
   it('demo runs the dry run and the real run against the sandbox, with no stray warnings', async () => {
     const { code, stdout, stderr } = await runBin(['demo'], { timeoutMs: 60_000 });
     expect(code).toBe(0);
     expect(stdout).toContain('1. Dry run: revoke user jdoe -r runbooks/demo.yaml --dry-run');
-    expect(stdout).toMatch(/The dry run sent \d+ requests to the sandbox; 0 of them could change anything\./);
+    expect(stdout).toMatch(/The dry run sent \d+ requests to the sandboxes; 0 of them could change anything\./);
     expect(stdout).toContain('Result for jdoe: done');
     expect(stdout).toContain('IAM user jdoe: gone');
+    expect(stdout).toContain('GitHub: jdoe in acme: gone; org-owner-bot (protected): untouched');
+    expect(stdout).toMatch(/valid: run \S+ for jdoe \(real run, completed\)/);
     expect(stdout).toContain('break-glass-admin (protected): untouched');
     expect(stdout + stderr).not.toMatch(/Warning|DeprecationWarning|NodeVersionSupport|ExperimentalWarning/);
     expect(stdout + stderr).not.toContain('sandbox-secret');

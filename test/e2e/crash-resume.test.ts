@@ -21,7 +21,7 @@ async function setup(latencyMs: number) {
   const keygen = await runBin(['keygen', '--out', join(dir, 'signer')]);
   expect(keygen.code).toBe(0);
   const env = { ...sandboxEnvironment(sandbox, { PATH: process.env.PATH, HOME: dir }), XDG_CONFIG_HOME: dir };
-  const args = ['user', 'jdoe', '-r', 'runbooks/demo.yaml', '--yes', '--report', join(dir, 'reports'), '--sign-key', join(dir, 'signer.key')];
+  const args = ['user', 'jdoe', '-r', 'test/fixtures/aws-offboarding.yaml', '--yes', '--report', join(dir, 'reports'), '--sign-key', join(dir, 'signer.key')];
   return { dir, env, args, pub: readFileSync(join(dir, 'signer.pub'), 'utf8') };
 }
 

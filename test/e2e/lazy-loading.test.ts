@@ -35,6 +35,7 @@ describe('lazy loading', () => {
   it('demo does load the AWS SDK and the sandbox (so the checks above can see them)', () => {
     const loaded = packagesLoadedBy(['demo', '--no-color']);
     expect(loaded.has('@aws-sdk/client-iam')).toBe(true);
+    expect(loaded.has('@octokit/core')).toBe(true);
     expect(loaded.has('revoke:sandbox')).toBe(true);
   });
 
@@ -52,6 +53,6 @@ describe('lazy loading', () => {
     const loaded = packagesLoadedBy(['validate', 'runbooks/offboarding.yaml']);
     expect(loaded.has('zod')).toBe(true);
     expect(loaded.has('yaml')).toBe(true);
-    for (const lazy of ['@aws-sdk/client-iam', '@aws-sdk/client-sts', '@smithy/core', 'listr2', '@inquirer/core', 'revoke:sandbox']) expect(loaded.has(lazy), lazy).toBe(false);
+    for (const lazy of ['@aws-sdk/client-iam', '@aws-sdk/client-sts', '@smithy/core', '@octokit/rest', '@octokit/core', 'bottleneck', 'listr2', '@inquirer/core', 'revoke:sandbox']) expect(loaded.has(lazy), lazy).toBe(false);
   });
 });

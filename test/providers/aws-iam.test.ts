@@ -27,7 +27,7 @@ const deleteAll = stepRunbook(`    - id: remove
       user: "{{user}}"
       mode: delete
       revoke: [all]`);
-const demo = join(ROOT, 'runbooks', 'demo.yaml');
+const demo = join(ROOT, 'test', 'fixtures', 'aws-offboarding.yaml');
 
 let world: IamWorld;
 afterEach(async () => world?.sandbox.close());

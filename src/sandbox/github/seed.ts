@@ -53,3 +53,15 @@ export function seedGitHubUser(sandbox: GitHubSandbox, orgLogin: string, spec: G
   }
   for (const repo of spec.repoCollaborator ?? []) org.repos.get(repo)?.collaborators.set(login, 'admin');
 }
+
+/**
+ * The GitHub settings a revoke run needs to work on the sandbox: they replace every GITHUB_* and
+ * GH_* variable of `base`, so a run meant for the sandbox can never reach github.com.
+ */
+export function githubSandboxEnvironment(sandbox: GitHubSandbox, token: string, base: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...Object.fromEntries(Object.entries(base).filter(([key]) => !key.startsWith('GITHUB_') && !key.startsWith('GH_'))),
+    GITHUB_TOKEN: token,
+    GITHUB_API_URL: sandbox.url,
+  };
+}
