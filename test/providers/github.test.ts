@@ -120,6 +120,18 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     expect(outcome).toEqual({ status: 'already-gone' });
   });
 
+  it('a 404 seen by credentials that cannot see the org\'s members is an error about scopes, not "gone"', async () => {
+    const world = await githubWorld();
+    const connection = await githubProvider.connect({ org: 'acme', baseUrl: world.sandbox.url, writeIntervalMs: 0 }, { instance: 'gh', env: { GITHUB_TOKEN: world.token }, signal: new AbortController().signal });
+    expect(connection.client.canSeeMembers).toBe(true);
+    const blind = { ...connection.client, canSeeMembers: false };
+    const finding = { id: '999999', kind: 'invitations', label: 'invitation 999999', phase: 1 };
+    await expect(githubProvider.revoke(blind, finding, { user: 'octo-jane', mode: undefined, options: {}, signal: new AbortController().signal })).rejects.toThrow(
+      "invitations 999999 of octo-jane in acme: GitHub answered 404 for invitation 999999, and these credentials cannot see acme's members, so it may be hidden rather than gone: give the token admin:org (or the App the Members permission)",
+    );
+    expect(await githubProvider.revoke(connection.client, finding, { user: 'octo-jane', mode: undefined, options: {}, signal: new AbortController().signal })).toEqual({ status: 'already-gone' });
+  });
+
   it('a 404 from credentials that can read but not write is a failure that names the scope', async () => {
     const world = await githubWorld();
     seedUser(world, 'octo-jane', { role: 'member' });
