@@ -47,6 +47,19 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .action(run(async () => (await import('./user-command.js')).userCommand));
 
   program
+    .command('audit')
+    .description('dry-run many users at once (CI): exit 3 if anyone still has access, 0 if all are clean')
+    .requiredOption('-r, --runbook <file>', 'the runbook (YAML) to audit with')
+    .requiredOption('--users <file|->', 'one user per line, or CSV with a header user,<var>,...; - for stdin')
+    .addOption(new Option('--format <format>', 'output on stdout').choices(['text', 'json', 'md']).default('text'))
+    .option('--shard <i/n>', 'audit only shard i of n (deterministic, for CI matrix jobs)')
+    .addOption(new Option('--concurrency <n>', 'how many users are checked at once').default(16).argParser(positiveInt))
+    .option('--report <dir>', 'where the journal and the signed audit report go', 'reports')
+    .option('--sign-key <pem|kms:key-id>', 'signing key for the audit report')
+    .addHelpText('after', '\nExit codes: 0 all clean, 3 someone still has access, 1 discovery failed for a provider (it says which), 2 bad input.\n\nExamples:\n  $ revoke audit -r runbooks/offboarding.yaml --users departed.txt\n  $ revoke audit -r runbooks/offboarding.yaml --users departed.csv --format md --shard 1/4\n  $ hr-export | revoke audit -r runbooks/offboarding.yaml --users - --format json')
+    .action(run(async () => (await import('./audit-command.js')).auditCommand));
+
+  program
     .command('validate')
     .description('check runbooks without touching any provider or credential')
     .argument('<runbook...>', 'runbook files')

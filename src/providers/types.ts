@@ -103,6 +103,11 @@ export interface Provider<Config = any, Client = any> {
   connect(config: Config, context: ConnectContext): Promise<Connection<Client>>;
   /** Read-only. Must have no path to a mutating call. */
   discover(client: Client, request: DiscoverRequest): Promise<Finding[] | Discovery>;
+  /**
+   * The bulk path for audits: with a few list calls, the users who could have any finding of
+   * these kinds on this provider. A user it says is absent has nothing to revoke and costs no call.
+   */
+  presence?(client: Client, request: { kinds: string[]; options: Record<string, unknown>; signal: AbortSignal }): Promise<(user: string) => boolean>;
   /** Idempotent: a finding that no longer exists yields `already-gone`. */
   revoke(client: Client, finding: Finding, request: RevokeRequest): Promise<RevokeOutcome>;
 }

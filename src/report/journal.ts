@@ -5,6 +5,8 @@ import type { RunEvent } from '../engine/events.js';
 
 export const GENESIS = '0'.repeat(64);
 
+/** Anything journaled: run events, audit events; each numbered and timestamped. */
+export type JournalEntry = { seq: number; ts: string; type: string };
 export type JournalRecord = RunEvent & { prev: string };
 
 export function sha256Hex(data: string | Buffer): string {
@@ -34,7 +36,7 @@ export class JournalWriter {
 
   readonly listener = (event: RunEvent): void => this.append(event);
 
-  append(event: RunEvent): void {
+  append(event: JournalEntry): void {
     if (this.closed) return;
     const line = `${JSON.stringify({ ...event, prev: this.prev })}\n`;
     writeSync(this.fd, line);

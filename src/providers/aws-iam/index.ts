@@ -1,7 +1,7 @@
 import type { Finding, Provider } from '../types.js';
 import { awsErrorCode, awsErrorText, isNoSuchEntity } from './aws-errors.js';
 import { awsIamConfigSchema, awsIamStepOptionsSchema, type AwsIamConfig } from './config.js';
-import type { IamContext, IamKind, IamMode, IamRequest } from './kind.js';
+import { collectPages, type IamContext, type IamKind, type IamMode, type IamRequest } from './kind.js';
 import { iamKinds } from './kinds/index.js';
 import { DELETE_USER_ID } from './kinds/user.js';
 import { retryCount } from './retry-count.js';
@@ -63,6 +63,18 @@ export const awsIamProvider: Provider<AwsIamConfig, IamContext> = {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { connectIam } = await import('./client.js');
     return connectIam(config, context);
+  },
+
+  async presence(context) {
+    // Every aws-iam kind belongs to an IAM user: one ListUsers walk tells who can have any.
+    const names = await collectPages(async (marker) => {
+      const page = await context.iam.listUsers({ MaxItems: context.pageSize, ...(marker ? { Marker: marker } : {}) });
+      return { ...page, items: page.Users };
+    }).catch((error: unknown) => {
+      throw new Error(`listing IAM users: ${awsErrorText(error)}`);
+    });
+    const present = new Set(names.map((u) => u.UserName!.toLowerCase()));
+    return (user) => present.has(user.toLowerCase());
   },
 
   async discover(context, { user, kinds, mode, options }) {

@@ -1,7 +1,7 @@
 import { iamKinds } from './kinds/index.js';
 
 /** Called on every run, whatever the kinds: who am I, and does the user exist. */
-export const BASE_PERMISSIONS = ['sts:GetCallerIdentity', 'iam:GetUser'];
+export const BASE_PERMISSIONS = ['sts:GetCallerIdentity', 'iam:GetUser', 'iam:ListUsers'];
 
 /**
  * The IAM policy the aws-iam provider needs for every kind, and nothing else. Ships as

@@ -38,6 +38,23 @@ export const githubProvider: Provider<GitHubConfig, GitHubContext> = {
     return connectGitHub(config, context);
   },
 
+  async presence(context, { kinds }) {
+    // Every github kind needs the person to be a member, an outside collaborator or invited:
+    // three paginated lists, matched locally, cover an audit of any number of people.
+    const { octokit, org, perPage } = context;
+    const lists = Promise.all([
+      octokit.paginate(octokit.rest.orgs.listMembers, { org, per_page: perPage }),
+      kinds.some((k) => k === 'outside-collaborator' || k === 'repo-collaborator') ? octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, per_page: perPage }) : [],
+      kinds.includes('invitations') ? octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: perPage }) : [],
+    ]);
+    const [members, outside, invited] = await lists.catch((error: unknown) => {
+      throw new Error(`listing the members, outside collaborators and invitations of ${org}: ${githubErrorText(error)}`);
+    });
+    const present = new Set([...members, ...outside].map((u) => u.login.toLowerCase()));
+    for (const invitation of invited) if (invitation.login) present.add(invitation.login.toLowerCase());
+    return (user) => present.has(user.toLowerCase());
+  },
+
   async discover(context, { user, kinds, options }): Promise<Discovery> {
     const request = requestOf(user, options);
     const results = await Promise.all(

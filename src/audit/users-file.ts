@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { InvalidInputError } from '../errors.js';
+
+export interface AuditUser {
+  /** 1-based line of the input it came from, for messages. */
+  line: number;
+  user: string;
+  /** Runbook variables from the CSV's other columns. */
+  vars: Record<string, string>;
+}
+
+/**
+ * Parses the --users input: one user per line, or CSV with a header whose first column is
+ * `user` and whose other columns set runbook variables. Blank lines and # comments are skipped.
+ * Every bad line is reported with its number.
+ */
+export function parseUsers(text: string, source: string): AuditUser[] {
+  const lines = text.split(/\r?\n/);
+  const firstIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  if (firstIndex < 0) throw new InvalidInputError(`${source}: no users`, 'list one user per line, or CSV with a header: user,github_login,iam_user');
+  const header = lines[firstIndex]!;
+  const csv = header.includes(',') || header.trim() === 'user';
+  const problems: string[] = [];
+  const users: AuditUser[] = [];
+  const columns = csv ? splitCsvLine(header).map((c) => c.trim()) : ['user'];
+  if (csv && columns[0] !== 'user') problems.push(`${source}:${firstIndex + 1}: the CSV header must start with "user" (it is "${columns[0]}")`);
+  const seen = new Map<string, number>();
+  lines.forEach((raw, index) => {
+    if ((csv && index <= firstIndex) || raw.trim() === '' || raw.trim().startsWith('#')) return;
+    const line = index + 1;
+    const cells = csv ? splitCsvLine(raw).map((c) => c.trim()) : [raw.trim()];
+    if (cells.length !== columns.length) {
+      problems.push(`${source}:${line}: ${cells.length} columns, the header has ${columns.length}`);
+      return;
+    }
+    const user = cells[0]!;
+    // eslint-disable-next-line no-control-regex
+    if (user === '' || /[\s\u0000-\u001f\u007f]/.test(user) || user.includes('{{')) {
+      problems.push(`${source}:${line}: "${JSON.stringify(user).slice(1, -1)}" is not a user name`);
+      return;
+    }
+    const duplicate = seen.get(user.toLowerCase());
+    if (duplicate !== undefined) {
+      problems.push(`${source}:${line}: ${user} is listed twice (first on line ${duplicate})`);
+      return;
+    }
+    seen.set(user.toLowerCase(), line);
+    users.push({ line, user, vars: Object.fromEntries(columns.slice(1).map((column, i) => [column, cells[i + 1]!])) });
+  });
+  if (problems.length > 0) throw new InvalidInputError(problems.join('\n'), 'fix these lines; nothing was audited');
+  return users;
+}
+
+/** Splits one CSV line; fields may be "quoted", with "" for a quote inside. */
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export function parseShard(value: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new InvalidInputError(`--shard ${value} is not i/n with 1 <= i <= n`, 'e.g. --shard 2/4 for the second of four CI jobs');
+  return { index, count };
+}
+
+/**
+ * Whether a user belongs to a shard: by a hash of the lower-cased name, so every user lands in
+ * exactly one shard and stays there when the list is reordered or grows.
+ */
+export function inShard(user: string, shard: Shard): boolean {
+  const hash = createHash('sha256').update(user.toLowerCase()).digest().readUInt32BE(0);
+  return hash % shard.count === shard.index - 1;
+}
