@@ -43,8 +43,23 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--report <dir>', 'where the journal and the signed report go', 'reports')
     .option('--sign-key <pem|kms:key-id>', 'signing key for the report (default: REVOKE_SIGNING_KEY, else your default key)')
     .option('--resume <journal>', 'continue an unfinished run from its journal (same runbook and user)')
+    .option('--plan-out <file>', 'with --dry-run: save the signed plan, for `revoke apply`')
     .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --set github_login=alice-gh\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --only aws-contain   # incident: contain first\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --detailed-exitcode   # CI: exit 3 if access remains')
     .action(run(async () => (await import('./user-command.js')).userCommand));
+
+  program
+    .command('apply')
+    .description('apply exactly a saved plan: re-discover, refuse if the world changed, revoke only what it lists')
+    .argument('<plan>', 'a plan saved with revoke user ... --dry-run --plan-out <file>')
+    .option('--key <pub.pem>', "public key the plan must be signed with (default: this run's own signing key)")
+    .option('--allow-drift', 'when the world changed: revoke only the planned findings that remain, and report the new ones')
+    .option('-y, --yes', 'do not ask for confirmation (required when there is no terminal)')
+    .option('--json', 'print one JSON result document on stdout; human text goes to stderr')
+    .addOption(new Option('--concurrency <n>', 'how many steps, and findings within a step, are worked on at once').default(16).argParser(positiveInt))
+    .option('--report <dir>', 'where the journal and the signed report go', 'reports')
+    .option('--sign-key <pem|kms:key-id>', 'signing key for the report')
+    .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --plan-out alice.plan.json\n  $ revoke apply alice.plan.json --yes\n  $ revoke apply alice.plan.json --key reviewer.pub --allow-drift --yes')
+    .action(run(async () => (await import('./apply-command.js')).applyCommand));
 
   program
     .command('audit')

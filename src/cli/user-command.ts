@@ -13,6 +13,7 @@ import { JournalWriter } from '../report/journal.js';
 import { resumePoint, unfinishedJournals } from '../report/resume.js';
 import { loadSigner } from '../report/signer.js';
 import { writeReport, type WrittenReport } from '../report/write-report.js';
+import { planFromRecord, writePlan } from '../plan/plan-file.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
@@ -31,12 +32,21 @@ export interface UserOptions {
   report: string;
   signKey?: string;
   resume?: string;
+  planOut?: string;
+}
+
+/** What `revoke apply` adds to a run: the approved findings and the runbook digest they assume. */
+export interface ApplyContext {
+  approved: Map<string, Map<string, string>>;
+  allowDrift: boolean;
+  runbookSha256: string;
+  planPath: string;
 }
 
 /** How long in-flight provider calls may take to finish after Ctrl-C before they are aborted. */
 const STOP_GRACE_MS = 10_000;
 
-export async function userCommand(user: string, options: UserOptions, io: CliIO): Promise<number> {
+export async function userCommand(user: string, options: UserOptions, io: CliIO, apply?: ApplyContext): Promise<number> {
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
   // Decided before anything else, so a CI job without --yes fails at once instead of hanging.
   if (!options.dryRun && !options.yes && !interactive) {
@@ -48,9 +58,13 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
   if (options.detailedExitcode && !options.dryRun) {
     throw new InvalidInputError('--detailed-exitcode only applies to dry runs', 'add --dry-run, or drop --detailed-exitcode');
   }
+  if (options.planOut && !options.dryRun) throw new InvalidInputError('--plan-out saves the plan of a dry run', 'add --dry-run');
 
   const registry = await io.registry();
   const runbook = await loadRunbook(options.runbook, registry);
+  if (apply && runbook.sha256 !== apply.runbookSha256) {
+    throw new InvalidInputError(`the runbook ${options.runbook} changed since the plan ${apply.planPath} was made; nothing was done`, 'make a new plan with the current runbook');
+  }
   const plan = resolveRun(runbook, registry, { user, sets: options.set, only: options.only });
   const reportDir = resolve(options.report);
   // The key is checked before anything runs: a bad key is bad input, not a half-recorded run.
@@ -103,6 +117,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
       stop,
       runId,
       ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
+      ...(apply ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift } } : {}),
       confirm: async () => {
         await live?.settled();
         writeLine(human, renderPlan(recorder.record, style));
@@ -139,6 +154,10 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO)
   if (record.dryRun || (record.totals.findings === 0 && record.status !== 'interrupted')) writeLine(human, renderPlan(record, style));
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
   if (report) writeLine(human, `Report (signed, key ${report.keyid.slice(0, 16)}…): ${report.path}`);
+  if (options.planOut && record.status === 'completed') {
+    await writePlan(options.planOut, planFromRecord(record, options.set, options.only), signer);
+    writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);
+  }
   if (options.json) {
     const reportInfo = report ? { report: { path: report.path, journal: report.journal, keyid: report.keyid } } : {};
     writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, ...record, ...reportInfo }, null, 2));

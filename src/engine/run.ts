@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { RevokeError } from '../errors.js';
+import { InvalidInputError, RevokeError } from '../errors.js';
+import { findingKey } from '../plan/plan-file.js';
+import type { DiscoveryResult } from './discover.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RunPlan } from '../runbook/resolve.js';
@@ -19,6 +21,8 @@ export interface RunOptions {
   /** Asked once, after discovery, before the first mutation of a real run. */
   confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
   runId?: string;
+  /** `revoke apply`: revoke exactly these findings (step id -> kind/id keys); refuse on drift unless allowed. */
+  approved?: { findings: Map<string, Map<string, string>>; allowDrift: boolean };
   resumedFrom?: { journal: string; sha256: string; runId: string };
 }
 
@@ -61,6 +65,17 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
 
   const discovered = await discoverAll(plan, registry, connections, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+  if (options.approved) {
+    const drift = planDrift(discovered, options.approved.findings);
+    if (drift.length > 0 && !options.approved.allowDrift) {
+      finish('failed', ExitCode.InvalidInput);
+      throw new InvalidInputError(
+        `the plan is stale: the world changed since it was approved; nothing was done\n${drift.map((d) => `  ${d}`).join('\n')}`,
+        'make a new plan (revoke user ... --dry-run --plan-out <file>), or pass --allow-drift to revoke only what the plan lists',
+      );
+    }
+    keepOnlyApproved(discovered, options.approved.findings, events);
+  }
   const findings = [...discovered.values()].reduce((n, r) => n + (r.ok ? r.findings.length : 0), 0);
   const discoveryFailed = [...discovered.values()].some((r) => !r.ok);
   events.emit({ type: 'plan-ready', findings, warnings: plan.warnings });
@@ -96,4 +111,31 @@ export function newRunId(user: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const safeUser = user.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
   return `${stamp}-${safeUser}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Differences between what was approved and what discovery finds now, as readable lines. */
+function planDrift(discovered: Map<string, DiscoveryResult>, approved: Map<string, Map<string, string>>): string[] {
+  const lines: string[] = [];
+  for (const [stepId, planned] of approved) {
+    const result = discovered.get(stepId);
+    const now = new Map(result?.ok ? result.findings.map((f) => [findingKey(f), f.label]) : []);
+    for (const [key, label] of planned) if (!now.has(key)) lines.push(`${stepId}: - ${label} (planned, no longer there)`);
+    for (const [key, label] of now) if (!planned.has(key)) lines.push(`${stepId}: + ${label} (found now, not in the plan)`);
+  }
+  return lines;
+}
+
+/**
+ * Narrows discovery to the approved findings. What appeared since is recorded as skipped (not
+ * approved, not revoked); what vanished is simply no longer there to revoke.
+ */
+function keepOnlyApproved(discovered: Map<string, DiscoveryResult>, approved: Map<string, Map<string, string>>, events: RunEventStream): void {
+  for (const [stepId, result] of discovered) {
+    if (!result.ok) continue;
+    const planned = approved.get(stepId) ?? new Map();
+    for (const finding of result.findings.filter((f) => !planned.has(findingKey(f)))) {
+      events.emit({ type: 'revoke-finished', stepId, findingId: finding.id, kind: finding.kind, outcome: 'skipped', detail: 'not in the approved plan; not revoked', durationMs: 0 });
+    }
+    result.findings = result.findings.filter((f) => planned.has(findingKey(f)));
+  }
 }

@@ -20,7 +20,7 @@ export function renderPlan(record: RunRecord, style: ChalkInstance): string {
     const after = step.dependsOn.length > 0 ? style.dim(` (after ${step.dependsOn.join(', ')})`) : '';
     lines.push(`  ${style.yellow('•')} ${header}${after}: ${verb} ${count(step.findings.length, 'item')}`);
     for (const finding of step.findings) {
-      lines.push(`      - ${finding.label}`);
+      lines.push(`      - ${finding.label}${finding.outcome === 'skipped' ? style.yellow(` (${finding.detail ?? 'skipped'})`) : ''}`);
     }
     lines.push(...skipped);
   }

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { InvalidInputError } from '../errors.js';
+import { findingKey, readPlan } from '../plan/plan-file.js';
+import { loadSigner } from '../report/signer.js';
+import type { CliIO } from './io.js';
+import { userCommand, type UserOptions } from './user-command.js';
+
+export interface ApplyOptions {
+  key?: string;
+  allowDrift?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  concurrency: number;
+  report: string;
+  signKey?: string;
+  color: boolean;
+}
+
+/**
+ * Applies exactly a saved plan: checks its signature, re-discovers, and revokes only the planned
+ * findings; if the world changed it refuses with a diff, unless --allow-drift.
+ */
+export async function applyCommand(planPath: string, options: ApplyOptions, io: CliIO): Promise<number> {
+  let publicKeyPem: string;
+  if (options.key) {
+    try {
+      publicKeyPem = readFileSync(options.key, 'utf8');
+    } catch {
+      throw new InvalidInputError(`cannot read public key ${options.key}`, 'pass the public key of whoever signed the plan');
+    }
+  } else {
+    // Without --key, the plan must be signed by the key this run signs with (same operator or CI secret).
+    publicKeyPem = (await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env })).publicKeyPem;
+  }
+  const plan = readPlan(planPath, publicKeyPem);
+  const approved = new Map(plan.steps.map((s) => [s.id, new Map(s.findings.map((f) => [findingKey(f), f.label]))]));
+  const userOptions: UserOptions = {
+    runbook: plan.runbook.file,
+    set: plan.sets,
+    only: plan.only,
+    concurrency: options.concurrency,
+    color: options.color,
+    report: options.report,
+    ...(options.yes ? { yes: true } : {}),
+    ...(options.json ? { json: true } : {}),
+    ...(options.signKey !== undefined ? { signKey: options.signKey } : {}),
+  };
+  return userCommand(plan.user, userOptions, io, { approved, allowDrift: Boolean(options.allowDrift), runbookSha256: plan.runbook.sha256, planPath });
+}

@@ -1,0 +1,92 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { iamWorld, type IamWorld } from '../support/iam.js';
+import { ROOT } from '../support/spawn.js';
+import { sandboxIamClient } from '../../src/sandbox/iam/seed.js';
+
+let world: IamWorld;
+afterEach(async () => world?.sandbox.close());
+
+async function planned(spec = { accessKeys: 1, groups: ['devs'] }) {
+  world = await iamWorld();
+  await world.seed('jdoe', spec);
+  const dir = mkdtempSync(join(tmpdir(), 'revoke-plan-'));
+  const runbook = join(dir, 'offboarding.yaml');
+  copyFileSync(join(ROOT, 'test/fixtures/aws-offboarding.yaml'), runbook);
+  const plan = join(dir, 'jdoe.plan.json');
+  const env = { XDG_CONFIG_HOME: dir };
+  const dry = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', plan], env);
+  expect(dry.code, dry.stderr).toBe(0);
+  expect(dry.stdout).toContain(`Plan (signed): ${plan}; apply exactly it with: revoke apply ${plan}`);
+  return { dir, runbook, plan, env };
+}
+
+describe('saved plans and revoke apply (IAM sandbox)', () => {
+  it('applies exactly the signed plan', async () => {
+    const { plan, env } = await planned();
+    const envelope = JSON.parse(readFileSync(plan, 'utf8'));
+    expect(envelope.payloadType).toBe('application/vnd.revoke.plan+json');
+    const saved = JSON.parse(Buffer.from(envelope.payload, 'base64').toString());
+    expect(saved).toMatchObject({ planVersion: 1, user: 'jdoe', runbook: { name: 'aws-offboarding' } });
+    expect(saved.steps.flatMap((s: { findings: unknown[] }) => s.findings).length).toBeGreaterThan(3);
+    const applied = await world.revoke(['apply', plan, '--yes', '--json'], env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const result = JSON.parse(applied.stdout);
+    const done = result.steps.flatMap((s: { id: string; findings: Array<{ kind: string; id: string }> }) => s.findings.map((f) => `${s.id}/${f.kind}/${f.id}`));
+    const approved = saved.steps.flatMap((s: { id: string; findings: Array<{ kind: string; id: string }> }) => s.findings.map((f) => `${s.id}/${f.kind}/${f.id}`));
+    expect(done.sort()).toEqual(approved.sort());
+    expect(world.sandbox.state.users.has('jdoe')).toBe(false);
+  });
+
+  it('refuses a stale plan with a readable diff, changing nothing', async () => {
+    const { plan, env } = await planned();
+    const extra = await sandboxIamClient(world.sandbox).createAccessKey({ UserName: 'jdoe' });
+    const before = world.sandbox.requests.length;
+    const applied = await world.revoke(['apply', plan, '--yes'], env);
+    expect(applied.code).toBe(2);
+    expect(applied.stderr).toContain('error: the plan is stale: the world changed since it was approved; nothing was done');
+    expect(applied.stderr).toContain(`aws-contain: + access key ${extra.AccessKey!.AccessKeyId}`);
+    expect(applied.stderr).toContain('(found now, not in the plan)');
+    expect(applied.stderr).toContain('fix: make a new plan');
+    expect(world.sandbox.requests.slice(before).filter((r) => r.mutating)).toEqual([]);
+  });
+
+  it('with --allow-drift revokes only what the plan lists and reports the rest', async () => {
+    const { plan, env } = await planned({ accessKeys: 1, groups: [] });
+    const extra = (await sandboxIamClient(world.sandbox).createAccessKey({ UserName: 'jdoe' })).AccessKey!.AccessKeyId!;
+    const applied = await world.revoke(['apply', plan, '--yes', '--allow-drift', '--json', '--concurrency', '4'], env);
+    const result = JSON.parse(applied.stdout);
+    const newKey = result.steps.flatMap((s: { findings: Array<{ id: string; outcome: string; detail?: string }> }) => s.findings).filter((f: { id: string }) => f.id === extra);
+    expect(newKey.length).toBeGreaterThan(0);
+    for (const f of newKey) expect(f).toMatchObject({ outcome: 'skipped', detail: 'not in the approved plan; not revoked' });
+    const key = world.sandbox.state.users.get('jdoe')?.accessKeys.find((k) => k.id === extra);
+    expect(key?.status).toBe('Active');
+  });
+
+  it('refuses a plan whose signature does not verify, or whose runbook changed', async () => {
+    const { plan, env, runbook } = await planned();
+    const envelope = JSON.parse(readFileSync(plan, 'utf8'));
+    const saved = JSON.parse(Buffer.from(envelope.payload, 'base64').toString());
+    saved.steps[0].findings = [];
+    const forged = plan.replace('.json', '.forged.json');
+    writeFileSync(forged, JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify(saved)).toString('base64') }));
+    const refused = await world.revoke(['apply', forged, '--yes'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not signed by the expected key, or was changed after it was signed; nothing was done');
+    writeFileSync(runbook, `${readFileSync(runbook, 'utf8')}# edited\n`);
+    const changed = await world.revoke(['apply', plan, '--yes'], env);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain('changed since the plan');
+    expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
+  });
+
+  it('--plan-out needs --dry-run; apply without a terminal needs --yes', async () => {
+    const { plan, env, runbook } = await planned();
+    expect((await world.revoke(['user', 'jdoe', '-r', runbook, '--yes', '--plan-out', plan], env)).code).toBe(2);
+    const noYes = await world.revoke(['apply', plan], env);
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain('pass --yes');
+  });
+});
