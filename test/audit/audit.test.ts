@@ -52,6 +52,7 @@ describe('revoke audit (both sandboxes, real SDK and Octokit)', () => {
     const md = readFileSync(summaryFile, 'utf8');
     expect(md).toMatch(/^# nightly\n## revoke audit: ❌ access remains/);
     expect(md).toContain('| rroe | gh | rroe | member of acme as member, in teams platform |');
+    expect(result.stderr).toMatch(/Z audited 10\/10 users, 2 with access$/m);
     // Read-only, always.
     expect(iam!.requests.filter((r) => r.mutating && r.action !== 'CreateUser' && r.action !== 'CreateAccessKey')).toEqual([]);
     expect(github!.exchanges.filter((e) => e.mutating)).toEqual([]);
