@@ -141,7 +141,8 @@ async function readUsers(path: string, io: CliIO): Promise<string> {
 /** A live counter on a terminal (listr2), periodic plain lines otherwise. */
 async function startProgress(io: CliIO, total: number): Promise<{ update(done: number, withAccess: number): void; done(): Promise<void> }> {
   const text = (done: number, withAccess: number) => `audited ${done}/${total} users, ${withAccess} with access`;
-  if (io.stderr.isTTY && io.env.TERM !== 'dumb') {
+  // listr2 draws on stdout: only when it is a terminal (the audit's own output comes after).
+  if (io.stdout.isTTY && io.stderr.isTTY && io.env.TERM !== 'dumb') {
     const { Listr, ProcessOutput } = await import('listr2');
     let update: (title: string) => void = () => {};
     let finish: () => void = () => {};

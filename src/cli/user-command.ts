@@ -89,8 +89,12 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   const recorder = new RunRecorder();
   events.subscribe(journal.listener); // first: recorded before it is shown
   events.subscribe(recorder.listener);
-  // listr2 only loads when there is a terminal to draw on.
-  const live = io.stderr.isTTY && io.env.TERM !== 'dumb' ? new (await import('../output/listr-progress.js')).ListrProgress(io.stderr as NodeJS.WriteStream) : undefined;
+  // listr2 draws on stdout, so live progress only when stdout (and stderr) are a terminal and
+  // stdout is not reserved for --json; it only loads then. Otherwise plain lines on stderr.
+  const live =
+    io.stderr.isTTY && io.stdout.isTTY && !options.json && io.env.TERM !== 'dumb'
+      ? new (await import('../output/listr-progress.js')).ListrProgress(io.stderr as NodeJS.WriteStream)
+      : undefined;
   events.subscribe(live ? live.listener : plainProgress((line) => writeLine(io.stderr, line), progressStyle));
 
   const stop = new StopController(STOP_GRACE_MS);

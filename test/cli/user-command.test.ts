@@ -33,6 +33,13 @@ describe('revoke user (in-process, fake provider)', () => {
     expect(stderr).toContain('Result for alice: done');
   });
 
+  it('--json keeps stdout clean even when stderr is a terminal', async () => {
+    const { code, stdout, stderr } = await runCli(['user', 'alice', '-r', runbookFile, '--yes', '--json'], fakeRegistry(world()), { tty: true });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).status).toBe('completed');
+    expect(stderr).toMatch(/Z run \S+: revoking alice/);
+  });
+
   it('without a terminal and without --yes it refuses at once, naming --yes', async () => {
     const w = world();
     const { code, stderr } = await runCli(['user', 'alice', '-r', runbookFile], fakeRegistry(w));

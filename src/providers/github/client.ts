@@ -28,7 +28,8 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     userAgent: 'revoke',
     // Octokit's own logging would print warnings around our output; errors reach us as values.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    request: { signal: context.signal },
+    // No shared AbortSignal here: fetch leaves one listener on it per request, which piles up in
+    // audits of thousands of people. A stop lets in-flight GitHub calls finish instead.
     throttle: {
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs ?? 1000 }),
       onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < PRIMARY_LIMIT_RETRIES,
