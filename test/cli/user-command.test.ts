@@ -37,7 +37,7 @@ describe('revoke user (in-process, fake provider)', () => {
     const { code, stdout, stderr } = await runCli(['user', 'alice', '-r', runbookFile, '--yes', '--json'], fakeRegistry(world()), { tty: true });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).status).toBe('completed');
-    expect(stderr).toMatch(/Z run \S+: revoking alice/);
+    expect(stderr).toMatch(/ run \S+: revoking alice/);
   });
 
   it('without a terminal and without --yes it refuses at once, naming --yes', async () => {
