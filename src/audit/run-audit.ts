@@ -2,6 +2,7 @@ import { InvalidInputError, errorMessage } from '../errors.js';
 import { connectProviders } from '../engine/connect.js';
 import { RunEventStream } from '../engine/events.js';
 import { runBounded } from '../engine/graph-runner.js';
+import { disconnectAll } from '../engine/run.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Connection, Finding } from '../providers/types.js';
 import type { Runbook } from '../runbook/model.js';
@@ -56,6 +57,21 @@ export async function runAudit(runbook: Runbook, registry: ProviderRegistry, use
     if (event.type === 'provider-connected') actors.push({ provider: event.provider, providerType: event.providerType, actor: event.actor });
   });
   const connections = await connectProviders(first, registry, events, { env: options.env, signal: options.signal });
+  try {
+    return await auditWith(plans, first, registry, connections, options, actors);
+  } finally {
+    await disconnectAll(first, registry, connections);
+  }
+}
+
+async function auditWith(
+  plans: Array<{ user: AuditUser; plan: RunPlan }>,
+  first: RunPlan,
+  registry: ProviderRegistry,
+  connections: Map<string, Connection<unknown>>,
+  options: AuditOptions,
+  actors: AuditOutcome['actors'],
+): Promise<AuditOutcome> {
 
   // One presence look-up per provider instance, for every kind any step asks of it.
   const kindsOf = new Map<string, Set<string>>();

@@ -15,7 +15,7 @@ export async function connectProviders(
   context: { env: NodeJS.ProcessEnv; signal: AbortSignal },
 ): Promise<Map<string, Connection<unknown>>> {
   const connections = new Map<string, Connection<unknown>>();
-  await Promise.all(
+  const attempts = await Promise.allSettled(
     plan.providers.map(async (instance) => {
       const provider = registry.get(instance.type)!;
       let connection: Connection<unknown>;
@@ -32,6 +32,12 @@ export async function connectProviders(
       events.emit({ type: 'provider-connected', provider: instance.name, providerType: instance.type, actor: connection.actor });
     }),
   );
+  const failed = attempts.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+  if (failed) {
+    // Close what did connect (an open database connection would keep the process alive).
+    await Promise.all(plan.providers.map(async (i) => connections.has(i.name) && registry.get(i.type)?.disconnect?.(connections.get(i.name)!.client)));
+    throw failed.reason;
+  }
   return connections;
 }
 

@@ -37,7 +37,6 @@ export interface RunOutcome {
  */
 export async function executeRun(plan: RunPlan, registry: ProviderRegistry, events: RunEventStream, options: RunOptions): Promise<RunOutcome> {
   const { stop } = options;
-  const isStopped = () => stop.requested;
   events.emit({
     type: 'run-started',
     runId: options.runId ?? newRunId(plan.user),
@@ -54,14 +53,32 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     return { status, exitCode };
   };
 
-  let connections: Awaited<ReturnType<typeof connectProviders>>;
+  let connections: Awaited<ReturnType<typeof connectProviders>> = new Map();
   try {
     connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal });
     refuseSelfRevocation(plan, connections);
   } catch (error) {
+    await disconnectAll(plan, registry, connections);
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);
     throw error;
   }
+  try {
+    return await afterConnect(plan, registry, events, options, connections, finish);
+  } finally {
+    await disconnectAll(plan, registry, connections);
+  }
+}
+
+async function afterConnect(
+  plan: RunPlan,
+  registry: ProviderRegistry,
+  events: RunEventStream,
+  options: RunOptions,
+  connections: Awaited<ReturnType<typeof connectProviders>>,
+  finish: (status: RunStatus, exitCode: number) => RunOutcome,
+): Promise<RunOutcome> {
+  const { stop } = options;
+  const isStopped = () => stop.requested;
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
 
   const discovered = await discoverAll(plan, registry, connections, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
@@ -104,6 +121,16 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const allSucceeded = await revokeAll(plan, registry, connections, discovered, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   return allSucceeded ? finish('completed', ExitCode.Success) : finish('failed', ExitCode.ActionFailed);
+}
+
+/** Closes every provider connection that has a disconnect hook. */
+export async function disconnectAll(plan: Pick<RunPlan, 'providers'>, registry: ProviderRegistry, connections: Map<string, { client: unknown }>): Promise<void> {
+  await Promise.all(
+    plan.providers.map(async (instance) => {
+      const connection = connections.get(instance.name);
+      if (connection) await registry.get(instance.type)?.disconnect?.(connection.client);
+    }),
+  );
 }
 
 /** Sortable, unique and readable: 20261128T011127Z-alice-3f9a1c. */

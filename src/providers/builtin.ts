@@ -1,8 +1,9 @@
 import { awsIamProvider } from './aws-iam/index.js';
 import { githubProvider } from './github/index.js';
+import { postgresProvider } from './postgres/index.js';
 import { ProviderRegistry } from './registry.js';
 
 /** The provider types that ship with revoke. Importing them is cheap: SDKs load in connect(). */
 export function builtinRegistry(): ProviderRegistry {
-  return new ProviderRegistry([awsIamProvider, githubProvider]);
+  return new ProviderRegistry([awsIamProvider, githubProvider, postgresProvider]);
 }

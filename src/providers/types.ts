@@ -108,6 +108,8 @@ export interface Provider<Config = any, Client = any> {
    * these kinds on this provider. A user it says is absent has nothing to revoke and costs no call.
    */
   presence?(client: Client, request: { kinds: string[]; options: Record<string, unknown>; signal: AbortSignal }): Promise<(user: string) => boolean>;
+  /** Closes what connect() opened (a database connection); called once when the run ends. */
+  disconnect?(client: Client): Promise<void>;
   /** Idempotent: a finding that no longer exists yields `already-gone`. */
   revoke(client: Client, finding: Finding, request: RevokeRequest): Promise<RevokeOutcome>;
 }

@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { InvalidInputError } from '../../errors.js';
+import type { ConnectContext, Connection } from '../types.js';
+import type { PostgresConfig } from './config.js';
+import type { PostgresContext } from './kind.js';
+
+/**
+ * Connects with a connection string from `connectionStringEnv`, or the standard PG* variables of
+ * the environment revoke was given. Errors never repeat the connection string (it holds the password).
+ */
+export async function connectPostgres(config: PostgresConfig, context: ConnectContext): Promise<Connection<PostgresContext>> {
+  const { env, instance } = context;
+  let connectionString: string | undefined;
+  if (config.connectionStringEnv) {
+    connectionString = env[config.connectionStringEnv];
+    if (!connectionString) throw new InvalidInputError(`${config.connectionStringEnv} is not set (connection string of provider ${instance})`, `export ${config.connectionStringEnv}=postgres://user:password@host:5432/db`);
+  }
+  const client = new pg.Client({
+    ...(connectionString
+      ? { connectionString }
+      : {
+          ...(env.PGHOST ? { host: env.PGHOST } : {}),
+          ...(env.PGPORT ? { port: Number(env.PGPORT) } : {}),
+          ...(env.PGUSER ? { user: env.PGUSER } : {}),
+          ...(env.PGPASSWORD ? { password: env.PGPASSWORD } : {}),
+          ...(env.PGDATABASE ? { database: env.PGDATABASE } : {}),
+        }),
+    ...(config.database ? { database: config.database } : {}),
+    application_name: 'revoke',
+    connectionTimeoutMillis: 10_000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const fix = code === '28P01' || code === '28000' ? 'check the user and password of the connection' : 'check the host, port and database of the connection (and that the server is up)';
+    throw new InvalidInputError(`cannot connect to PostgreSQL for provider ${instance}: ${(error as Error).message}`, fix);
+  }
+  // A broken connection later surfaces as a failed query; do not let it crash the process.
+  client.on('error', () => {});
+  const { rows } = await client.query<{ me: string; db: string; host: string | null; port: number | null }>(
+    'SELECT current_user AS me, current_database() AS db, host(inet_server_addr()) AS host, inet_server_port() AS port',
+  );
+  const me = rows[0]!;
+  if (config.reassignTo) {
+    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.reassignTo]);
+    if (exists.rows.length === 0) {
+      await client.end();
+      throw new InvalidInputError(`reassignTo role ${config.reassignTo} does not exist in ${me.db} (provider ${instance})`, 'create it, or name an existing role');
+    }
+  }
+  return {
+    client: { client, database: me.db, reassignTo: config.reassignTo },
+    actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
+    selfUser: me.me,
+  };
+}

@@ -1,0 +1,31 @@
+import { ident, isUndefinedRole, Phase, type PostgresContext, type PostgresKind } from '../kind.js';
+
+const groupsOf = async (context: PostgresContext, role: string) =>
+  (
+    await context.client.query<{ rolname: string }>(
+      'SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1 ORDER BY g.rolname',
+      [role],
+    )
+  ).rows.map((r) => r.rolname);
+
+export const memberships: PostgresKind = {
+  name: 'memberships',
+  description: 'membership of other roles: each REVOKEd (delete mode; disable mode leaves them)',
+  permissions: ['ADMIN OPTION on the granted roles, or CREATEROLE'],
+  reversible: true,
+  async discover(context, { role, mode }) {
+    if (mode === 'disable') return [];
+    return (await groupsOf(context, role)).map((group) => ({ id: group, kind: 'memberships', label: `member of role ${group}`, phase: Phase.Grants }));
+  },
+  async revoke(context, finding, { role }) {
+    // REVOKE of a membership that is not there only warns: check first, so "already gone" is true.
+    try {
+      if (!(await groupsOf(context, role)).includes(finding.id)) return { status: 'already-gone' };
+      await context.client.query(`REVOKE ${ident(context, finding.id)} FROM ${ident(context, role)}`);
+      return { status: 'revoked' };
+    } catch (error) {
+      if (isUndefinedRole(error)) return { status: 'already-gone' };
+      throw error;
+    }
+  },
+};

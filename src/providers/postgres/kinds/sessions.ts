@@ -1,0 +1,44 @@
+import { Phase, roleRow, type PostgresKind } from '../kind.js';
+
+interface Backend {
+  pid: number;
+  client_addr: string | null;
+  application_name: string;
+}
+
+const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role: string) =>
+  (await context.client.query<Backend>('SELECT pid, host(client_addr) AS client_addr, application_name FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [role])).rows;
+
+/**
+ * Live sessions of the role. Revocation terminates every backend the role has at that moment,
+ * including ones opened after discovery; with login also revoked (earlier phase) none can return.
+ */
+export const sessions: PostgresKind = {
+  name: 'sessions',
+  description: 'live sessions: every backend of the role terminated (pg_terminate_backend), including ones opened after discovery',
+  permissions: ['pg_signal_backend membership (or superuser)'],
+  reversible: true,
+  async discover(context, { role }) {
+    const backends = await backendsOf(context, role);
+    const canLogin = (await roleRow(context, role))?.rolcanlogin ?? false;
+    if (backends.length === 0 && !canLogin) return [];
+    const from = [...new Set(backends.map((b) => b.client_addr ?? 'local socket'))].join(', ');
+    return [
+      {
+        id: 'sessions',
+        kind: 'sessions',
+        label: backends.length > 0 ? `${backends.length} open session${backends.length === 1 ? '' : 's'} of ${role} (from ${from})` : `sessions of ${role} opened before its login is disabled`,
+        phase: Phase.Sessions,
+        details: { open: backends.length },
+      },
+    ];
+  },
+  async revoke(context, _finding, { role }) {
+    const { rows } = await context.client.query<{ terminated: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()',
+      [role],
+    );
+    const count = rows.filter((r) => r.terminated).length;
+    return count > 0 ? { status: 'revoked', detail: `${count} session${count === 1 ? '' : 's'} terminated` } : { status: 'already-gone', detail: 'no session open' };
+  },
+};
