@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, writeKeyPair } from '../report/signer.js';
+import type { SeededDatabase } from '../sandbox/postgres/seed.js';
 import { ExitCode } from '../exit-codes.js';
 import { createStyle } from '../output/style.js';
 import { packageRoot } from '../package-root.js';
@@ -32,6 +33,7 @@ export async function demoCommand(options: { color: boolean; latency?: number },
   const { githubSandboxEnvironment, seedGitHubUser, seedOrg } = await import('../sandbox/github/seed.js');
   const sandbox = await startIamSandbox();
   const github = await startGitHubSandbox();
+  const database = await demoDatabase(io);
   try {
     const iam = sandboxIamClient(sandbox);
     await seedUser(iam, DEMO_USER, FULL_USER);
@@ -45,7 +47,8 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, style.bold(`revoke demo: local GitHub (${github.url}) and AWS IAM (${sandbox.endpoint}) sandboxes; nothing leaves this machine`));
     writeLine(io.stdout, `Seeded ${DEMO_USER} in GitHub org acme: member of 2 teams, 2 SSO-authorized credentials, a fine-grained token grant, a codespace,`);
     writeLine(io.stdout, 'a Copilot seat and admin access to repo infra; and as an IAM user with ' + `${count} things to revoke: 2 access keys, a console password, a virtual MFA`);
-    writeLine(io.stdout, 'device, an SSH key, a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies. Runbook: runbooks/demo.yaml\n');
+    writeLine(io.stdout, 'device, an SSH key, a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies.');
+    writeLine(io.stdout, `${database.note} Runbook: runbooks/demo.yaml\n`);
 
     // The demo signs its reports with a key of its own, in a folder of its own: it never creates
     // or uses your default signing key, and leaves nothing in your working directory.
@@ -53,8 +56,12 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const keyPrefix = join(scratch, 'demo-signing');
     writeKeyPair(generateKeyPair('ecdsa-p256'), `${keyPrefix}.key`, `${keyPrefix}.pub`);
     const reports = join(scratch, 'reports');
-    const demoIO: CliIO = { ...io, env: githubSandboxEnvironment(github, githubToken, sandboxEnvironment(sandbox, io.env)) };
-    const colour = [...(options.color ? [] : ['--no-color']), '--report', reports, '--sign-key', `${keyPrefix}.key`];
+    const env = githubSandboxEnvironment(github, githubToken, sandboxEnvironment(sandbox, io.env));
+    if (database.url) env.DATABASE_URL = database.url;
+    const demoIO: CliIO = { ...io, env };
+    // Without a database, run every step but the database ones.
+    const only = database.seeded ? [] : ['github-credentials', 'github-membership', 'aws-contain', 'aws-remove'].flatMap((id) => ['--only', id]);
+    const colour = [...(options.color ? [] : ['--no-color']), '--report', reports, '--sign-key', `${keyPrefix}.key`, ...only];
 
     writeLine(io.stdout, style.bold(`1. Dry run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --dry-run`));
     const before = sandbox.requests.length;
@@ -73,6 +80,12 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const acme = github.state.orgs.get('acme')!;
     writeLine(io.stdout, `   GitHub: ${DEMO_USER} in acme: ${acme.members.has(DEMO_USER) ? style.red('still a member') : style.green('gone')}; org-owner-bot (protected): ${acme.members.has('org-owner-bot') ? style.green('untouched') : style.red('gone')}`);
     writeLine(io.stdout, `   IAM user ${DEMO_USER}: ${sandbox.state.users.has(DEMO_USER) ? style.red('still exists') : style.green('gone')}`);
+    if (database.seeded) {
+      const role = await database.seeded.sql('SELECT 1 FROM pg_roles WHERE rolname = $1', [DEMO_USER]);
+      const sessionAlive = await database.seeded.session.query('SELECT 1').then(() => true, () => false);
+      const owner = await database.seeded.sql<{ tableowner: string }>('SELECT tableowner FROM pg_tables WHERE tablename = $1', [`${DEMO_USER}_reports`]);
+      writeLine(io.stdout, `   PostgreSQL: role ${DEMO_USER} ${role.length ? style.red('still exists') : style.green('gone')}; its open session ${sessionAlive ? style.red('still alive') : style.green('terminated')}; table ${DEMO_USER}_reports now owned by ${owner[0]?.tableowner ?? '?'}`);
+    }
     writeLine(io.stdout, `   break-glass-admin (protected): ${sandbox.state.users.has('break-glass-admin') ? style.green('untouched') : style.red('gone')}`);
 
     const report = readdirSync(reports).find((name) => name.endsWith('.intoto.json') && !dryRunReports.has(name));
@@ -83,10 +96,47 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
     return real;
   } finally {
-    await Promise.all([sandbox.close(), github.close()]);
+    await Promise.all([sandbox.close(), github.close(), database.close()]);
   }
 }
 
 function countCredentials(spec: { accessKeys: number; serviceCredentials: string[]; groups: string[]; managedPolicies: string[]; inlinePolicies: string[]; sshKeys: number; signingCertificates: number }): number {
   return spec.accessKeys + 1 + 1 + spec.sshKeys + spec.signingCertificates + spec.serviceCredentials.length + spec.groups.length + spec.managedPolicies.length + spec.inlinePolicies.length;
+}
+
+interface DemoDatabase {
+  url: string | undefined;
+  seeded: SeededDatabase | undefined;
+  note: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The demo's database: REVOKE_DEMO_POSTGRES_URL (a superuser connection to a scratch server), or
+ * a throwaway local cluster when PostgreSQL is installed, or none (the database steps are skipped).
+ */
+async function demoDatabase(io: CliIO): Promise<DemoDatabase> {
+  const { postgresBinDir, startPostgres } = await import('../sandbox/postgres/cluster.js');
+  const { seedDepartingRole } = await import('../sandbox/postgres/seed.js');
+  let url = io.env.REVOKE_DEMO_POSTGRES_URL;
+  let server: Awaited<ReturnType<typeof startPostgres>> | undefined;
+  if (!url && postgresBinDir()) {
+    try {
+      server = await startPostgres();
+      url = server.url(server.adminUser, server.adminPassword);
+    } catch (error) {
+      return { url: undefined, seeded: undefined, note: `PostgreSQL could not start here (${String((error as Error).message).split('\n')[0]}): the database steps are skipped.`, close: async () => {} };
+    }
+  }
+  if (!url) return { url: undefined, seeded: undefined, note: 'PostgreSQL is not installed: the database steps are skipped (set REVOKE_DEMO_POSTGRES_URL to use a scratch server).', close: async () => {} };
+  const seeded = await seedDepartingRole(url, DEMO_USER, 'demo-password-1');
+  return {
+    url,
+    seeded,
+    note: `In PostgreSQL (${server ? 'a throwaway local cluster' : 'REVOKE_DEMO_POSTGRES_URL'}), role ${DEMO_USER} can log in, has a password, is in analysts, owns a table, and has a session open.`,
+    close: async () => {
+      await seeded.close();
+      await server?.stop();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
+import { postgresProvider } from '../../src/providers/postgres/index.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 
@@ -71,6 +72,25 @@ describe('postgres provider against a real PostgreSQL server', () => {
       ['sessions', 'revoked', '1 session terminated'],
     ]);
     expect(json.actors[0].actor).toMatch(/^postgres:revoke_admin@127\.0\.0\.1:\d+\/postgres$/);
+  });
+
+  it('terminates sessions opened after discovery too', async () => {
+    const { session } = await departing('late');
+    const connection = await postgresProvider.connect({ connectionStringEnv: 'URL' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+    try {
+      const found = await postgresProvider.discover(connection.client, { user: 'late', kinds: ['sessions'], mode: 'disable', options: {}, signal: new AbortController().signal });
+      const finding = (Array.isArray(found) ? found : found.findings)[0]!;
+      expect(finding.label).toContain('1 open session of late');
+      const lateSession = new pg.Client({ connectionString: server.url('late', 'secret-pw') });
+      lateSession.on('error', () => {});
+      await lateSession.connect();
+      const outcome = await postgresProvider.revoke(connection.client, finding, { user: 'late', mode: 'disable', options: {}, signal: new AbortController().signal });
+      expect(outcome).toEqual({ status: 'revoked', detail: '2 sessions terminated' });
+      await expect(session.query('SELECT 1')).rejects.toThrow();
+      await expect(lateSession.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      await postgresProvider.disconnect!(connection.client);
+    }
   });
 
   it('a dry run leaves sessions, login and memberships alone', async () => {
