@@ -44,7 +44,7 @@ async function audit(names, label) {
   const iamBefore = iam.requests.length;
   const ghBefore = github.exchanges.length;
   const started = performance.now();
-  const args = ['-f', '%M', process.execPath, 'bin/revoke.js', 'audit', '-r', 'runbooks/demo.yaml', '--users', file, '--format', 'json', '--report', join(dir, label)];
+  const args = ['-f', '%M', process.execPath, 'bin/revoke.js', 'audit', '-r', 'test/fixtures/github-aws.yaml', '--users', file, '--format', 'json', '--report', join(dir, label)];
   const { code, stdout, stderr } = await new Promise((resolve) => {
     const child = spawn('/usr/bin/time', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -11,7 +11,7 @@ import { startIamSandbox, type IamSandbox } from '../../src/sandbox/iam/server.j
 import { runCli, writeTemp } from '../support/cli.js';
 import { ROOT } from '../support/spawn.js';
 
-const demo = join(ROOT, 'runbooks', 'demo.yaml');
+const demo = join(ROOT, 'test', 'fixtures', 'github-aws.yaml');
 let iam: IamSandbox | undefined;
 let github: GitHubSandbox | undefined;
 afterEach(async () => {
