@@ -39,6 +39,8 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--only <step-id>', 'run only this step, nothing else (repeatable)', collect, [])
     .addOption(new Option('--concurrency <n>', 'how many steps, and findings within a step, are worked on at once').default(16).argParser(positiveInt))
     .option('--detailed-exitcode', 'with --dry-run: exit 3 when something would be revoked, 0 when nothing')
+    .addOption(new Option('--recent <duration>', 'blast radius: use within this long counts as recent, e.g. 30m, 24h, 7d').default(24 * 3_600_000, '24h').argParser(durationMs))
+    .option('--fail-on-warning', 'with --dry-run: exit 3 when the plan has any warning (a review gate for CI)')
     .option('--json', 'print one JSON result document on stdout; human text goes to stderr')
     .option('--report <dir>', 'where the journal and the signed report go', 'reports')
     .option('--sign-key <pem|kms:key-id>', 'signing key for the report (default: REVOKE_SIGNING_KEY, else your default key)')
@@ -162,6 +164,14 @@ export function reportError(error: unknown, io: CliIO): number {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** "90s", "30m", "24h", "7d" (or plain milliseconds) to milliseconds. */
+export function durationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a duration like 30m, 24h or 7d');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!;
+  return Number(match[1]) * unit;
 }
 
 function nonNegativeInt(value: string): number {

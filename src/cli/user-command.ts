@@ -27,6 +27,8 @@ export interface UserOptions {
   only: string[];
   concurrency: number;
   detailedExitcode?: boolean;
+  recent?: number;
+  failOnWarning?: boolean;
   json?: boolean;
   color: boolean;
   report: string;
@@ -58,6 +60,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   if (options.detailedExitcode && !options.dryRun) {
     throw new InvalidInputError('--detailed-exitcode only applies to dry runs', 'add --dry-run, or drop --detailed-exitcode');
   }
+  if (options.failOnWarning && !options.dryRun) throw new InvalidInputError('--fail-on-warning applies to dry runs', 'add --dry-run');
   if (options.planOut && !options.dryRun) throw new InvalidInputError('--plan-out saves the plan of a dry run', 'add --dry-run');
 
   const registry = await io.registry();
@@ -117,6 +120,8 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
       dryRun: Boolean(options.dryRun),
       concurrency: options.concurrency,
       detailedExitCode: Boolean(options.detailedExitcode),
+      ...(options.recent !== undefined ? { recentMs: options.recent } : {}),
+      failOnWarning: Boolean(options.failOnWarning),
       env: io.env,
       stop,
       runId,
@@ -126,7 +131,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
         await live?.settled();
         writeLine(human, renderPlan(recorder.record, style));
         if (options.yes) return { approved: true, by: 'flag' };
-        return { approved: await askToProceed(recorder.record.totals.findings, plan.user, io, stop), by: 'prompt' };
+        return { approved: await askToProceed(recorder.record.totals.findings, recorder.record.warnings.length, plan.user, io, stop), by: 'prompt' };
       },
     });
   } catch (error) {
@@ -177,11 +182,11 @@ function openJournal(path: string): JournalWriter {
   }
 }
 
-async function askToProceed(findings: number, user: string, io: CliIO, stop: StopController): Promise<boolean> {
+async function askToProceed(findings: number, warnings: number, user: string, io: CliIO, stop: StopController): Promise<boolean> {
   const { confirm } = await import('@inquirer/prompts');
   try {
     return await confirm(
-      { message: `Revoke these ${findings} item${findings === 1 ? '' : 's'} from ${user} now?`, default: false },
+      { message: `Revoke these ${findings} item${findings === 1 ? '' : 's'} from ${user} now?${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}`, default: false },
       { input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream, signal: stop.signal },
     );
   } catch (error) {

@@ -21,7 +21,7 @@ export async function discoverAll(
   registry: ProviderRegistry,
   connections: Map<string, Connection<unknown>>,
   events: RunEventStream,
-  options: { concurrency: number; isStopped: () => boolean; signal: AbortSignal },
+  options: { concurrency: number; isStopped: () => boolean; signal: AbortSignal; recentMs?: number },
 ): Promise<Map<string, DiscoveryResult>> {
   const results = new Map<string, DiscoveryResult>();
   const nodes = plan.steps.map((step) => ({ id: step.id, dependsOn: [] }));
@@ -35,7 +35,14 @@ export async function discoverAll(
       const started = performance.now();
       events.emit({ type: 'discovery-started', stepId: id });
       try {
-        const discovered = await provider.discover(client, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal: options.signal });
+        const discovered = await provider.discover(client, {
+          user: step.user,
+          kinds: step.kinds,
+          mode: step.mode,
+          options: step.options,
+          signal: options.signal,
+          ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
+        });
         const { findings: found, skipped = [], warnings = [] } = Array.isArray(discovered) ? { findings: discovered } : discovered;
         const findings = orderFindings(found);
         for (const finding of findings) events.emit({ type: 'finding-discovered', stepId: id, finding });

@@ -16,6 +16,10 @@ export interface RunOptions {
   concurrency: number;
   /** With dryRun: exit 3 when something would be revoked. */
   detailedExitCode: boolean;
+  /** Blast radius: use within this window counts as recent (ms). */
+  recentMs?: number;
+  /** With dryRun: exit 3 when the plan has any warning (CI review gates). */
+  failOnWarning?: boolean;
   env: NodeJS.ProcessEnv;
   stop: StopController;
   /** Asked once, after discovery, before the first mutation of a real run. */
@@ -81,7 +85,12 @@ async function afterConnect(
   const isStopped = () => stop.requested;
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
 
-  const discovered = await discoverAll(plan, registry, connections, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+  const discovered = await discoverAll(plan, registry, connections, events, {
+    concurrency: options.concurrency,
+    isStopped,
+    signal: stop.signal,
+    ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
+  });
   if (options.approved) {
     const drift = planDrift(discovered, options.approved.findings);
     if (drift.length > 0 && !options.approved.allowDrift) {
@@ -105,7 +114,8 @@ async function afterConnect(
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   if (options.dryRun) {
     if (discoveryFailed) return finish('failed', ExitCode.ActionFailed);
-    return finish('completed', options.detailedExitCode && findings > 0 ? ExitCode.AccessFound : ExitCode.Success);
+    const warned = options.failOnWarning && (plan.warnings.length > 0 || [...discovered.values()].some((r) => r.ok && r.findings.some((f) => (f.warnings ?? []).length > 0)));
+    return finish('completed', (options.detailedExitCode && findings > 0) || warned ? ExitCode.AccessFound : ExitCode.Success);
   }
   if (findings === 0) {
     // Nothing to ask about; steps still report (and failed discoveries still fail the run).

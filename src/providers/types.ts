@@ -71,6 +71,18 @@ export interface DiscoverRequest {
   mode: string | undefined;
   options: Record<string, unknown>;
   signal: AbortSignal;
+  /** Blast radius: use within this many milliseconds before now counts as recent (default 24 h). */
+  recentMs?: number;
+}
+
+export const DEFAULT_RECENT_MS = 24 * 3600_000;
+
+/** "3h ago", "2d ago": how long ago a date was, for warnings. */
+export function ago(date: Date, now = Date.now()): string {
+  const minutes = Math.max(0, Math.round((now - date.getTime()) / 60_000));
+  if (minutes < 90) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
 }
 
 export interface RevokeRequest {

@@ -104,7 +104,7 @@ describe('the revoke binary with the built-in providers', () => {
     expect(stdout).toContain('PostgreSQL: role jdoe gone; its open session terminated; table jdoe_reports now owned by data_owner');
     expect(stdout).toMatch(/valid: run \S+ for jdoe \(real run, completed\)/);
     expect(stdout).toContain('break-glass-admin (protected): untouched');
-    expect(stdout + stderr).not.toMatch(/Warning|DeprecationWarning|NodeVersionSupport|ExperimentalWarning/);
+    expect(stdout + stderr).not.toMatch(/\(node:\d+\)|DeprecationWarning|NodeVersionSupport|ExperimentalWarning|MaxListeners/);
     expect(stdout + stderr).not.toContain('sandbox-secret');
   }, 60_000);
 
@@ -117,7 +117,7 @@ describe('the revoke binary with the built-in providers', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('error: no AWS credentials found for provider aws');
     expect(stderr).toContain('fix: set AWS_PROFILE (or profile: in the runbook), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
-    expect(stderr).not.toMatch(/Warning/);
+    expect(stderr).not.toMatch(/\(node:\d+\)|NodeVersionSupport/);
   }, 30_000);
 });
 
@@ -137,7 +137,7 @@ describe('the revoke binary against the IAM sandbox', () => {
       const real = await runBin(['user', 'jdoe', '-r', 'runbooks/offboarding.yaml', '--yes', '--json'], { env: sandboxEnv(sandbox) });
       expect(real.code).toBe(0);
       expect(JSON.parse(real.stdout).status).toBe('completed');
-      expect(real.stderr).not.toMatch(/Warning/);
+      expect(real.stderr).not.toMatch(/\(node:\d+\)|NodeVersionSupport/);
       expect(sandbox.state.users.has('jdoe')).toBe(false);
     } finally {
       await sandbox.close();

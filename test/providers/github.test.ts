@@ -40,6 +40,23 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     expect(org.invitations).toEqual([]);
   });
 
+  it('blast radius: recently used SSO credentials and token grants, and sole repo admins, are warnings', async () => {
+    const world = await githubWorld();
+    seedUser(world, 'octo-jane', { role: 'member', ssoCredentials: 1, patGrants: 1, repoCollaborator: ['infra'] });
+    const org = world.sandbox.state.orgs.get('acme')!;
+    org.credentialAuthorizations[0]!.accessed = new Date(Date.now() - 2 * 3600_000);
+    org.patGrants[0]!.lastUsed = new Date(Date.now() - 5 * 60_000);
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    world.sandbox.state.apps.set(42, { publicKey, installations: new Map([[7, { org: 'acme', permissions: { members: 'write', organization_personal_access_tokens: 'write', organization_personal_access_token_requests: 'write', organization_codespaces: 'write', organization_copilot_seat_management: 'write', administration: 'write' } }]]) });
+    const appRunbook = githubRunbook('\n    app:\n      appId: 42\n      installationId: 7\n      privateKeyEnv: GH_APP_KEY');
+    const { code, stdout } = await world.revoke(['user', 'octo-jane', '-r', appRunbook, '--dry-run', '--json', '--fail-on-warning'], { GH_APP_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    expect(code).toBe(3);
+    const warnings: string[] = JSON.parse(stdout).warnings;
+    expect(warnings.some((w) => /^gh-credentials: personal access token …a1b2c3d0 of octo-jane accessed acme 2 h ago/.test(w))).toBe(true);
+    expect(warnings.some((w) => /^gh-credentials: token "octo-jane-automation-1" of octo-jane was used 5 min ago: looks like automation/.test(w))).toBe(true);
+    expect(warnings).toContain('gh-membership: octo-jane is the only direct admin of acme/infra: give it another admin first');
+  });
+
   it('a dry run sends no mutating request; a second real run finds nothing and exits 0', async () => {
     const world = await githubWorld();
     seedUser(world, 'octo-jane');

@@ -98,6 +98,8 @@ describe('postgres provider against a real PostgreSQL server', () => {
     const result = await revoke(['user', 'rroe', '-r', runbook(), '--dry-run', '--detailed-exitcode']);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('1 open session of rroe (from 127.0.0.1)');
+    expect(result.stdout).toContain('db-contain: rroe has 1 live session (unnamed client from 127.0.0.1): terminating ends whatever runs there');
+    expect(result.stdout).toMatch(/db-remove: rroe owns 1 object in postgres: they will belong to data_owner/);
     expect(await session.query('SELECT 1 AS ok')).toMatchObject({ rows: [{ ok: 1 }] });
     expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'rroe'")).toEqual([{ rolcanlogin: true }]);
     expect(await server.sql("SELECT 1 FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 'rroe'")).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { Finding, Provider } from '../types.js';
+import { DEFAULT_RECENT_MS, type Finding, type Provider } from '../types.js';
 import { awsErrorCode, awsErrorText, isNoSuchEntity } from './aws-errors.js';
 import { awsIamConfigSchema, awsIamStepOptionsSchema, type AwsIamConfig } from './config.js';
 import { collectPages, type IamContext, type IamKind, type IamMode, type IamRequest } from './kind.js';
@@ -9,8 +9,8 @@ import { BASE_PERMISSIONS, leastPrivilegePolicy } from './permissions.js';
 
 const kindsByName = new Map(iamKinds.map((kind) => [kind.name, kind]));
 
-function requestOf(user: string, mode: string | undefined, options: Record<string, unknown>): IamRequest {
-  return { user, mode: (mode ?? 'disable') as IamMode, roles: (options.roles as string[] | undefined) ?? [] };
+function requestOf(user: string, mode: string | undefined, options: Record<string, unknown>, recentMs = DEFAULT_RECENT_MS): IamRequest {
+  return { user, mode: (mode ?? 'disable') as IamMode, roles: (options.roles as string[] | undefined) ?? [], recentMs };
 }
 
 function kindOf(name: string): IamKind {
@@ -31,7 +31,7 @@ async function userExists(context: IamContext, user: string): Promise<boolean> {
 
 /** Everything the user still has, for a DeleteConflict message that says what blocks. */
 async function remainingAttachments(context: IamContext, user: string): Promise<string[]> {
-  const request: IamRequest = { user, mode: 'delete', roles: [] };
+  const request: IamRequest = { user, mode: 'delete', roles: [], recentMs: DEFAULT_RECENT_MS };
   const found = await Promise.all(iamKinds.filter((k) => k.name !== 'user' && k.name !== 'sessions').map((k) => k.discover(context, request).catch(() => [])));
   return found.flat().map((f) => f.label);
 }
@@ -77,8 +77,8 @@ export const awsIamProvider: Provider<AwsIamConfig, IamContext> = {
     return (user) => present.has(user.toLowerCase());
   },
 
-  async discover(context, { user, kinds, mode, options }) {
-    const request = requestOf(user, mode, options);
+  async discover(context, { user, kinds, mode, options, recentMs }) {
+    const request = requestOf(user, mode, options, recentMs);
     // GetUser and every kind's List calls go out together: one round trip, not two. If the user
     // is gone, the lists fail with NoSuchEntity and the answer is "nothing to revoke".
     const [exists, ...found] = await Promise.allSettled([

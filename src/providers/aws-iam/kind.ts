@@ -12,6 +12,8 @@ export interface IamRequest {
   user: string;
   mode: IamMode;
   roles: string[];
+  /** Blast radius: use within this window (ms) is recent. */
+  recentMs: number;
 }
 
 /** One revoke kind of the aws-iam provider: its metadata, discovery (reads only) and revocation. */

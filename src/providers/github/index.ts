@@ -1,4 +1,4 @@
-import type { Discovery, Finding, Provider } from '../types.js';
+import { DEFAULT_RECENT_MS, type Discovery, type Finding, type Provider } from '../types.js';
 import { githubConfigSchema, githubStepOptionsSchema, type GitHubConfig } from './config.js';
 import { githubErrorText, type GitHubContext, type GitHubKind, type GitHubRequest } from './kind.js';
 import { githubKinds } from './kinds/index.js';
@@ -11,9 +11,10 @@ function kindOf(name: string): GitHubKind {
   return kind;
 }
 
-function requestOf(user: string, options: Record<string, unknown>): GitHubRequest {
+function requestOf(user: string, options: Record<string, unknown>, recentMs = DEFAULT_RECENT_MS): GitHubRequest {
   return {
     user,
+    recentMs,
     repos: options.repos as string[] | undefined,
     scanRepos: options.scanRepos === true,
     email: options.email as string | undefined,
@@ -55,8 +56,8 @@ export const githubProvider: Provider<GitHubConfig, GitHubContext> = {
     return (user) => present.has(user.toLowerCase());
   },
 
-  async discover(context, { user, kinds, options }): Promise<Discovery> {
-    const request = requestOf(user, options);
+  async discover(context, { user, kinds, options, recentMs }): Promise<Discovery> {
+    const request = requestOf(user, options, recentMs);
     const results = await Promise.all(
       kinds.map(async (name) => {
         try {

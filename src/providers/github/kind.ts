@@ -12,6 +12,8 @@ export interface GitHubContext {
 
 export interface GitHubRequest {
   user: string;
+  /** Blast radius: use within this window (ms) is recent. */
+  recentMs: number;
   repos: string[] | undefined;
   scanRepos: boolean;
   email: string | undefined;

@@ -230,7 +230,7 @@ const routes: Array<[string, string, Handler]> = [
         credential_id: c.credential_id,
         credential_type: c.credential_type,
         credential_authorized_at: isoSeconds(c.authorized),
-        credential_accessed_at: null,
+        credential_accessed_at: c.accessed ? isoSeconds(c.accessed) : null,
         authorized_credential_id: null,
         ...(c.token_last_eight ? { token_last_eight: c.token_last_eight } : {}),
         ...(c.scopes ? { scopes: c.scopes } : {}),
@@ -251,7 +251,7 @@ const routes: Array<[string, string, Handler]> = [
     requireAdmin(o, request.caller, [], ['organization_personal_access_tokens', 'read']);
     const owners = [request.query['owner[]'] ?? []].flat();
     const grants = o.patGrants.filter((g) => owners.length === 0 || owners.includes(g.owner));
-    return { status: 200, body: paginate(request, grants).map((g) => patBody(request.api, o, state, g, { access_granted_at: isoSeconds(g.granted) })) };
+    return { status: 200, body: paginate(request, grants).map((g) => patBody(request.api, o, state, g, { access_granted_at: isoSeconds(g.granted), token_last_used_at: g.lastUsed ? isoSeconds(g.lastUsed) : null })) };
   }],
   ['POST', '/orgs/{org}/personal-access-tokens/{pat_id}', (state, { params, caller, body }) => {
     const o = org(state, params.org);

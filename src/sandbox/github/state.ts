@@ -12,8 +12,8 @@ export interface Org {
   invitations: Array<{ id: number; login: string | null; email: string | null; role: string; created: Date; inviter: string }>;
   outsideCollaborators: Set<string>;
   repos: Map<string, { id: number; private: boolean; collaborators: Map<string, string> }>;
-  credentialAuthorizations: Array<{ credential_id: number; login: string; credential_type: string; authorized: Date; token_last_eight?: string; scopes?: string[] }>;
-  patGrants: Array<{ id: number; owner: string; token_id: number; token_name: string; granted: Date }>;
+  credentialAuthorizations: Array<{ credential_id: number; login: string; credential_type: string; authorized: Date; accessed?: Date; token_last_eight?: string; scopes?: string[] }>;
+  patGrants: Array<{ id: number; owner: string; token_id: number; token_name: string; granted: Date; lastUsed?: Date }>;
   patRequests: Array<{ id: number; owner: string; token_id: number; token_name: string; created: Date; reason: string | null }>;
   copilotSeats: Map<string, { created: Date; assigningTeam?: string }>;
   codespaces: Array<{ id: number; name: string; owner: string; state: string; repo: string; created: Date }>;

@@ -32,6 +32,7 @@ const userXml = (user: User): XmlValue => ({
   UserId: user.id,
   Arn: `arn:aws:iam::${ACCOUNT_ID}:user${user.path}${user.name}`,
   CreateDate: user.created,
+  PasswordLastUsed: user.passwordLastUsed,
   PermissionsBoundary: user.boundary ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: user.boundary } : undefined,
 });
 
@@ -102,6 +103,15 @@ export const iamActions: Record<string, ActionHandler> = {
   UpdateAccessKey: (state, p) => {
     state.accessKey(p.UserName, p.AccessKeyId).status = status(p.Status);
     return undefined;
+  },
+  GetAccessKeyLastUsed: (state, p) => {
+    const owner = state.ownerOfKey(p.AccessKeyId ?? '');
+    if (!owner.user || !owner.key) throw noSuchEntity(`The Access Key with id ${p.AccessKeyId} cannot be found.`);
+    const used = owner.key.lastUsed;
+    return {
+      UserName: owner.user.name,
+      AccessKeyLastUsed: used ? { LastUsedDate: used.date, ServiceName: used.service, Region: used.region } : { ServiceName: 'N/A', Region: 'N/A' },
+    };
   },
   DeleteAccessKey: (state, p) => {
     state.deleteAccessKey(p.UserName, p.AccessKeyId);
@@ -199,6 +209,14 @@ export const iamActions: Record<string, ActionHandler> = {
     const user = state.user(p.UserName);
     if (!user.groups.includes(p.GroupName!)) user.groups.push(p.GroupName!);
     return undefined;
+  },
+  GetGroup: (state, p) => {
+    const group = state.group(p.GroupName);
+    const members = [...state.users.values()].filter((u) => u.groups.includes(p.GroupName!));
+    return {
+      Group: { Path: '/', GroupName: p.GroupName, GroupId: group.id, Arn: `arn:aws:iam::${ACCOUNT_ID}:group/${p.GroupName}`, CreateDate: group.created },
+      ...listOf('Users', members, p, userXml),
+    };
   },
   ListGroupsForUser: (state, p) => {
     const user = state.user(p.UserName);

@@ -147,6 +147,7 @@ function identify(state: IamState, accessKeyId: string | undefined): Caller {
     return { accessKeyId, arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${owner.session.role}/${owner.session.session}`, userId: `${role?.id ?? 'AROA'}:${owner.session.session}` };
   }
   if (!owner.user || owner.key?.status !== 'Active') throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+  owner.key.lastUsed = { date: new Date(), service: 'iam', region: 'us-east-1' };
   return { accessKeyId, arn: `arn:aws:iam::${ACCOUNT_ID}:user${owner.user.path}${owner.user.name}`, userId: owner.user.id, userName: owner.user.name };
 }
 

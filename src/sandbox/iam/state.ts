@@ -12,6 +12,7 @@ export interface AccessKey {
   secret: string;
   status: Status;
   created: Date;
+  lastUsed?: { date: Date; service: string; region: string };
 }
 export interface Credential {
   id: string;
@@ -26,6 +27,7 @@ export interface User {
   path: string;
   created: Date;
   boundary?: string;
+  passwordLastUsed?: Date;
   accessKeys: AccessKey[];
   loginProfile?: { created: Date };
   mfaSerials: string[];

@@ -1,10 +1,11 @@
+import { ago } from '../../types.js';
 import { statusCredentialKind } from './status-credential.js';
 
 export const accessKeys = statusCredentialKind({
   name: 'access-keys',
   description: 'programmatic access keys: disable sets them Inactive, delete removes them',
   noun: 'access key',
-  permissions: { list: 'iam:ListAccessKeys', update: 'iam:UpdateAccessKey', delete: 'iam:DeleteAccessKey' },
+  permissions: { list: 'iam:ListAccessKeys', update: 'iam:UpdateAccessKey', delete: 'iam:DeleteAccessKey', evidence: 'iam:GetAccessKeyLastUsed' },
   list: async ({ iam, pageSize }, user, marker) => {
     const page = await iam.listAccessKeys({ UserName: user, MaxItems: pageSize, ...(marker ? { Marker: marker } : {}) });
     return {
@@ -13,5 +14,15 @@ export const accessKeys = statusCredentialKind({
     };
   },
   deactivate: ({ iam }, user, id) => iam.updateAccessKey({ UserName: user, AccessKeyId: id, Status: 'Inactive' }),
+  async evidence({ iam }, id, recentMs) {
+    const { AccessKeyLastUsed: used } = await iam.getAccessKeyLastUsed({ AccessKeyId: id });
+    if (!used?.LastUsedDate) return { details: { lastUsed: false }, warnings: [] };
+    const details = { lastUsed: used.LastUsedDate.toISOString(), lastUsedAgo: ago(used.LastUsedDate), lastUsedService: used.ServiceName ?? '?', lastUsedRegion: used.Region ?? '?' };
+    const recent = Date.now() - used.LastUsedDate.getTime() <= recentMs;
+    return {
+      details,
+      warnings: recent ? [`access key ${id} was used ${details.lastUsedAgo} (${details.lastUsedService}, ${details.lastUsedRegion}): looks like automation; revoking may break a workload`] : [],
+    };
+  },
   remove: ({ iam }, user, id) => iam.deleteAccessKey({ UserName: user, AccessKeyId: id }),
 });

@@ -16,27 +16,34 @@ export function statusCredentialKind(spec: {
   name: string;
   description: string;
   noun: string;
-  permissions: { list: string; update: string; delete: string };
+  permissions: { list: string; update: string; delete: string; evidence?: string };
   list(context: IamContext, user: string, marker: string | undefined): Promise<{ items: StatusCredential[]; IsTruncated?: boolean | undefined; Marker?: string | undefined }>;
   deactivate(context: IamContext, user: string, id: string): Promise<unknown>;
+  /** Blast radius: what can be read about this credential's use, and warnings from it. */
+  evidence?(context: IamContext, id: string, recentMs: number): Promise<{ details: Record<string, string | number | boolean>; warnings: string[] }>;
   remove(context: IamContext, user: string, id: string): Promise<unknown>;
 }): IamKind {
   return {
     name: spec.name,
     description: spec.description,
-    permissions: [spec.permissions.list, spec.permissions.update, spec.permissions.delete],
+    permissions: [spec.permissions.list, spec.permissions.update, spec.permissions.delete, ...(spec.permissions.evidence ? [spec.permissions.evidence] : [])],
     reversible: false,
     async discover(context, request) {
       const items = await collectPages((marker) => spec.list(context, request.user, marker));
-      return items
-        .filter((item) => request.mode === 'delete' || item.status === 'Active')
-        .map((item) => ({
-          id: item.id,
-          kind: spec.name,
-          label: `${spec.noun} ${item.label} (${(item.status ?? 'unknown').toLowerCase()})`,
-          phase: Phase.Credentials,
-          details: { status: item.status ?? 'unknown' },
-        }));
+      const wanted = items.filter((item) => request.mode === 'delete' || item.status === 'Active');
+      return Promise.all(
+        wanted.map(async (item) => {
+          const evidence = spec.evidence ? await spec.evidence(context, item.id, request.recentMs) : { details: {}, warnings: [] };
+          return {
+            id: item.id,
+            kind: spec.name,
+            label: `${spec.noun} ${item.label} (${(item.status ?? 'unknown').toLowerCase()}${evidence.details.lastUsed ? `, last used ${String(evidence.details.lastUsedAgo)}` : ''})`,
+            phase: Phase.Credentials,
+            details: { status: item.status ?? 'unknown', ...evidence.details },
+            ...(evidence.warnings.length ? { warnings: evidence.warnings } : {}),
+          };
+        }),
+      );
     },
     async revoke(context, finding, request) {
       if (request.mode === 'disable') return outcome(await unlessGone(() => spec.deactivate(context, request.user, finding.id)), 'set Inactive');

@@ -1,3 +1,4 @@
+import { ago } from '../../types.js';
 import { Phase, removeOrConfirmGone, type GitHubKind } from '../kind.js';
 
 /**
@@ -9,7 +10,7 @@ export const patGrants: GitHubKind = {
   description: 'fine-grained personal access tokens granted to the org: access revoked; pending requests denied (GitHub App auth only)',
   permissions: ['app: Personal access tokens (write), Personal access token requests (write)'],
   reversible: false,
-  async discover({ octokit, org, auth, perPage }, { user }) {
+  async discover({ octokit, org, auth, perPage }, { user, recentMs }) {
     if (auth !== 'app') {
       return { skipped: 'GitHub lists fine-grained token grants only to GitHub Apps; configure app: on the provider to revoke them' };
     }
@@ -18,7 +19,16 @@ export const patGrants: GitHubKind = {
       octokit.paginate(octokit.rest.orgs.listPatGrantRequests, { org, owner: [user], per_page: perPage }),
     ]);
     return [
-      ...grants.map((g) => ({ id: `grant/${g.id}`, kind: 'pat-grants', label: `fine-grained token "${g.token_name}" (granted ${g.access_granted_at.slice(0, 10)})`, phase: Phase.Credentials })),
+      ...grants.map((g) => {
+        const used = g.token_last_used_at ? new Date(g.token_last_used_at) : undefined;
+        return {
+          id: `grant/${g.id}`,
+          kind: 'pat-grants',
+          label: `fine-grained token "${g.token_name}" (granted ${g.access_granted_at.slice(0, 10)}${used ? `, last used ${ago(used)}` : ''})`,
+          phase: Phase.Credentials,
+          ...(used && Date.now() - used.getTime() <= recentMs ? { warnings: [`token "${g.token_name}" of ${user} was used ${ago(used)}: looks like automation; revoking may break a workload`] } : {}),
+        };
+      }),
       ...requests.map((r) => ({ id: `request/${r.id}`, kind: 'pat-grants', label: `pending request for fine-grained token "${r.token_name}"`, phase: Phase.Credentials })),
     ];
   },

@@ -13,7 +13,16 @@ export const repoCollaborator: GitHubKind = {
     for (const repo of names) {
       const collaborators = await octokit.paginate(octokit.rest.repos.listCollaborators, { owner: org, repo, affiliation: 'direct', per_page: perPage });
       const match = collaborators.find((c) => sameLogin(c.login, user));
-      if (match) findings.push({ id: repo, kind: 'repo-collaborator', label: `direct ${match.role_name} access to ${org}/${repo}`, phase: Phase.Access, details: { role: match.role_name } });
+      if (!match) continue;
+      const soleAdmin = match.role_name === 'admin' && !collaborators.some((c) => c.role_name === 'admin' && !sameLogin(c.login, user));
+      findings.push({
+        id: repo,
+        kind: 'repo-collaborator',
+        label: `direct ${match.role_name} access to ${org}/${repo}${soleAdmin ? ' (its only direct admin)' : ''}`,
+        phase: Phase.Access,
+        details: { role: match.role_name },
+        ...(soleAdmin ? { warnings: [`${user} is the only direct admin of ${org}/${repo}: give it another admin first`] } : {}),
+      });
     }
     return findings;
   },

@@ -1,3 +1,4 @@
+import { ago } from '../../types.js';
 import { exists, Phase, removeOrConfirmGone, statusOf, type GitHubKind } from '../kind.js';
 
 interface CredentialAuthorization {
@@ -5,6 +6,7 @@ interface CredentialAuthorization {
   credential_id: number;
   credential_type: string;
   credential_authorized_at: string;
+  credential_accessed_at?: string | null;
   token_last_eight?: string;
 }
 
@@ -14,7 +16,7 @@ export const ssoAuthorizations: GitHubKind = {
   description: "the person's credentials authorized for the org's SAML SSO (tokens, SSH keys): revoked",
   permissions: ['token: admin:org, as an org owner (GitHub Enterprise Cloud with SAML SSO)'],
   reversible: false,
-  async discover({ octokit, org, perPage }, { user }) {
+  async discover({ octokit, org, perPage }, { user, recentMs }) {
     let list: CredentialAuthorization[];
     try {
       list = await octokit.paginate('GET /orgs/{org}/credential-authorizations', { org, login: user, per_page: perPage });
@@ -24,13 +26,18 @@ export const ssoAuthorizations: GitHubKind = {
     }
     return list
       .filter((c) => c.login.toLowerCase() === user.toLowerCase())
-      .map((c) => ({
-        id: String(c.credential_id),
-        kind: 'sso-authorizations',
-        label: `SSO authorization of ${c.credential_type} ${c.token_last_eight ? `…${c.token_last_eight}` : c.credential_id} (since ${c.credential_authorized_at.slice(0, 10)})`,
-        phase: Phase.Credentials,
-        details: { credentialType: c.credential_type },
-      }));
+      .map((c) => {
+        const accessed = c.credential_accessed_at ? new Date(c.credential_accessed_at) : undefined;
+        const what = `${c.credential_type} ${c.token_last_eight ? `…${c.token_last_eight}` : c.credential_id}`;
+        return {
+          id: String(c.credential_id),
+          kind: 'sso-authorizations',
+          label: `SSO authorization of ${what} (since ${c.credential_authorized_at.slice(0, 10)}${accessed ? `, last used ${ago(accessed)}` : ''})`,
+          phase: Phase.Credentials,
+          details: { credentialType: c.credential_type, ...(accessed ? { lastAccessed: accessed.toISOString() } : {}) },
+          ...(accessed && Date.now() - accessed.getTime() <= recentMs ? { warnings: [`${what} of ${user} accessed ${org} ${ago(accessed)}: if automation uses it, revoking will break it`] } : {}),
+        };
+      });
   },
   async revoke(context, finding, { user }) {
     const { octokit, org, perPage } = context;

@@ -37,6 +37,7 @@ export const role: PostgresKind = {
         label: `role ${name} itself${owned.length ? ` (owns ${owned.length}: ${shown}${context.reassignTo ? `; reassigned to ${context.reassignTo}` : ''})` : ''}`,
         phase: Phase.Role,
         details: { owned: owned.length, ...(owned.length ? { ownedObjects: owned.join(', ') } : {}) },
+        ...(owned.length ? { warnings: [`${name} owns ${owned.length} object${owned.length === 1 ? '' : 's'} in ${context.database}${context.reassignTo ? `: they will belong to ${context.reassignTo}` : ': set reassignTo, or the drop fails'}`] } : {}),
       },
     ];
   },

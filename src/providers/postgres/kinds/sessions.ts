@@ -4,10 +4,11 @@ interface Backend {
   pid: number;
   client_addr: string | null;
   application_name: string;
+  backend_start: Date;
 }
 
 const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role: string) =>
-  (await context.client.query<Backend>('SELECT pid, host(client_addr) AS client_addr, application_name FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [role])).rows;
+  (await context.client.query<Backend>('SELECT pid, host(client_addr) AS client_addr, application_name, backend_start FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [role])).rows;
 
 /**
  * Live sessions of the role. Revocation terminates every backend the role has at that moment,
@@ -29,7 +30,10 @@ export const sessions: PostgresKind = {
         kind: 'sessions',
         label: backends.length > 0 ? `${backends.length} open session${backends.length === 1 ? '' : 's'} of ${role} (from ${from})` : `sessions of ${role} opened before its login is disabled`,
         phase: Phase.Sessions,
-        details: { open: backends.length },
+        details: { open: backends.length, ...(backends.length ? { applications: [...new Set(backends.map((b) => b.application_name || '(none)'))].join(', '), oldestSession: new Date(Math.min(...backends.map((b) => new Date(b.backend_start).getTime()))).toISOString() } : {}) },
+        ...(backends.length
+          ? { warnings: [`${role} has ${backends.length} live session${backends.length === 1 ? '' : 's'} (${[...new Set(backends.map((b) => `${b.application_name || 'unnamed client'} from ${b.client_addr ?? 'local socket'}`))].join('; ')}): terminating ends whatever runs there`] }
+          : {}),
       },
     ];
   },
