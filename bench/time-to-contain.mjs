@@ -13,6 +13,9 @@
 // each phase inside it, the most round trips any one finding of that phase needs (2 for a virtual
 // MFA device and for the user itself, 1 otherwise). Target: <= 1.2x at 50 ms.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, startIamSandbox } from '../dist/sandbox/index.js';
 
@@ -24,6 +27,7 @@ const latencies = [0, 50];
 // 3 groups, 3 managed and 3 inline policies.
 const spec = { ...FULL_USER, serviceCredentials: [] };
 
+const reportDir = mkdtempSync(join(tmpdir(), 'revoke-bench-reports-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function cliStart() {
@@ -39,7 +43,7 @@ function cliStart() {
 function runCli(env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['bin/revoke.js', 'user', 'jdoe', '-r', 'test/fixtures/aws-offboarding.yaml', '--yes', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/revoke.js', 'user', 'jdoe', '-r', 'test/fixtures/aws-offboarding.yaml', '--yes', '--json', '--report', reportDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

@@ -122,6 +122,22 @@ describe('the revoke binary with the built-in providers', () => {
 });
 
 describe('the revoke binary against the IAM sandbox', () => {
+  it('a run that waits on its rate limit keeps running to the end (no early exit)', async () => {
+    const { startIamSandbox } = await import('../../src/sandbox/iam/server.js');
+    const { sandboxIamClient, seedUser, FULL_USER } = await import('../../src/sandbox/iam/seed.js');
+    const { sandboxEnvironment } = await import('../../src/sandbox/iam/seed.js');
+    const sandbox = await startIamSandbox();
+    try {
+      await seedUser(sandboxIamClient(sandbox), 'jdoe', FULL_USER);
+      const slow = writeTemp('slow.yaml', readFileSync(join(ROOT, 'test/fixtures/aws-offboarding.yaml'), 'utf8').replace('    type: aws-iam', '    type: aws-iam\n    requestsPerSecond: 40'));
+      const result = await runBin(['user', 'jdoe', '-r', slow, '--yes'], { env: sandboxEnvironment(sandbox), timeoutMs: 30_000 });
+      expect(result.code, result.stderr).toBe(0);
+      expect(sandbox.state.users.has('jdoe')).toBe(false);
+    } finally {
+      await sandbox.close();
+    }
+  }, 40_000);
+
   it('user --json prints one parseable document; a dry run sent nothing that mutates', async () => {
     const { startIamSandbox } = await import('../../src/sandbox/iam/server.js');
     const { sandboxIamClient, seedUser } = await import('../../src/sandbox/iam/seed.js');

@@ -36,7 +36,7 @@ export class TokenBucket {
         this.timer = undefined;
         this.drain();
       }, wait);
-      this.timer.unref();
+      // Not unref'd: a request waiting for a token is work in progress and must keep the process alive.
     }
   }
 }
