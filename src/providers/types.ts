@@ -77,6 +77,23 @@ export interface DiscoverRequest {
 
 export const DEFAULT_RECENT_MS = 24 * 3600_000;
 
+export interface WatchRequest {
+  user: string;
+  /** What the run revoked on this provider instance (from the signed report). */
+  revoked: Array<{ kind: string; id: string; detail?: string }>;
+  since: Date;
+  until?: Date;
+}
+
+export interface WatchEvent {
+  /** Stable across polls, to print each event once with --follow. */
+  id: string;
+  time: string;
+  what: string;
+  /** Whether the provider refused it (a revoked key being tried) or let it through. */
+  outcome: 'denied' | 'allowed' | 'open';
+}
+
 /** "3h ago", "2d ago": how long ago a date was, for warnings. */
 export function ago(date: Date, now = Date.now()): string {
   const minutes = Math.max(0, Math.round((now - date.getTime()) / 60_000));
@@ -120,6 +137,11 @@ export interface Provider<Config = any, Client = any> {
    * these kinds on this provider. A user it says is absent has nothing to revoke and costs no call.
    */
   presence?(client: Client, request: { kinds: string[]; options: Record<string, unknown>; signal: AbortSignal }): Promise<(user: string) => boolean>;
+  /**
+   * `revoke watch`: use or attempted use, after `since`, of the identity and credentials a run
+   * revoked. Read-only. `skipped` says why the provider cannot look (e.g. no audit log on the plan).
+   */
+  watch?(client: Client, request: WatchRequest): Promise<{ events: WatchEvent[]; skipped?: string }>;
   /** Closes what connect() opened (a database connection); called once when the run ends. */
   disconnect?(client: Client): Promise<void>;
   /** Idempotent: a finding that no longer exists yields `already-gone`. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, pae, type DsseEnvelope } from './dsse.js';
 import { readJournal, sha256Hex } from './journal.js';
 import { algorithmOf, keyIdOf } from './signer.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, type Statement } from './statement.js';
+import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
 
 export interface Check {
   name: string;
@@ -78,7 +78,7 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
     check('statement', false, 'payload is not JSON');
     return done();
   }
-  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
+  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
 
   for (const subject of statement.subject ?? []) {
     const path = join(journalDir, subject.name);

@@ -16,8 +16,9 @@ class Capture extends PassThrough {
 }
 
 /** Runs the CLI in-process with a given registry and captured stdio. */
-export async function runCli(argv: string[], registry: ProviderRegistry, options: { env?: NodeJS.ProcessEnv; tty?: boolean; signals?: EventEmitter; scratch?: string } = {}) {
+export async function runCli(argv: string[], registry: ProviderRegistry, options: { env?: NodeJS.ProcessEnv; tty?: boolean; signals?: EventEmitter; scratch?: string; onStdout?: (chunk: string) => void } = {}) {
   const stdout = new Capture(false);
+  if (options.onStdout) stdout.on('data', (chunk: Buffer) => options.onStdout!(chunk.toString()));
   const stderr = new Capture(Boolean(options.tty));
   const stdin = Object.assign(new PassThrough(), { isTTY: Boolean(options.tty) });
   const signals = options.signals ?? new EventEmitter();

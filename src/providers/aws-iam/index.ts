@@ -65,6 +65,11 @@ export const awsIamProvider: Provider<AwsIamConfig, IamContext> = {
     return connectIam(config, context);
   },
 
+  async watch(context, request) {
+    const { watchIam } = await import('./watch.js');
+    return watchIam(context, request);
+  },
+
   async presence(context) {
     // Every aws-iam kind belongs to an IAM user: one ListUsers walk tells who can have any.
     const names = await collectPages(async (marker) => {

@@ -6,6 +6,8 @@ export type IamMode = 'disable' | 'delete';
 export interface IamContext {
   iam: IAM;
   pageSize: number;
+  /** A CloudTrail client with the same credentials (loaded only by `revoke watch`). */
+  cloudTrail?: () => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;
 }
 
 export interface IamRequest {

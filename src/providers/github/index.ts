@@ -39,6 +39,24 @@ export const githubProvider: Provider<GitHubConfig, GitHubContext> = {
     return connectGitHub(config, context);
   },
 
+  async watch(context, { user, since, until }) {
+    const { octokit, org } = context;
+    const phrase = `actor:${user} created:>=${since.toISOString().slice(0, 19)}${until ? ` created:<=${until.toISOString().slice(0, 19)}` : ''}`;
+    try {
+      const entries = (await octokit.paginate('GET /orgs/{org}/audit-log', { org, phrase, per_page: 100 })) as Array<{ _document_id?: string; action?: string; '@timestamp'?: number; created_at?: number }>;
+      return {
+        events: entries.map((e, i) => {
+          const time = new Date(e['@timestamp'] ?? e.created_at ?? 0).toISOString();
+          return { id: e._document_id ?? `${time}-${i}`, time, what: `GitHub audit log: ${e.action ?? 'event'} by ${user}`, outcome: 'allowed' as const };
+        }),
+      };
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404 || status === 403) return { events: [], skipped: `the ${org} audit log is not available to these credentials (GitHub Enterprise Cloud, admin:org or read:audit_log needed; HTTP ${status})` };
+      throw error;
+    }
+  },
+
   async presence(context, { kinds }) {
     // Every github kind needs the person to be a member, an outside collaborator or invited:
     // three paginated lists, matched locally, cover an audit of any number of people.

@@ -38,6 +38,22 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
     return connectPostgres(config, context);
   },
 
+  async watch(context, { user }) {
+    // There should be none: any session of the role after the revocation is an event.
+    const { rows } = await context.client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
+      'SELECT pid, application_name, host(client_addr) AS client_addr, backend_start FROM pg_stat_activity WHERE usename = $1',
+      [user],
+    );
+    return {
+      events: rows.map((r) => ({
+        id: `session-${r.pid}-${new Date(r.backend_start).getTime()}`,
+        time: new Date(r.backend_start).toISOString(),
+        what: `session of ${user} open (${r.application_name || 'unnamed client'} from ${r.client_addr ?? 'local socket'})`,
+        outcome: 'open' as const,
+      })),
+    };
+  },
+
   async disconnect(context) {
     await context.client.end().catch(() => undefined);
   },

@@ -23,7 +23,9 @@ export interface SandboxFaults {
 }
 
 export interface LoggedRequest {
-  service: 'iam' | 'sts';
+  service: 'iam' | 'sts' | 'cloudtrail';
+  /** When it arrived (wall clock), for CloudTrail's LookupEvents. */
+  at: Date;
   action: string;
   mutating: boolean;
   status: number;
@@ -77,6 +79,8 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const body = await readBody(req);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (target.endsWith('.LookupEvents')) return lookupEvents(req, res, body, startedAt);
     const form = new URLSearchParams(body);
     const params: Params = Object.fromEntries(form.entries());
     const action = params.Action ?? '';
@@ -84,7 +88,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     const namespace = service === 'sts' ? STS_NS : IAM_NS;
     const requestId = randomUUID();
     const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const entry: LoggedRequest = { service, action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0 };
+    const entry: LoggedRequest = { service, at: new Date(), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0 };
     if (accessKeyId) entry.accessKeyId = accessKeyId;
     requests.push(entry);
 
@@ -120,6 +124,70 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
       if (error instanceof IamError) return fail(error);
       throw error;
     }
+  }
+
+  /**
+   * CloudTrail LookupEvents (JSON 1.1), answered from the request log: every call made with an
+   * access key, including ones rejected because the key was deactivated or deleted.
+   */
+  async function lookupEvents(req: IncomingMessage, res: ServerResponse, body: string, startedAt: number): Promise<void> {
+    const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    const entry: LoggedRequest = { service: 'cloudtrail', at: new Date(), action: 'LookupEvents', mutating: false, status: 0, params: {}, startedAt, finishedAt: 0 };
+    if (accessKeyId) entry.accessKeyId = accessKeyId;
+    const reply = async (status: number, payload: unknown) => {
+      if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+      entry.status = status;
+      entry.finishedAt = performance.now();
+      const text = JSON.stringify(payload);
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    try {
+      identify(state, accessKeyId);
+    } catch (error) {
+      requests.push(entry);
+      return reply(400, { __type: (error as IamError).code, message: (error as IamError).message });
+    }
+    const input = JSON.parse(body || '{}') as { LookupAttributes?: Array<{ AttributeKey: string; AttributeValue: string }>; StartTime?: number; EndTime?: number; MaxResults?: number; NextToken?: string };
+    const attribute = input.LookupAttributes?.[0];
+    const start = input.StartTime !== undefined ? input.StartTime * 1000 : 0;
+    const end = input.EndTime !== undefined ? input.EndTime * 1000 : Infinity;
+    const matching = requests
+      .filter((r) => r.service !== 'cloudtrail' && r.accessKeyId && r.at.getTime() >= start && r.at.getTime() <= end)
+      .filter((r) => {
+        if (!attribute) return true;
+        if (attribute.AttributeKey === 'AccessKeyId') return r.accessKeyId === attribute.AttributeValue;
+        if (attribute.AttributeKey === 'Username') return state.keyOwners.get(r.accessKeyId!) === attribute.AttributeValue;
+        return false;
+      })
+      .reverse(); // newest first, as CloudTrail answers
+    const offset = Number(input.NextToken ?? 0);
+    const max = Math.min(50, input.MaxResults ?? 50);
+    const page = matching.slice(offset, offset + max);
+    requests.push(entry);
+    return reply(200, {
+      Events: page.map((r, i) => {
+        const userName = state.keyOwners.get(r.accessKeyId!) ?? 'unknown';
+        return {
+          EventId: `sandbox-${offset + i}-${Math.round(r.startedAt)}`,
+          EventName: r.action,
+          ReadOnly: String(!r.mutating),
+          AccessKeyId: r.accessKeyId,
+          EventTime: r.at.getTime() / 1000,
+          EventSource: `${r.service}.amazonaws.com`,
+          Username: userName,
+          CloudTrailEvent: JSON.stringify({
+            eventVersion: '1.08',
+            eventTime: r.at.toISOString(),
+            eventSource: `${r.service}.amazonaws.com`,
+            eventName: r.action,
+            userIdentity: { type: 'IAMUser', userName, accessKeyId: r.accessKeyId },
+            ...(r.code ? { errorCode: r.code, errorMessage: `${r.code} (HTTP ${r.status})` } : {}),
+          }),
+        };
+      }),
+      ...(offset + max < matching.length ? { NextToken: String(offset + max) } : {}),
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -64,6 +64,8 @@ export class IamState {
   readonly virtualMfa = new Map<string, VirtualMfa>();
   /** Temporary credentials from AssumeRole: access key id -> the session. */
   readonly sessions = new Map<string, { role: string; session: string; expires: Date }>();
+  /** Every access key ever created and its user: CloudTrail still names the user after a key is deleted. */
+  readonly keyOwners = new Map<string, string>();
   private counter = 0;
 
   /** Deterministic ids in the shapes AWS uses (AKIA..., AIDA...). */
@@ -133,6 +135,7 @@ export class IamState {
     if (user.accessKeys.length >= 2) throw limitExceeded('Cannot exceed quota for AccessKeysPerUser: 2');
     const key: AccessKey = { id: this.newId('AKIA'), secret: this.secret(), status: 'Active', created: new Date() };
     user.accessKeys.push(key);
+    this.keyOwners.set(key.id, user.name);
     return key;
   }
 

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IAM } from '@aws-sdk/client-iam';
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtinRegistry } from '../../src/providers/builtin.js';
+import { runCli } from '../support/cli.js';
+import { iamWorld, sandboxEnv, type IamWorld } from '../support/iam.js';
+import { reportFiles } from '../support/reports.js';
+import { ROOT } from '../support/spawn.js';
+
+let world: IamWorld;
+afterEach(async () => world?.sandbox.close());
+const runbook = join(ROOT, 'test', 'fixtures', 'aws-offboarding.yaml');
+
+/** jdoe with an access key whose secret we keep (to play the attacker); contained by a real run. */
+async function contained() {
+  world = await iamWorld();
+  await world.seed('jdoe', { accessKeys: 0 });
+  const key = world.sandbox.state.createAccessKey('jdoe');
+  const dir = mkdtempSync(join(tmpdir(), 'revoke-watch-'));
+  const keygen = await runCli(['keygen', '--out', join(dir, 'signer')], builtinRegistry());
+  expect(keygen.code).toBe(0);
+  const common = ['--report', join(dir, 'reports'), '--sign-key', join(dir, 'signer.key')];
+  const run = await world.revoke(['user', 'jdoe', '-r', runbook, '--yes', '--only', 'aws-contain', ...common]);
+  expect(run.code, run.stderr).toBe(0);
+  const report = reportFiles(join(dir, 'reports')).reports[0]!;
+  const attacker = new IAM({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: key.id, secretAccessKey: key.secret }, maxAttempts: 1 });
+  const watch = (extra: string[] = [], options: Parameters<typeof runCli>[2] = {}) =>
+    runCli(['watch', report, '--key', join(dir, 'signer.pub'), '--report', join(dir, 'watch'), '--sign-key', join(dir, 'signer.key'), ...extra], builtinRegistry(), { env: sandboxEnv(world.sandbox), ...options });
+  return { key, report, attacker, watch, dir };
+}
+
+describe('revoke watch (IAM sandbox with CloudTrail LookupEvents)', () => {
+  it('a request signed with the revoked key is rejected, and watch reports it (exit 3)', async () => {
+    const { key, attacker, watch } = await contained();
+    await expect(attacker.listUsers({})).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+    const result = await watch(['--format', 'json']);
+    expect(result.code, result.stderr).toBe(3);
+    const json = JSON.parse(result.stdout);
+    expect(json.events).toHaveLength(1);
+    expect(json.events[0]).toMatchObject({ provider: 'aws', identity: 'jdoe', what: `iam.amazonaws.com ListUsers with access key ${key.id}: InvalidClientTokenId`, outcome: 'denied' });
+    const text = await watch();
+    expect(text.stdout).toContain('1 use or attempt by jdoe since');
+  });
+
+  it('a quiet identity exits 0', async () => {
+    const { watch } = await contained();
+    const result = await watch();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Quiet: no use or attempted use by jdoe since /);
+  });
+
+  it('--follow prints a new attempt within one interval', async () => {
+    const { attacker, watch } = await contained();
+    const signals = new EventEmitter();
+    let printedAt = 0;
+    let output = '';
+    const running = watch(['--follow', '--interval', '300ms'], {
+      signals,
+      onStdout: (chunk) => {
+        output += chunk;
+        if (!printedAt && chunk.includes('InvalidClientTokenId')) printedAt = Date.now();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const attemptedAt = Date.now();
+    await attacker.getUser({ UserName: 'jdoe' }).catch(() => undefined);
+    while (!printedAt && Date.now() - attemptedAt < 5000) await new Promise((r) => setTimeout(r, 20));
+    signals.emit('SIGINT');
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(output).toMatch(/aws jdoe: iam\.amazonaws\.com GetUser with access key \w+: InvalidClientTokenId \[denied\]/);
+    expect(printedAt - attemptedAt).toBeLessThan(300 + 400);
+  });
+
+  it('refuses a report that does not verify', async () => {
+    const { report, dir } = await contained();
+    const other = await runCli(['keygen', '--out', join(dir, 'other')], builtinRegistry());
+    expect(other.code).toBe(0);
+    const result = await runCli(['watch', report, '--key', join(dir, 'other.pub')], builtinRegistry(), { env: sandboxEnv(world.sandbox) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`refusing to watch ${report}: it does not verify (signature:`);
+  });
+});
