@@ -42,6 +42,7 @@ export const OPERATIONS = [
   ['get', '/repos/{owner}/{repo}/collaborators/{username}'],
   ['delete', '/repos/{owner}/{repo}/collaborators/{username}'],
   ['post', '/app/installations/{installation_id}/access_tokens'],
+  ['get', '/orgs/{org}/audit-log'],
 ];
 
 const paths = {};

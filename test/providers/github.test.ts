@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import { reportFiles } from '../support/reports.js';
 import { describe, expect, it } from 'vitest';
 import { githubProvider } from '../../src/providers/github/index.js';
 import { seedGitHubUser } from '../../src/sandbox/github/seed.js';
@@ -55,6 +57,28 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     expect(warnings.some((w) => /^gh-credentials: personal access token …a1b2c3d0 of octo-jane accessed acme 2 h ago/.test(w))).toBe(true);
     expect(warnings.some((w) => /^gh-credentials: token "octo-jane-automation-1" of octo-jane was used 5 min ago: looks like automation/.test(w))).toBe(true);
     expect(warnings).toContain('gh-membership: octo-jane is the only direct admin of acme/infra: give it another admin first');
+  });
+
+  it('revoke watch reads the org audit log for the departed login (and says when there is none)', async () => {
+    const world = await githubWorld();
+    seedUser(world, 'octo-jane', { role: 'member' });
+    const janeToken = world.sandbox.state.addToken('octo-jane', ['read:org', 'repo']);
+    const run = await world.revoke(['user', 'octo-jane', '-r', runbook, '--yes']);
+    expect(run.code).toBe(0);
+    const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
+    const pub = join(run.scratch, 'revoke', 'signing-key.pub.pem');
+    const quiet = await world.revoke(['watch', report, '--key', pub]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    // The departed engineer's own token still exists (GitHub does not revoke it); they try the org.
+    const attempt = await fetch(`${world.sandbox.url}/orgs/acme/members`, { headers: { authorization: `token ${janeToken}` } });
+    expect(attempt.status).toBe(403);
+    const watched = await world.revoke(['watch', report, '--key', pub, '--format', 'json']);
+    expect(watched.code).toBe(3);
+    expect(JSON.parse(watched.stdout).events[0]).toMatchObject({ provider: 'gh', identity: 'octo-jane', what: 'GitHub audit log: api.request GET /orgs/{org}/members by octo-jane' });
+    world.sandbox.state.orgs.get('acme')!.auditLog = undefined; // not Enterprise Cloud
+    const noLog = await world.revoke(['watch', report, '--key', pub]);
+    expect(noLog.code).toBe(0);
+    expect(noLog.stdout).toContain('gh: not checked: the acme audit log is not available to these credentials');
   });
 
   it('a dry run sends no mutating request; a second real run finds nothing and exits 0', async () => {

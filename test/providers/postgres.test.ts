@@ -2,7 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { postgresProvider } from '../../src/providers/postgres/index.js';
+import { join } from 'node:path';
 import { runCli, writeTemp } from '../support/cli.js';
+import { reportFiles } from '../support/reports.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 
 let server: PostgresServer;
@@ -91,6 +93,27 @@ describe('postgres provider against a real PostgreSQL server', () => {
     } finally {
       await postgresProvider.disconnect!(connection.client);
     }
+  });
+
+  it('revoke watch reports a session of the role that is still open', async () => {
+    const { session } = await departing('wwatch');
+    const loginOnly = runbook().replace(/$/, '');
+    const run = await revoke(['user', 'wwatch', '-r', loginOnly, '--yes', '--only', 'db-contain']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
+    const pub = join(run.scratch, 'revoke', 'signing-key.pub.pem');
+    const quiet = await revoke(['watch', report, '--key', pub]);
+    expect(quiet.code, quiet.stdout + quiet.stderr).toBe(0);
+    // A session that survived (here: opened by the admin as that role, as a pooler might).
+    await server.sql('ALTER ROLE wwatch LOGIN');
+    const again = new pg.Client({ connectionString: server.url('wwatch', 'secret-pw') });
+    again.on('error', () => {});
+    await again.connect();
+    const watched = await revoke(['watch', report, '--key', pub]);
+    expect(watched.code).toBe(3);
+    expect(watched.stdout).toMatch(/db wwatch: session of wwatch open \(unnamed client from 127\.0\.0\.1\) \[open\]/);
+    await again.end();
+    await session.end().catch(() => undefined);
   });
 
   it('a dry run leaves sessions, login and memberships alone', async () => {

@@ -20,7 +20,7 @@ export const EVERYTHING: Omit<GitHubDepartingUser, 'login'> = {
 export interface GitHubWorld {
   sandbox: GitHubSandbox;
   token: string;
-  revoke(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; exchanges: Exchange[] }>;
+  revoke(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; scratch: string; exchanges: Exchange[] }>;
 }
 
 const open: GitHubSandbox[] = [];

@@ -361,6 +361,19 @@ const routes: Array<[string, string, Handler]> = [
     if (!repo.collaborators.delete(params.username!)) throw notFound();
     return { status: 204 };
   }],
+  ['GET', '/orgs/{org}/audit-log', (state, request) => {
+    const o = org(state, request.params.org);
+    if (!o.auditLog) throw notFound(); // not Enterprise Cloud
+    requireAdmin(o, request.caller, ['admin:org', 'read:audit_log'], ['organization_administration', 'read']);
+    const phrase = String(request.query.phrase ?? '');
+    const actor = /actor:(\S+)/.exec(phrase)?.[1];
+    const from = /created:>=(\S+)/.exec(phrase)?.[1];
+    const entries = o.auditLog.filter((e) => (!actor || e.actor.toLowerCase() === actor.toLowerCase()) && (!from || e.at >= new Date(from.endsWith('Z') ? from : `${from}Z`)));
+    return {
+      status: 200,
+      body: entries.map((e) => ({ '@timestamp': e.at.getTime(), _document_id: e.id, action: e.action, actor: e.actor, org: o.login, created_at: e.at.getTime(), operation_type: 'access' })),
+    };
+  }],
   ['POST', '/app/installations/{installation_id}/access_tokens', (state, { params, caller }) => {
     if (caller.kind !== 'app') throw new HttpError(401, 'A JSON web token could not be decoded');
     const installation = state.apps.get(caller.appId)?.installations.get(Number(params.installation_id));
@@ -504,6 +517,11 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
     }
     exchange.caller = caller.kind === 'user' ? caller.login : caller.kind === 'app' ? `app ${caller.appId}` : `installation ${caller.installationId}`;
     const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(route.pattern.exec(path)![i + 1]!)]));
+    // Enterprise Cloud's audit log sees what a user's token does against the org (not the log reads themselves).
+    const touched = state.orgs.get(params.org ?? params.owner ?? '');
+    if (caller.kind === 'user' && touched?.auditLog && route.template !== '/orgs/{org}/audit-log') {
+      touched.auditLog.push({ id: randomUUID(), actor: caller.login, action: `api.request ${method} ${route.template}`, at: new Date() });
+    }
     try {
       const result = route.handler(state, { params, query, body: (requestBody ?? {}) as Record<string, unknown>, caller, api, url, res });
       const headers: Record<string, string> = caller.kind === 'user' ? { 'x-oauth-scopes': caller.scopes.join(', ') } : {};

@@ -7,6 +7,8 @@ export interface Org {
   id: number;
   created: Date;
   samlSso: boolean;
+  /** GitHub Enterprise Cloud's audit log: what users' tokens did against the org. */
+  auditLog: Array<{ id: string; actor: string; action: string; at: Date }> | undefined;
   members: Map<string, { role: OrgRole }>;
   teams: Map<string, { id: number; members: Set<string> }>;
   invitations: Array<{ id: number; login: string | null; email: string | null; role: string; created: Date; inviter: string }>;
@@ -46,12 +48,13 @@ export class GitHubState {
     return user;
   }
 
-  createOrg(login: string, options: { samlSso?: boolean } = {}): Org {
+  createOrg(login: string, options: { samlSso?: boolean; auditLog?: boolean } = {}): Org {
     const org: Org = {
       login,
       id: this.id(),
       created: new Date('2019-06-01T00:00:00Z'),
       samlSso: options.samlSso ?? true,
+      auditLog: options.auditLog === false ? undefined : [],
       members: new Map(),
       teams: new Map(),
       invitations: [],
