@@ -95,16 +95,23 @@ describe('postgres provider against a real PostgreSQL server', () => {
     }
   });
 
-  it('revoke watch reports a session of the role that is still open', async () => {
+  it('revoke watch reports failed logins from the server log and sessions still open', async () => {
     const { session } = await departing('wwatch');
-    const loginOnly = runbook().replace(/$/, '');
-    const run = await revoke(['user', 'wwatch', '-r', loginOnly, '--yes', '--only', 'db-contain']);
+    const withLog = runbook(`\n    reassignTo: data_owner\n    serverLogFile: ${server.logFile}`);
+    const run = await revoke(['user', 'wwatch', '-r', withLog, '--yes', '--only', 'db-contain']);
     expect(run.code, run.stderr).toBe(0);
+    await expect(session.query('SELECT 1')).rejects.toThrow();
     const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
     const pub = join(run.scratch, 'revoke', 'signing-key.pub.pem');
     const quiet = await revoke(['watch', report, '--key', pub]);
     expect(quiet.code, quiet.stdout + quiet.stderr).toBe(0);
-    // A session that survived (here: opened by the admin as that role, as a pooler might).
+    // They try again: refused (NOLOGIN), and the server log says so.
+    const refused = new pg.Client({ connectionString: server.url('wwatch', 'secret-pw') });
+    await expect(refused.connect()).rejects.toThrow(/not permitted to log in/);
+    const fromLog = await revoke(['watch', report, '--key', pub]);
+    expect(fromLog.code).toBe(3);
+    expect(fromLog.stdout).toMatch(/db wwatch: failed login: role "wwatch" is not permitted to log in \[denied\]/);
+    // A session that is open again (someone restored LOGIN) is reported too.
     await server.sql('ALTER ROLE wwatch LOGIN');
     const again = new pg.Client({ connectionString: server.url('wwatch', 'secret-pw') });
     again.on('error', () => {});
@@ -113,7 +120,6 @@ describe('postgres provider against a real PostgreSQL server', () => {
     expect(watched.code).toBe(3);
     expect(watched.stdout).toMatch(/db wwatch: session of wwatch open \(unnamed client from 127\.0\.0\.1\) \[open\]/);
     await again.end();
-    await session.end().catch(() => undefined);
   });
 
   it('a dry run leaves sessions, login and memberships alone', async () => {

@@ -50,7 +50,7 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     }
   }
   return {
-    client: { client, database: me.db, reassignTo: config.reassignTo },
+    client: { client, database: me.db, reassignTo: config.reassignTo, serverLogFile: config.serverLogFile },
     actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
     selfUser: me.me,
   };

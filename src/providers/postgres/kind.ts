@@ -5,6 +5,7 @@ export interface PostgresContext {
   client: Client;
   database: string;
   reassignTo: string | undefined;
+  serverLogFile: string | undefined;
 }
 
 export interface PostgresRequest {

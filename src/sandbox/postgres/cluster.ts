@@ -12,6 +12,8 @@ import pg from 'pg';
  */
 export interface PostgresServer {
   port: number;
+  /** The server's log (stderr), for failed-login checks. */
+  logFile: string;
   adminUser: string;
   adminPassword: string;
   url(user: string, password: string, database?: string): string;
@@ -63,12 +65,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   chmodSync(dir, 0o700);
   run('initdb', ['-D', data, '-U', adminUser, '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-instructions']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c log_timezone=UTC`, 'start']);
   const url = (user: string, password: string, database = 'postgres') => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const admin = new pg.Client({ connectionString: url(adminUser, adminPassword) });
   await admin.connect();
   return {
     port,
+    logFile: join(dir, 'server.log'),
     adminUser,
     adminPassword,
     url,
