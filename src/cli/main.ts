@@ -73,6 +73,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--follow', 'keep polling every --interval, printing each new event, until interrupted')
     .addOption(new Option('--interval <duration>', 'how often --follow polls').default(30_000, '30s').argParser(durationMs))
     .addOption(new Option('--format <format>', 'output on stdout').choices(['text', 'json', 'md']).default('text'))
+    .option('--json', 'same as --format json')
     .option('--report <dir>', 'where the journal and the signed watch report go', 'reports')
     .option('--sign-key <pem|kms:key-id>', 'signing key for the watch report')
     .addHelpText('after', '\nExit codes: 0 quiet, 3 use or attempted use found, 2 bad input (e.g. a report that does not verify), 130 interrupted.\n\nExamples:\n  $ revoke watch reports/<run>.intoto.json --key ci.pub\n  $ revoke watch reports/<run>.intoto.json --follow --interval 1m   # during an incident')

@@ -23,6 +23,7 @@ export interface WatchOptions {
   follow?: boolean;
   interval: number;
   format: 'text' | 'json' | 'md';
+  json?: boolean;
   report: string;
   signKey?: string;
   color: boolean;
@@ -39,6 +40,7 @@ interface FoundEvent extends WatchEvent {
  * found, 0 when quiet; --follow keeps polling until interrupted.
  */
 export async function watchCommand(reportPath: string, options: WatchOptions, io: CliIO): Promise<number> {
+  if (options.json) options = { ...options, format: 'json' };
   const signer = await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env });
   let publicKeyPem = signer.publicKeyPem;
   if (options.key) {

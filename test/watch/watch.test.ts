@@ -36,7 +36,7 @@ describe('revoke watch (IAM sandbox with CloudTrail LookupEvents)', () => {
   it('a request signed with the revoked key is rejected, and watch reports it (exit 3)', async () => {
     const { key, attacker, watch } = await contained();
     await expect(attacker.listUsers({})).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
-    const result = await watch(['--format', 'json']);
+    const result = await watch(['--json']);
     expect(result.code, result.stderr).toBe(3);
     const json = JSON.parse(result.stdout);
     expect(json.events).toHaveLength(1);
