@@ -1,5 +1,5 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { auditJson, auditMarkdown, auditText, summarize } from '../audit/render.js';
 import { runAudit, type AuditUserResult } from '../audit/run-audit.js';
 import { inShard, parseShard, parseUsers } from '../audit/users-file.js';
@@ -7,10 +7,10 @@ import { InvalidInputError } from '../errors.js';
 import { newRunId } from '../engine/run.js';
 import { StopController } from '../engine/stop.js';
 import { ExitCode } from '../exit-codes.js';
-import { GENESIS, JournalWriter, readJournal, sha256Hex } from '../report/journal.js';
+import { GENESIS, JournalWriter, sha256Hex } from '../report/journal.js';
 import { loadSigner } from '../report/signer.js';
-import { AUDIT_PREDICATE_TYPE, STATEMENT_TYPE } from '../report/statement.js';
-import { signPayload, writeEnvelope } from '../report/write-report.js';
+import { AUDIT_PREDICATE_TYPE } from '../report/statement.js';
+import { writeJournaledReport } from '../report/write-report.js';
 import { loadRunbook } from '../runbook/load.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { writeLine, type CliIO } from './io.js';
@@ -98,23 +98,14 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIO): Pro
   journal.close();
 
   const body = auditJson(outcome, summary, { name: runbook.name, file: runbook.file, sha256: runbook.sha256 });
-  const statement = {
-    _type: STATEMENT_TYPE,
-    subject: [{ name: basename(journal.path), digest: { sha256: readJournal(journal.path).sha256 } }],
+  const reportPath = await writeJournaledReport({
+    dir: reportDir,
+    id: runId,
+    journalPath: journal.path,
     predicateType: AUDIT_PREDICATE_TYPE,
-    predicate: {
-      tool: { name: TOOL_NAME, version: toolVersion() },
-      runId,
-      input: { source, sha256: sha256Hex(input) },
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      complete: !stop.requested,
-      exitCode,
-      ...body,
-    },
-  };
-  const reportPath = join(reportDir, `${runId}.intoto.json`);
-  writeEnvelope(reportPath, await signPayload(statement, signer));
+    predicate: { input: { source, sha256: sha256Hex(input) }, startedAt, finishedAt: new Date().toISOString(), complete: !stop.requested, exitCode, ...body },
+    signer,
+  });
 
   if (options.format === 'json') writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, runId, ...body, exitCode, report: reportPath }, null, 2));
   else if (options.format === 'md') io.stdout.write(auditMarkdown(outcome, summary, runbook));

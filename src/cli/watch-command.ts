@@ -6,14 +6,13 @@ import { disconnectAll, newRunId } from '../engine/run.js';
 import { errorMessage, InvalidInputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { WatchEvent } from '../providers/types.js';
-import { GENESIS, JournalWriter, readJournal, sha256Hex } from '../report/journal.js';
+import { GENESIS, JournalWriter, sha256Hex } from '../report/journal.js';
 import { loadSigner } from '../report/signer.js';
-import { PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type ReportPredicate } from '../report/statement.js';
+import { PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type ReportPredicate } from '../report/statement.js';
 import { verifyReport } from '../report/verify.js';
-import { signPayload, writeEnvelope } from '../report/write-report.js';
+import { writeJournaledReport } from '../report/write-report.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
-import { TOOL_NAME, toolVersion } from '../version.js';
 import { writeLine, type CliIO } from './io.js';
 
 export interface WatchOptions {
@@ -135,13 +134,12 @@ export async function watchCommand(reportPath: string, options: WatchOptions, io
   record('watch-finished', { status: interrupted ? 'interrupted' : 'completed', events: events.length, exitCode });
   journal.close();
 
-  const statement = {
-    _type: STATEMENT_TYPE,
-    subject: [{ name: basename(journal.path), digest: { sha256: readJournal(journal.path).sha256 } }],
+  const watchReport = await writeJournaledReport({
+    dir: reportDir,
+    id: runId,
+    journalPath: journal.path,
     predicateType: WATCH_PREDICATE_TYPE,
     predicate: {
-      tool: { name: TOOL_NAME, version: toolVersion() },
-      runId,
       watched: { report: basename(reportPath), sha256: sha256Hex(readFileSync(reportPath)), runId: predicate.runId },
       user: predicate.user,
       since: since.toISOString(),
@@ -150,9 +148,8 @@ export async function watchCommand(reportPath: string, options: WatchOptions, io
       skipped,
       exitCode,
     },
-  };
-  const watchReport = join(reportDir, `${runId}.intoto.json`);
-  writeEnvelope(watchReport, await signPayload(statement, signer));
+    signer,
+  });
 
   if (options.format === 'json') {
     writeLine(io.stdout, JSON.stringify({ user: predicate.user, since: since.toISOString(), events, skipped, exitCode, report: watchReport }, null, 2));

@@ -4,7 +4,8 @@ import type { RunRecord } from '../engine/record.js';
 import { IN_TOTO_PAYLOAD_TYPE, pae, type DsseEnvelope } from './dsse.js';
 import { readJournal } from './journal.js';
 import type { Signer } from './signer.js';
-import { buildStatement, type JournalSubject, type ReportPredicate } from './statement.js';
+import { buildStatement, STATEMENT_TYPE, type JournalSubject, type ReportPredicate } from './statement.js';
+import { TOOL_NAME, toolVersion } from '../version.js';
 
 export interface WrittenReport {
   path: string;
@@ -48,4 +49,27 @@ export function writeEnvelope(path: string, envelope: DsseEnvelope): void {
   const temporary = `${path}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(envelope, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
+}
+
+/**
+ * Signs and writes `<dir>/<id>.intoto.json` for a journaled activity other than a run (an audit,
+ * a watch): an in-toto Statement whose subject is its journal, with the tool named in the predicate.
+ */
+export async function writeJournaledReport(options: {
+  dir: string;
+  id: string;
+  journalPath: string;
+  predicateType: string;
+  predicate: Record<string, unknown>;
+  signer: Signer;
+}): Promise<string> {
+  const statement = {
+    _type: STATEMENT_TYPE,
+    subject: [{ name: basename(options.journalPath), digest: { sha256: readJournal(options.journalPath).sha256 } }],
+    predicateType: options.predicateType,
+    predicate: { tool: { name: TOOL_NAME, version: toolVersion() }, runId: options.id, ...options.predicate },
+  };
+  const path = join(options.dir, `${options.id}.intoto.json`);
+  writeEnvelope(path, await signPayload(statement, options.signer));
+  return path;
 }
