@@ -1,0 +1,122 @@
+import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest } from './types.js';
+
+/** What one kind module's discovery returns: findings, or why this kind could not be looked at. */
+export type KindDiscovery = Finding[] | { skipped: string };
+
+/**
+ * One revoke kind of a provider, in its own module: metadata, discovery (reads only, through the
+ * read-only client) and revocation. `Context` is the provider's connected client, `Request` the
+ * provider's typed view of a step (user, mode, options).
+ */
+export interface ProviderKind<Context, Request> extends RevokeKind {
+  discover(context: Context, request: Request): Promise<KindDiscovery>;
+  revoke(context: Context, finding: Finding, request: Request): Promise<RevokeOutcome>;
+}
+
+/** The step as every provider receives it, before the provider types it. */
+export type StepRequest = Pick<DiscoverRequest, 'user' | 'mode' | 'options' | 'recentMs'>;
+
+/** The part of a provider that is not glue: everything `Provider` has except discover/revoke/kinds. */
+type ProviderBase<Config, Context> = Omit<Provider<Config, Context>, 'discover' | 'revoke' | 'kinds'>;
+
+export interface ProviderDefinition<Config, Context, Request> extends ProviderBase<Config, Context> {
+  /** In canonical order: `all` expands to these in this order. Each kind is one module. */
+  kinds: Array<ProviderKind<Context, Request>>;
+  /** The provider's typed request for a step (e.g. mode defaulted, options read). */
+  requestOf(step: StepRequest): Request;
+  /** A vendor error as one line without secrets ("HTTP 403: ...", "NoSuchEntity: ..."). */
+  errorText(error: unknown): string;
+  /** Who the user is in messages: "IAM user alice", "alice in acme". */
+  describeUser(context: Context, user: string): string;
+  /**
+   * A client for discovery, presence and watch that cannot mutate (e.g. an SDK middleware that
+   * refuses writes). Omitted only where the connected client is already read-only.
+   */
+  readOnly?(context: Context): Context;
+  /**
+   * Runs once before the kinds are discovered; may return findings-free early answers
+   * (the user does not exist → nothing to revoke) or throw a refusal (a superuser, the last owner).
+   */
+  beforeDiscover?(context: Context, request: Request): Promise<'absent' | void>;
+  /** Step-level warnings after discovery (e.g. the cost of a scan the step asked for). */
+  stepWarnings?(context: Context, request: Request, kinds: string[]): string[];
+  /**
+   * Discover kinds one after another (a single connection that must keep queries in order)
+   * instead of all at once.
+   */
+  sequentialDiscovery?: boolean;
+  /** Turns a failure of a revocation into the error the run records (e.g. listing what blocks a delete). */
+  explainRevokeError?(context: Context, finding: Finding, request: Request, error: unknown): Promise<Error | undefined>;
+  /** Runs a revocation inside something that counts retries into `counter`; the count lands on the outcome or error. */
+  countRetries?<T>(counter: { retries: number }, run: () => Promise<T>): Promise<T>;
+}
+
+/** An error thrown on purpose by provider code (already worded for the operator), not a vendor error. */
+const isWorded = (error: unknown, isVendor: (error: unknown) => boolean) => error instanceof Error && !isVendor(error);
+
+/**
+ * Builds a provider from its kind modules and a few provider-specific answers. The glue every
+ * provider used to repeat lives here once: the kind table, `kindOf`, wording errors with the kind
+ * and the user, read-only discovery, skipped kinds, and retry counting.
+ */
+export function defineProvider<Config, Context, Request>(definition: ProviderDefinition<Config, Context, Request>): Provider<Config, Context> & {
+  kindModules: Array<ProviderKind<Context, Request>>;
+} {
+  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, stepWarnings, sequentialDiscovery, explainRevokeError, countRetries, ...base } = definition;
+  const byName = new Map(kinds.map((kind) => [kind.name, kind]));
+  const kindOf = (name: string) => {
+    const kind = byName.get(name);
+    if (!kind) throw new Error(`${definition.type} has no revoke kind ${name}`);
+    return kind;
+  };
+  // A vendor error carries a status or code; an Error without one was worded by provider code.
+  const isVendor = (error: unknown) => typeof error === 'object' && error !== null && ('status' in error || '$metadata' in error || 'code' in error);
+  const word = (error: unknown) => (isWorded(error, isVendor) ? (error as Error).message : errorText(error));
+
+  async function discoverKind(context: Context, name: string, request: Request, user: string) {
+    try {
+      return { name, result: await kindOf(name).discover(context, request) };
+    } catch (error) {
+      if (isWorded(error, isVendor)) throw error;
+      throw new Error(`listing ${name} of ${describeUser(context, user)}: ${errorText(error)}`);
+    }
+  }
+
+  return {
+    ...base,
+    kinds: kinds.map(({ name, description, permissions, reversible }) => ({ name, description, permissions, reversible })),
+    kindModules: kinds,
+
+    async discover(connected, step: DiscoverRequest): Promise<Discovery> {
+      const context = readOnly ? readOnly(connected) : connected;
+      const request = requestOf(step);
+      if ((await beforeDiscover?.(context, request)) === 'absent') return { findings: [] };
+      const results = [];
+      if (sequentialDiscovery) {
+        for (const name of step.kinds) results.push(await discoverKind(context, name, request, step.user));
+      } else {
+        results.push(...(await Promise.all(step.kinds.map((name) => discoverKind(context, name, request, step.user)))));
+      }
+      const discovery: Discovery = { findings: [], skipped: [], warnings: stepWarnings?.(context, request, step.kinds) ?? [] };
+      for (const { name, result } of results) {
+        if (Array.isArray(result)) discovery.findings.push(...result);
+        else discovery.skipped!.push({ kind: name, reason: result.skipped });
+      }
+      return discovery;
+    },
+
+    async revoke(context, finding: Finding, step: RevokeRequest): Promise<RevokeOutcome> {
+      const request = requestOf(step);
+      const run = () => kindOf(finding.kind).revoke(context, finding, request);
+      const counter = { retries: 0 };
+      try {
+        const outcome = countRetries ? await countRetries(counter, run) : await run();
+        return counter.retries > 0 ? { ...outcome, retries: counter.retries } : outcome;
+      } catch (error) {
+        const explained = await explainRevokeError?.(context, finding, request, error);
+        const wrapped = explained ?? new Error(`${finding.kind} ${finding.id} of ${describeUser(context, step.user)}: ${word(error)}`);
+        throw counter.retries > 0 ? Object.assign(wrapped, { retries: counter.retries }) : wrapped;
+      }
+    },
+  };
+}
