@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, writeKeyPair } from '../report/signer.js';
@@ -11,35 +11,27 @@ import { main } from './main.js';
 
 export const DEMO_USER = 'jdoe';
 
-const DEMO_GITHUB_USER = {
-  role: 'member' as const,
-  teams: ['platform', 'oncall'],
-  ssoCredentials: 2,
-  patGrants: 1,
-  codespaces: ['api'],
-  copilot: true,
-  repoCollaborator: ['infra'],
-};
-
 /**
  * Runs the bundled demo runbook through the real CLI path against local GitHub and AWS IAM sandboxes:
  * a dry run (the plan), then the real run, then a check of what is left. Nothing leaves the machine.
  */
-export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO): Promise<number> {
+export async function demoCommand(options: { color: boolean; latency?: number; keep?: boolean }, io: CliIO): Promise<number> {
   const style = createStyle({ stream: io.stdout, env: io.env, colorFlag: options.color });
   const { startIamSandbox } = await import('../sandbox/iam/server.js');
-  const { seedUser, sandboxIamClient, sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
+  const { sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
+  const { seedDepartingPeople } = await import('../sandbox/people.js');
   const { startGitHubSandbox } = await import('../sandbox/github/server.js');
-  const { githubSandboxEnvironment, seedGitHubUser, seedOrg } = await import('../sandbox/github/seed.js');
+  const { githubSandboxEnvironment, seedOrg } = await import('../sandbox/github/seed.js');
   const sandbox = await startIamSandbox();
   const github = await startGitHubSandbox();
   const database = await demoDatabase(io);
+  // The demo signs its reports with a key of its own, in a folder of its own: it never creates
+  // or uses your default signing key, leaves nothing in your working directory, and removes the
+  // folder at the end unless --keep asks for it.
+  const scratch = mkdtempSync(join(tmpdir(), 'revoke-demo-'));
   try {
-    const iam = sandboxIamClient(sandbox);
-    await seedUser(iam, DEMO_USER, FULL_USER);
-    await seedUser(iam, 'break-glass-admin', { accessKeys: 1 });
     const githubToken = seedOrg(github, { org: 'acme', operator: 'revoke-bot', owners: ['org-owner-bot'] });
-    seedGitHubUser(github, 'acme', { login: DEMO_USER, ...DEMO_GITHUB_USER });
+    await seedDepartingPeople(sandbox, github, 'acme', [DEMO_USER]);
     sandbox.faults.latencyMs = options.latency ?? 0;
     github.faults.latencyMs = options.latency ?? 0;
     const runbook = join(packageRoot(import.meta.url), 'runbooks', 'demo.yaml');
@@ -50,9 +42,6 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, 'device, an SSH key, a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies.');
     writeLine(io.stdout, `${database.note} Runbook: runbooks/demo.yaml\n`);
 
-    // The demo signs its reports with a key of its own, in a folder of its own: it never creates
-    // or uses your default signing key, and leaves nothing in your working directory.
-    const scratch = mkdtempSync(join(tmpdir(), 'revoke-demo-'));
     const keyPrefix = join(scratch, 'demo-signing');
     writeKeyPair(generateKeyPair('ecdsa-p256'), `${keyPrefix}.key`, `${keyPrefix}.pub`);
     const reports = join(scratch, 'reports');
@@ -93,10 +82,12 @@ export async function demoCommand(options: { color: boolean; latency?: number },
       writeLine(io.stdout, style.bold(`\n4. Verify the signed report: revoke verify ${join(reports, report)} --key ${keyPrefix}.pub`));
       await main(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
     }
-    writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
+    writeLine(io.stdout, options.keep ? `\nThe demo's reports and key are kept in ${scratch}` : `\nThe demo's folder ${scratch} is removed now (run \`revoke demo --keep\` to keep its reports and key).`);
+    writeLine(io.stdout, `Try it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run; or on a local sandbox first: revoke sandbox`);
     return real;
   } finally {
     await Promise.all([sandbox.close(), github.close(), database.close()]);
+    if (!options.keep) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

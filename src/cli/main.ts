@@ -145,8 +145,19 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .command('demo')
     .description('run the demo runbook against a built-in local AWS IAM sandbox (no cloud account needed)')
     .addOption(new Option('--latency <ms>', 'add this much latency to every sandbox response').argParser(nonNegativeInt).hideHelp())
+    .option('--keep', 'keep the folder with the demo\'s reports and signing key (and say where); by default it is removed')
     .addHelpText('after', '\nExamples:\n  $ revoke demo\n  $ NO_COLOR=1 revoke demo > demo.log')
     .action(run(async () => (await import('./demo-command.js')).demoCommand));
+
+  program
+    .command('sandbox')
+    .description('start the local endpoints (IAM/STS, GitHub, KMS, PostgreSQL when installed), print env exports and a runbook, run until Ctrl-C')
+    .addOption(new Option('--latency <ms>', 'add this much latency to every response').argParser(nonNegativeInt))
+    .addOption(new Option('--faults <seed:rate>', 'answer this fraction of requests with retryable throttling, repeatably by seed (e.g. 7:0.1)').argParser(seedAndRate))
+    .option('--seed <people>', 'comma-separated people to seed, each with full access (default: jdoe)', (value: string, previous: string[]) => [...previous, ...value.split(',').map((p) => p.trim()).filter(Boolean)], [])
+    .addOption(new Option('--port-base <n>', 'listen on n (IAM/STS), n+1 (GitHub), n+2 (KMS), n+3 (PostgreSQL) instead of free ports').argParser(portNumber))
+    .addHelpText('after', '\nExit codes: 0 stopped with Ctrl-C (or SIGTERM), 2 bad option or port taken.\n\nExamples:\n  $ revoke sandbox --seed jdoe,alice\n  $ revoke sandbox --latency 50 --faults 7:0.1 --port-base 4566')
+    .action(run(async () => (await import('./sandbox-command.js')).sandboxCommand));
 
   return program;
 }
@@ -199,5 +210,17 @@ function nonNegativeInt(value: string): number {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  return n;
+}
+
+function seedAndRate(value: string): { seed: number; rate: number } {
+  const match = /^(\d+):(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected seed:rate, a whole number and a fraction from 0 to 1, e.g. 7:0.1');
+  return { seed: Number(match[1]), rate: Number(match[2]) };
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1024 || n > 65_532) throw new InvalidArgumentError('expected a port from 1024 to 65532 (four ports from it are used)');
   return n;
 }
