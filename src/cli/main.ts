@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RevokeError } from '../errors.js';
 import { ExitCode, exitCodeMeanings } from '../exit-codes.js';
 import { toolVersion } from '../version.js';
@@ -158,6 +158,25 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .addOption(new Option('--port-base <n>', 'listen on n (IAM/STS), n+1 (GitHub), n+2 (KMS), n+3 (PostgreSQL) instead of free ports').argParser(portNumber))
     .addHelpText('after', '\nExit codes: 0 stopped with Ctrl-C (or SIGTERM), 2 bad option or port taken.\n\nExamples:\n  $ revoke sandbox --seed jdoe,alice\n  $ revoke sandbox --latency 50 --faults 7:0.1 --port-base 4566')
     .action(run(async () => (await import('./sandbox-command.js')).sandboxCommand));
+
+  program
+    .command('completion')
+    .description('print a shell completion script: commands, options, choices, and the step ids of the runbook given with -r')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', '\nExamples:\n  $ source <(revoke completion bash)        # in ~/.bashrc\n  $ revoke completion zsh > "${fpath[1]}/_revoke"\n  $ revoke completion fish > ~/.config/fish/completions/revoke.fish')
+    .action(run(async () => {
+      const { completionCommand } = await import('./completion-command.js');
+      return (shell: 'bash' | 'zsh' | 'fish', _options: unknown, cliIO: CliIO) => completionCommand(shell, program, cliIO);
+    }));
+
+  // The man page is made from this same command tree (npm run man writes man/revoke.1).
+  program
+    .command('man', { hidden: true })
+    .description('print the man page revoke(1) in roff')
+    .action(run(async () => {
+      const { manCommand } = await import('./completion-command.js');
+      return (_options: unknown, cliIO: CliIO) => manCommand(program, cliIO);
+    }));
 
   return program;
 }
