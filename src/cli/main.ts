@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { RevokeError } from '../errors.js';
+import { checkCommandPaths } from './paths.js';
+import { reportError, wantsJson } from './error-output.js';
 import { ExitCode, exitCodeMeanings } from '../exit-codes.js';
 import { toolVersion } from '../version.js';
 import { processIO, writeLine, type CliIO } from './io.js';
@@ -24,8 +25,12 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   const run = (load: () => Promise<(...args: any[]) => Promise<number>>) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
+      const options = command.optsWithGlobals();
+      // Every path is checked before anything runs: a bad one is exit 2 with a fix, not a crash later.
+      const positional = Object.fromEntries(command.registeredArguments.map((a, i) => [`<${a.name()}${a.variadic ? '...' : ''}>`, args[i]]));
+      checkCommandPaths(command.name(), options, positional);
       const handler = await load();
-      setExitCode(await handler(...args.slice(0, -2), { ...command.optsWithGlobals() }, io));
+      setExitCode(await handler(...args.slice(0, -2), { ...options }, io));
     };
 
   program
@@ -46,6 +51,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--sign-key <pem|kms:key-id>', 'signing key for the report (default: REVOKE_SIGNING_KEY, else your default key)')
     .option('--resume <journal>', 'continue an unfinished run from its journal (same runbook and user)')
     .option('--plan-out <file>', 'with --dry-run: save the signed plan, for `revoke apply`')
+    .option('--force', 'with --plan-out: replace an existing plan file')
     .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --set github_login=alice-gh\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --only aws-contain   # incident: contain first\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --detailed-exitcode   # CI: exit 3 if access remains')
     .action(run(async () => (await import('./user-command.js')).userCommand));
 
@@ -191,22 +197,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Success;
+      // commander printed the usage error on stderr; --json callers get it on stdout too.
+      if (wantsJson(argv)) writeLine(io.stdout, JSON.stringify({ error: { message: error.message.replace(/^error: /, ''), fix: 'run with --help for usage', exitCode: ExitCode.InvalidInput } }, null, 2));
       return ExitCode.InvalidInput;
     }
-    return reportError(error, io);
+    return reportError(error, io, { json: wantsJson(argv) });
   }
 }
 
-export function reportError(error: unknown, io: CliIO): number {
-  if (error instanceof RevokeError) {
-    writeLine(io.stderr, `error: ${error.message}`);
-    if (error.fix) writeLine(io.stderr, `  fix: ${error.fix}`);
-    return error.exitCode;
-  }
-  writeLine(io.stderr, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  writeLine(io.stderr, '  this is a bug in revoke; please report it with the command you ran');
-  return ExitCode.ActionFailed;
-}
+export { reportError } from './error-output.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { RunRecord } from '../engine/record.js';
 import { IN_TOTO_PAYLOAD_TYPE, pae, type DsseEnvelope } from './dsse.js';
@@ -47,8 +47,13 @@ export async function signPayload(payloadObject: unknown, signer: Signer, payloa
 /** Writes an envelope atomically (a crash leaves the old file or the new one, never half). */
 export function writeEnvelope(path: string, envelope: DsseEnvelope): void {
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(envelope, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, `${JSON.stringify(envelope, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**
