@@ -2,6 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { postgresProvider } from '../../src/providers/postgres/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, writeTemp } from '../support/cli.js';
 import { reportFiles } from '../support/reports.js';
@@ -270,6 +272,27 @@ describe('postgres provider against a real PostgreSQL server', () => {
       expect(await roleExists('spread')).toBe(true);
       expect(await server.sql("SELECT tableowner FROM pg_tables WHERE tablename = 'spread_here'")).toEqual([{ tableowner: 'spread' }]);
     });
+  });
+
+  it('a saved plan applies only to the database it was made against: another database is refused with the diff, nothing changed', async () => {
+    await server.sql("CREATE ROLE planned LOGIN PASSWORD 'secret-pw'");
+    await server.sql('CREATE DATABASE second_db');
+    const scratch = mkdtempSync(join(tmpdir(), 'revoke-plan-pg-'));
+    const file = runbook();
+    const plan = join(scratch, 'planned.plan.json');
+    const reviewed = { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) };
+    const made = await runCli(['user', 'planned', '-r', file, '--dry-run', '--plan-out', plan], builtinRegistry(), { env: reviewed, scratch });
+    expect(made.code, made.stderr).toBe(0);
+    const report = ['--report', join(scratch, 'reports')];
+    const elsewhere = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword, 'second_db') }, scratch });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`the plan ${plan} was made against other systems than revoke is connected to now; nothing was done`);
+    expect(elsewhere.stderr).toMatch(/db: planned against postgres:revoke_admin@127\.0\.0\.1:\d+\/postgres\n\s+connected as\s+postgres:revoke_admin@127\.0\.0\.1:\d+\/second_db/);
+    expect(elsewhere.stderr).not.toContain(server.adminPassword);
+    expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'planned'")).toEqual([{ rolcanlogin: true }]);
+    const applied = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: reviewed, scratch });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await roleExists('planned')).toBe(false);
   });
 
   it('a missing connection string is bad input naming the variable, with no secret', async () => {
