@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { InvalidInputError } from '../errors.js';
+import { controlCharacter } from '../runbook/resolve.js';
 
 /** The most a --users input may hold (50 MiB: about a million users with a few columns). */
 export const MAX_USERS_BYTES = 50 * 1024 * 1024;
@@ -71,6 +72,11 @@ export function parseUsers(text: string, source: string): AuditUser[] {
     // eslint-disable-next-line no-control-regex
     if (user === '' || /[\s\u0000-\u001f\u007f]/.test(user) || user.includes('{{')) {
       problems.push(`${source}:${line}: "${JSON.stringify(user).slice(1, -1)}" is not a user name`);
+      return;
+    }
+    const controlled = cells.map((cell, i) => ({ i, control: controlCharacter(cell) })).find((c) => c.control);
+    if (controlled) {
+      problems.push(`${source}:${line}: column ${controlled.i + 1} (${columns[controlled.i]}) has ${controlled.control}`);
       return;
     }
     const duplicate = seen.get(user.toLowerCase());
