@@ -48,7 +48,12 @@ export function planFromRecord(record: RunRecord, sets: string[], only: string[]
 }
 
 export async function writePlan(path: string, plan: SavedPlan, signer: Signer): Promise<void> {
-  writeEnvelope(path, await signPayload(plan, signer, PLAN_PAYLOAD_TYPE));
+  const envelope = await signPayload(plan, signer, PLAN_PAYLOAD_TYPE);
+  try {
+    writeEnvelope(path, envelope);
+  } catch (error) {
+    throw new InvalidInputError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'pass --plan-out a file in an existing folder you can write to');
+  }
 }
 
 /** Reads a plan and checks its signature against `publicKeyPem` (verifyEnvelope); any doubt is bad input (exit 2). */

@@ -82,9 +82,12 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
   });
 
-  it('--plan-out needs --dry-run; apply without a terminal needs --yes', async () => {
-    const { plan, env, runbook } = await planned();
+  it('--plan-out needs --dry-run and a writable place; apply without a terminal needs --yes', async () => {
+    const { plan, env, runbook, dir } = await planned();
     expect((await world.revoke(['user', 'jdoe', '-r', runbook, '--yes', '--plan-out', plan], env)).code).toBe(2);
+    const nowhere = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', join(dir, 'missing', 'p.json')], env);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(`error: cannot write the plan to ${join(dir, 'missing', 'p.json')}: ENOENT`);
     const noYes = await world.revoke(['apply', plan], env);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
