@@ -1,4 +1,4 @@
-import { Phase, type GoogleKind } from '../kind.js';
+import { Phase, statusOf, type GoogleKind } from '../kind.js';
 import { Scope } from '../scopes.js';
 
 /** 2-step verification backup codes (verificationCodes.invalidate), only when there are codes. */
@@ -16,7 +16,13 @@ export const backupCodes: GoogleKind = {
     return [{ id: 'backup-codes', kind: 'backup-codes', label: `${count} unused backup codes`, phase: Phase.Credentials, details: { count } }];
   },
   async revoke({ directory, write }, _finding, { user }) {
-    await write(() => directory.verificationCodes.invalidate({ userKey: user }));
+    try {
+      await write(() => directory.verificationCodes.invalidate({ userKey: user }));
+    } catch (error) {
+      // Suspended since discovery (an earlier step): Google refuses, and the codes cannot sign in anyway.
+      if (statusOf(error) === 412) return { status: 'skipped', reason: `${user} was suspended meanwhile: Google refuses to process backup codes of a suspended user (they cannot sign in while suspended)` };
+      throw error;
+    }
     return { status: 'revoked', detail: 'backup codes invalidated' };
   },
 };
