@@ -65,7 +65,7 @@ export function seedPerson(world: GoogleWorld, email: string, spec: Omit<GoogleD
 }
 
 /** A runbook with a contain step (disable) and, when asked, a delete step after it. */
-export function googleRunbook(world: GoogleWorld, options: { provider?: string; contain?: string; remove?: string | false; protect?: string[] } = {}): string {
+export function googleRunbook(world: GoogleWorld, options: { provider?: string; contain?: string; remove?: string | false; protect?: string[]; edit?: (text: string) => string } = {}): string {
   const remove =
     options.remove === false
       ? ''
@@ -76,9 +76,10 @@ export function googleRunbook(world: GoogleWorld, options: { provider?: string; 
     mode: delete
     revoke: [all]${options.remove ?? '\n    transferTo: manager@acme.example'}
     dependsOn: [google-contain]`;
+  const edit = options.edit ?? ((text: string) => text);
   return writeTemp(
     'google.yaml',
-    `version: 1
+    edit(`version: 1
 name: google-test
 providers:
   google:
@@ -98,7 +99,7 @@ steps:
     user: "{{user}}"
     mode: disable
     revoke: [sessions, oauth-tokens, app-passwords, backup-codes, password, suspend]${options.contain ?? ''}${remove}
-`,
+`),
   );
 }
 

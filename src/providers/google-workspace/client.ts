@@ -47,9 +47,15 @@ function readOnlyAuth(client: AuthClient): AuthClient {
   } as unknown as AuthClient;
 }
 
-function authClient(key: ServiceAccountKey | undefined, scopes: string[], subject: string): Promise<AuthClient> | AuthClient {
+/**
+ * A JWT client for a service account key, else Application Default Credentials: the file in
+ * GOOGLE_APPLICATION_CREDENTIALS (a key, or a workload identity federation configuration), then
+ * the platform's. The subject is passed to either (domain-wide delegation).
+ */
+function authClient(key: ServiceAccountKey | undefined, scopes: string[], subject: string, env: NodeJS.ProcessEnv): Promise<AuthClient> | AuthClient {
   if (key) return new JWT({ email: key.client_email, key: key.private_key, scopes, subject });
-  return new GoogleAuth({ scopes, clientOptions: { subject } }).getClient() as Promise<AuthClient>;
+  const keyFilename = env.GOOGLE_APPLICATION_CREDENTIALS;
+  return new GoogleAuth({ scopes, clientOptions: { subject }, ...(keyFilename ? { keyFilename } : {}) }).getClient() as Promise<AuthClient>;
 }
 
 /** A token request on its own, to tell which scopes domain-wide delegation lacks. */
@@ -104,7 +110,7 @@ export async function connectGoogle(config: GoogleConfig, context: ConnectContex
   const key = serviceAccountKey(config, env, instance);
   let auth: AuthClient;
   try {
-    auth = await authClient(key, scopes, subject);
+    auth = await authClient(key, scopes, subject, env);
   } catch (error) {
     throw new InvalidInputError(`no Google credentials for provider ${instance}: ${(error as Error).message.split('\n')[0]}`, 'set keyFile: or keyEnv:, or configure Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS)');
   }
