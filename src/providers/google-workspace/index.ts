@@ -15,7 +15,7 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   configSchema: googleConfigSchema,
   stepOptionsSchema: googleStepOptionsSchema,
   kinds: googleKinds,
-  basePermissions: [`${Scope.user} (look up the user and the impersonated admin; users.list for audits)`],
+  basePermissions: [`${Scope.user} (look up the user and the impersonated admin; users.list for audits)`, `${Scope.audit} (revoke watch only)`],
   modes: {
     names: ['disable', 'delete'],
     default: 'disable',
