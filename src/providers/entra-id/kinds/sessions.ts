@@ -1,0 +1,34 @@
+import { finding, Phase, readUser, statusOf, userIdOf, userPath, type EntraKind } from '../kind.js';
+
+/**
+ * Refresh tokens and session cookies (revokeSignInSessions). A second run finds nothing when the
+ * sign-in log shows no successful sign-in since the last revocation; without the log it always acts.
+ */
+export const sessions: EntraKind = {
+  name: 'sessions',
+  description: 'refresh tokens and browser sessions revoked (revokeSignInSessions); access tokens already issued live up to an hour unless the app supports Continuous Access Evaluation',
+  permissions: ['User.RevokeSessions.All (or User.ReadWrite.All)', 'AuditLog.Read.All (optional: skip when nothing signed in since)'],
+  reversible: false,
+  async discover({ graph }, request) {
+    const user = await readUser(graph, request.user);
+    if (!user) return [];
+    const validFrom = user.signInSessionsValidFromDateTime ?? null;
+    if (validFrom) {
+      try {
+        const since = await graph.get<{ value: Array<{ status?: { errorCode?: number } }> }>(
+          `/auditLogs/signIns?$filter=${encodeURIComponent(`userId eq '${user.id}' and createdDateTime ge ${validFrom}`)}&$top=50`,
+        );
+        if (!since.value.some((s) => s.status?.errorCode === 0)) return [];
+      } catch (error) {
+        if (statusOf(error) !== 403) throw error;
+      }
+    }
+    return [finding('sessions', user.id, `sign-in sessions of ${user.userPrincipalName}${validFrom ? ` (valid from ${validFrom})` : ''}`, Phase.Sessions, validFrom ? { validFrom } : undefined)];
+  },
+  async revoke(context, _finding, request) {
+    const id = await userIdOf(context, request);
+    if (!id) return { status: 'already-gone' };
+    await context.graph.post(`${userPath(id)}/revokeSignInSessions`);
+    return { status: 'revoked', detail: 'refresh tokens and session cookies invalid; access tokens expire within an hour (sooner where Continuous Access Evaluation applies)' };
+  },
+};
