@@ -47,7 +47,7 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     }
     const user = await readUser(context.graph, request.user);
     if (!user) return 'absent';
-    request.userId = user.id;
+    request.target = user;
   },
   stepWarnings: (_context, request) => request.notes,
   async connect(config, context) {

@@ -18,8 +18,8 @@ export interface EntraRequest {
   mode: EntraMode;
   recentMs: number;
   allowGlobalAdmin: boolean;
-  /** The user's object id, set by beforeDiscover (discovery) or read again before a revoke. */
-  userId?: string;
+  /** The user as beforeDiscover read it: every kind's discovery starts from this one read. */
+  target?: GraphUser;
   /** Things discovery saw that stay in place (dynamic groups...), shown as step warnings. */
   notes: string[];
 }
@@ -61,9 +61,15 @@ export async function readUser(graph: GraphApi, idOrUpn: string): Promise<GraphU
   }
 }
 
-/** The object id a revoke works on: the one discovery saw, else a fresh read. */
-export async function userIdOf(context: EntraContext, request: EntraRequest): Promise<string | null> {
-  if (request.userId) return request.userId;
+/** The user discovery works on: the one beforeDiscover read (a kind discovered alone reads it itself). */
+export async function targetOf(context: EntraContext, request: EntraRequest): Promise<GraphUser | null> {
+  return request.target ?? (await readUser(context.graph, request.user));
+}
+
+/** The object id a revoke works on: recorded on the finding at discovery, else a fresh read. */
+export async function userIdOf(context: EntraContext, request: EntraRequest, found: Finding): Promise<string | null> {
+  const recorded = found.details?.userId;
+  if (typeof recorded === 'string') return recorded;
   return (await readUser(context.graph, request.user))?.id ?? null;
 }
 
@@ -82,6 +88,7 @@ export async function removeOrConfirmGone(what: string, remove: () => Promise<un
   }
 }
 
-export function finding(kind: string, id: string, label: string, phase: number, details?: Finding['details'], warnings?: string[]): Finding {
-  return { id, kind, label, phase, ...(details ? { details } : {}), ...(warnings && warnings.length > 0 ? { warnings } : {}) };
+/** A finding of `user`, with the user's object id in its details (for revoke and restore). */
+export function finding(kind: string, user: GraphUser, id: string, label: string, phase: number, details: Finding['details'] = {}, warnings: string[] = []): Finding {
+  return { id, kind, label, phase, details: { userId: user.id, ...details }, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -68,10 +68,17 @@ const METHOD_PROPERTIES: Record<string, Record<string, unknown>> = {
 
 export const ALL_METHOD_TYPES = Object.keys(METHOD_PROPERTIES).filter((type) => type !== 'passwordAuthenticationMethod');
 
-/** Lays out a person with every kind of access the entra-id provider takes away. */
-export function seedEntraUser(sandbox: EntraSandbox, spec: DepartingEntraUser): EntraUser {
+/**
+ * Lays out a person with every kind of access the entra-id provider takes away, signed in an
+ * hour ago: `refreshToken` is what their mail app holds (refused once sessions are revoked).
+ */
+export function seedEntraUser(sandbox: EntraSandbox, spec: DepartingEntraUser): { user: EntraUser; refreshToken: string } {
   const { state } = sandbox;
   const user = state.addUser(spec.upn, spec.password ? { password: spec.password } : {});
+  const signedIn = new Date(Date.now() - 3600_000);
+  state.signIns.push({ id: randomUUID(), createdDateTime: signedIn, userId: user.id, userPrincipalName: user.userPrincipalName, appDisplayName: 'Outlook Mobile', isInteractive: true, errorCode: 0, failureReason: null });
+  const refreshToken = state.issueRefreshToken(user.id, 'outlook-mobile');
+  state.refreshTokens.get(refreshToken)!.issuedAt = signedIn;
   for (const type of ['passwordAuthenticationMethod', ...(spec.methods ?? [])]) {
     const id = type === 'passwordAuthenticationMethod' ? '28c10230-6103-485e-b985-444c60001490' : randomUUID();
     state.authMethods.push({ id, userId: user.id, type, properties: { createdDateTime: '2025-02-03T10:00:00Z', ...METHOD_PROPERTIES[type] } });
@@ -103,5 +110,5 @@ export function seedEntraUser(sandbox: EntraSandbox, spec: DepartingEntraUser): 
       registeredUsers: new Set([user.id]),
     });
   }
-  return user;
+  return { user, refreshToken };
 }

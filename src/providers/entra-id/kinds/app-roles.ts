@@ -1,4 +1,4 @@
-import { finding, Phase, readUser, removeOrConfirmGone, userIdOf, userPath, type EntraKind } from '../kind.js';
+import { finding, Phase, targetOf, removeOrConfirmGone, userIdOf, userPath, type EntraKind } from '../kind.js';
 
 interface AppRoleAssignment {
   id: string;
@@ -13,14 +13,15 @@ export const appRoles: EntraKind = {
   description: 'app role assignments (access to enterprise applications) deleted',
   permissions: ['AppRoleAssignment.ReadWrite.All'],
   reversible: false,
-  async discover({ graph }, request) {
-    const user = await readUser(graph, request.user);
+  async discover(context, request) {
+    const { graph } = context;
+    const user = await targetOf(context, request);
     if (!user) return [];
     const assignments = await graph.list<AppRoleAssignment>(`${userPath(user.id)}/appRoleAssignments`);
-    return assignments.map((a) => finding('app-roles', a.id, `assigned to application ${a.resourceDisplayName ?? a.resourceId}`, Phase.Access, { resourceId: a.resourceId, appRoleId: a.appRoleId }));
+    return assignments.map((a) => finding('app-roles', user, a.id, `assigned to application ${a.resourceDisplayName ?? a.resourceId}`, Phase.Access, { resourceId: a.resourceId, appRoleId: a.appRoleId }));
   },
   async revoke(context, found, request) {
-    const userId = await userIdOf(context, request);
+    const userId = await userIdOf(context, request, found);
     if (!userId) return { status: 'already-gone' };
     return removeOrConfirmGone(
       found.label,

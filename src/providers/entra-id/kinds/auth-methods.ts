@@ -1,5 +1,5 @@
 import type { GraphApi } from '../graph-api.js';
-import { finding, Phase, readUser, removeOrConfirmGone, userIdOf, userPath, type EntraKind } from '../kind.js';
+import { finding, Phase, targetOf, removeOrConfirmGone, userIdOf, userPath, type EntraKind } from '../kind.js';
 
 /** Graph's path segment for deleting each removable method type (the password method is not one). */
 const SEGMENT_OF: Record<string, string> = {
@@ -28,8 +28,9 @@ export const authMethods: EntraKind = {
   description: 'authentication methods deleted (phone, Microsoft Authenticator, FIDO2, software OATH, email, Temporary Access Pass, Windows Hello); the password method is listed by Graph but cannot be deleted',
   permissions: ['UserAuthenticationMethod.ReadWrite.All'],
   reversible: false,
-  async discover({ graph }, request) {
-    const user = await readUser(graph, request.user);
+  async discover(context, request) {
+    const { graph } = context;
+    const user = await targetOf(context, request);
     if (!user) return [];
     const methods = await methodsOf(graph, user.id);
     return methods
@@ -37,11 +38,11 @@ export const authMethods: EntraKind = {
       .map((m) => {
         const type = m['@odata.type'].replace('#microsoft.graph.', '');
         const what = m.displayName ?? m.phoneNumber?.replace(/\d(?=\d{2})/g, '•') ?? m.emailAddress?.replace(/^(.).*@/, '$1…@') ?? '';
-        return finding('auth-methods', `${SEGMENT_OF[m['@odata.type']]}/${m.id}`, `${type}${what ? ` ${what}` : ''}`, Phase.Credentials, { type });
+        return finding('auth-methods', user, `${SEGMENT_OF[m['@odata.type']]}/${m.id}`, `${type}${what ? ` ${what}` : ''}`, Phase.Credentials, { type });
       });
   },
   async revoke(context, found, request) {
-    const userId = await userIdOf(context, request);
+    const userId = await userIdOf(context, request, found);
     if (!userId) return { status: 'already-gone' };
     const [segment, methodId] = found.id.split('/') as [string, string];
     return removeOrConfirmGone(

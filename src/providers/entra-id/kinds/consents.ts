@@ -1,4 +1,4 @@
-import { finding, Phase, readUser, removeOrConfirmGone, userIdOf, userPath, type EntraKind } from '../kind.js';
+import { finding, Phase, targetOf, removeOrConfirmGone, userIdOf, userPath, type EntraKind } from '../kind.js';
 
 interface Grant {
   id: string;
@@ -14,14 +14,15 @@ export const consents: EntraKind = {
   description: "delegated permission grants the user consented to (an app acting as the user, e.g. Mail.Read) deleted",
   permissions: ['DelegatedPermissionGrant.ReadWrite.All'],
   reversible: false,
-  async discover({ graph }, request) {
-    const user = await readUser(graph, request.user);
+  async discover(context, request) {
+    const { graph } = context;
+    const user = await targetOf(context, request);
     if (!user) return [];
     const grants = (await graph.list<Grant>(`${userPath(user.id)}/oauth2PermissionGrants`)).filter((g) => g.consentType !== 'AllPrincipals');
-    return grants.map((g) => finding('consents', g.id, `consent for app ${g.clientId}: ${g.scope?.trim() || '(no scopes)'}`, Phase.Access, { clientId: g.clientId, resourceId: g.resourceId, scope: g.scope?.trim() ?? '' }));
+    return grants.map((g) => finding('consents', user, g.id, `consent for app ${g.clientId}: ${g.scope?.trim() || '(no scopes)'}`, Phase.Access, { clientId: g.clientId, resourceId: g.resourceId, scope: g.scope?.trim() ?? '' }));
   },
   async revoke(context, found, request) {
-    const userId = await userIdOf(context, request);
+    const userId = await userIdOf(context, request, found);
     return removeOrConfirmGone(
       found.label,
       () => context.graph.delete(`/oauth2PermissionGrants/${encodeURIComponent(found.id)}`),

@@ -1,6 +1,6 @@
 import { ago } from '../../types.js';
 import type { GraphApi } from '../graph-api.js';
-import { finding, Phase, readUser, statusOf, userPath, type EntraKind } from '../kind.js';
+import { finding, Phase, targetOf, statusOf, userPath, type EntraKind } from '../kind.js';
 
 interface Device {
   '@odata.type'?: string;
@@ -39,8 +39,9 @@ export const devices: EntraKind = {
   description: 'devices the user owns or registered: disabled (accountEnabled false, the device can no longer get tokens); reversible',
   permissions: ['Device.ReadWrite.All'],
   reversible: true,
-  async discover({ graph }, request) {
-    const user = await readUser(graph, request.user);
+  async discover(context, request) {
+    const { graph } = context;
+    const user = await targetOf(context, request);
     if (!user) return [];
     const now = Date.now();
     return (await devicesOf(graph, user.id))
@@ -48,7 +49,7 @@ export const devices: EntraKind = {
       .map((d) => {
         const last = d.approximateLastSignInDateTime ? new Date(d.approximateLastSignInDateTime) : undefined;
         const recent = last && now - last.getTime() < request.recentMs ? [`device ${d.displayName ?? d.id} of ${user.userPrincipalName} signed in ${ago(last, now)}: it is in use`] : [];
-        return finding('devices', d.id, `device ${d.displayName ?? d.id}${d.operatingSystem ? ` (${d.operatingSystem})` : ''}`, Phase.Access, { wasEnabled: true, ...(last ? { lastSignIn: last.toISOString() } : {}) }, recent);
+        return finding('devices', user, d.id, `device ${d.displayName ?? d.id}${d.operatingSystem ? ` (${d.operatingSystem})` : ''}`, Phase.Access, { wasEnabled: true, ...(last ? { lastSignIn: last.toISOString() } : {}) }, recent);
       });
   },
   async revoke({ graph }, found) {

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../errors.js';
 import type { GraphApi } from '../graph-api.js';
-import { finding, Phase, readUser, removeOrConfirmGone, type EntraKind } from '../kind.js';
+import { finding, Phase, targetOf, removeOrConfirmGone, type EntraKind } from '../kind.js';
 
 /** The Global Administrator role's template id, the same in every tenant. */
 export const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
@@ -35,8 +35,9 @@ export const directoryRoles: EntraKind = {
   description: 'directory role assignments deleted; Global Administrator only with allowGlobalAdmin: true, never the last one',
   permissions: ['RoleManagement.ReadWrite.Directory'],
   reversible: false,
-  async discover({ graph }, request) {
-    const user = await readUser(graph, request.user);
+  async discover(context, request) {
+    const { graph } = context;
+    const user = await targetOf(context, request);
     if (!user) return [];
     const assignments = await assignmentsWhere(graph, `principalId eq '${user.id}'`);
     if (assignments.some((a) => a.roleDefinitionId === GLOBAL_ADMIN)) {
@@ -47,7 +48,7 @@ export const directoryRoles: EntraKind = {
     const names = await roleNames(graph, assignments.map((a) => a.roleDefinitionId));
     return assignments.map((a) => {
       const role = names.get(a.roleDefinitionId) ?? a.roleDefinitionId;
-      return finding('directory-roles', a.id, `directory role ${role}${a.directoryScopeId && a.directoryScopeId !== '/' ? ` on ${a.directoryScopeId}` : ''}`, Phase.Access, { role, roleDefinitionId: a.roleDefinitionId, directoryScopeId: a.directoryScopeId ?? '/' });
+      return finding('directory-roles', user, a.id, `directory role ${role}${a.directoryScopeId && a.directoryScopeId !== '/' ? ` on ${a.directoryScopeId}` : ''}`, Phase.Access, { role, roleDefinitionId: a.roleDefinitionId, directoryScopeId: a.directoryScopeId ?? '/' });
     });
   },
   async revoke({ graph }, found) {

@@ -1,4 +1,4 @@
-import { finding, Phase, readUser, statusOf, userIdOf, userPath, type EntraKind } from '../kind.js';
+import { finding, Phase, readUser, removeOrConfirmGone, statusOf, targetOf, userIdOf, userPath, type EntraKind } from '../kind.js';
 
 /**
  * Refresh tokens and session cookies (revokeSignInSessions). A second run finds nothing when the
@@ -9,8 +9,9 @@ export const sessions: EntraKind = {
   description: 'refresh tokens and browser sessions revoked (revokeSignInSessions); access tokens already issued live up to an hour unless the app supports Continuous Access Evaluation',
   permissions: ['User.RevokeSessions.All (or User.ReadWrite.All)', 'AuditLog.Read.All (optional: skip when nothing signed in since)'],
   reversible: false,
-  async discover({ graph }, request) {
-    const user = await readUser(graph, request.user);
+  async discover(context, request) {
+    const { graph } = context;
+    const user = await targetOf(context, request);
     if (!user) return [];
     const validFrom = user.signInSessionsValidFromDateTime ?? null;
     if (validFrom) {
@@ -23,12 +24,16 @@ export const sessions: EntraKind = {
         if (statusOf(error) !== 403) throw error;
       }
     }
-    return [finding('sessions', user.id, `sign-in sessions of ${user.userPrincipalName}${validFrom ? ` (valid from ${validFrom})` : ''}`, Phase.Sessions, validFrom ? { validFrom } : undefined)];
+    return [finding('sessions', user, user.id, `sign-in sessions of ${user.userPrincipalName}${validFrom ? ` (valid from ${validFrom})` : ''}`, Phase.Sessions, validFrom ? { validFrom } : undefined)];
   },
-  async revoke(context, _finding, request) {
-    const id = await userIdOf(context, request);
+  async revoke(context, found, request) {
+    const id = await userIdOf(context, request, found);
     if (!id) return { status: 'already-gone' };
-    await context.graph.post(`${userPath(id)}/revokeSignInSessions`);
-    return { status: 'revoked', detail: 'refresh tokens and session cookies invalid; access tokens expire within an hour (sooner where Continuous Access Evaluation applies)' };
+    return removeOrConfirmGone(
+      found.label,
+      () => context.graph.post(`${userPath(id)}/revokeSignInSessions`),
+      async () => (await readUser(context.graph, id)) !== null,
+      'refresh tokens and session cookies invalid; access tokens expire within an hour (sooner where Continuous Access Evaluation applies)',
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { finding, Phase, readUser, removeOrConfirmGone, userPath, type EntraKind } from '../kind.js';
+import { finding, Phase, readUser, removeOrConfirmGone, targetOf, userPath, type EntraKind } from '../kind.js';
 
 /** Delete mode only: the user object deleted last (Entra keeps it restorable for 30 days). */
 export const user: EntraKind = {
@@ -6,11 +6,11 @@ export const user: EntraKind = {
   description: 'delete mode: the user deleted last (a soft delete: restorable from deleted items for 30 days)',
   permissions: ['User.ReadWrite.All'],
   reversible: false,
-  async discover({ graph }, request) {
+  async discover(context, request) {
     if (request.mode !== 'delete') return { skipped: 'the user object is deleted only in mode: delete' };
-    const found = await readUser(graph, request.user);
-    if (!found) return [];
-    return [finding('user', found.id, `user ${found.userPrincipalName} itself (soft delete: restorable for 30 days)`, Phase.User, { userPrincipalName: found.userPrincipalName })];
+    const user = await targetOf(context, request);
+    if (!user) return [];
+    return [finding('user', user, user.id, `user ${user.userPrincipalName} itself (soft delete: restorable for 30 days)`, Phase.User, { userPrincipalName: user.userPrincipalName })];
   },
   async revoke({ graph }, found) {
     const outcome = await removeOrConfirmGone(
