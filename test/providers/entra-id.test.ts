@@ -151,6 +151,19 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(world.sandbox.state.user(JANE)!.accountEnabled).toBe(false);
   }, 60_000);
 
+  it('Retry-After is honoured: a throttled write is retried after the time Graph asked for, and the retry is recorded', async () => {
+    const world = await entraWorld({ throttleWrites: 2, retryAfterSeconds: 1 });
+    seedUser(world, JANE, {});
+    const run = await world.revoke(['user', JANE, '-r', entraRunbook({ revoke: 'account' }), '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const patches = run.exchanges.filter((e) => e.method === 'PATCH');
+    expect(patches.map((e) => e.status)).toEqual([429, 429, 204]);
+    expect(patches[1]!.at - patches[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(patches[2]!.at - patches[1]!.at).toBeGreaterThanOrEqual(950);
+    expect(findingsOf(run.stdout)).toMatchObject([{ kind: 'account', outcome: 'revoked', retries: 2 }]);
+    expect(world.sandbox.state.user(JANE)!.accountEnabled).toBe(false);
+  });
+
   it('credentials: a missing secret, a wrong one (never echoed) and a group-readable certificate are exit 2; a certificate works', async () => {
     const world = await entraWorld();
     seedUser(world, JANE, {});

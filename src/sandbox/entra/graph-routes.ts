@@ -38,6 +38,7 @@ export interface GraphRequest {
   caller: GraphCaller;
   /** The request URL, for @odata.nextLink. */
   url: URL;
+  /** The most items the sandbox puts in one page, whatever $top asks. */
   pageSize: number;
 }
 
@@ -79,7 +80,8 @@ function filterOf(expression: string | undefined): (object: Record<string, unkno
 
 /** One page of a collection with OData paging: $top, then @odata.nextLink carrying a $skiptoken. */
 function page(request: GraphRequest, items: Array<Record<string, unknown>>, context: string, maxTop = 999): GraphAnswer {
-  const top = Math.min(maxTop, Number(request.query.$top ?? request.pageSize) || request.pageSize);
+  // Graph pages at $top (default 100), and may page below it: `pageSize` caps a page.
+  const top = Math.min(maxTop, request.pageSize, Number(request.query.$top ?? 100) || 100);
   const offset = request.query.$skiptoken ? Number(Buffer.from(request.query.$skiptoken, 'base64url').toString('utf8')) || 0 : 0;
   const filtered = items.filter(filterOf(request.query.$filter)).map((item) => selected(item, request.query.$select));
   const body: Record<string, unknown> = { '@odata.context': `${CONTEXT}#${context}`, value: filtered.slice(offset, offset + top) };

@@ -77,7 +77,8 @@ export function deviceObject(device: EntraDevice): Json {
 export function signInObject(signIn: SignIn): Json {
   return {
     id: signIn.id,
-    createdDateTime: iso(signIn.createdDateTime),
+    // Full precision: the sign-in log's $filter on createdDateTime compares instants.
+    createdDateTime: signIn.createdDateTime.toISOString(),
     userId: signIn.userId,
     userPrincipalName: signIn.userPrincipalName,
     appDisplayName: signIn.appDisplayName,

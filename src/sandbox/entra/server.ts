@@ -18,7 +18,13 @@ export interface EntraFaults {
   /** Fraction (0-1) of Graph requests answered 503 ServiceUnavailable with Retry-After. */
   unavailableRate: number;
   retryAfterSeconds: number;
-  /** Items per page when the client gives no $top. */
+  /** The next this-many writes (PATCH/POST/DELETE, not batches) are answered 429 with Retry-After. */
+  throttleWrites: number;
+  /** The next this-many DELETEs answer 404 without acting (a replica that has not seen the object yet). */
+  phantomNotFound: number;
+  /** The next this-many DELETEs find the object just removed by someone else: it goes, the answer is 404. */
+  concurrentRemoval: number;
+  /** The most items in one page, whatever $top asks (Graph may page below $top). */
   pageSize: number;
 }
 
@@ -35,6 +41,8 @@ export interface EntraExchange {
   /** Sent inside a POST /$batch. */
   batched: boolean;
   caller: string;
+  /** When the sandbox received it (ms since the epoch). */
+  at: number;
 }
 
 export interface EntraSandbox {
@@ -72,7 +80,10 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     throttleRate: options.throttleRate ?? 0,
     unavailableRate: options.unavailableRate ?? 0,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
-    pageSize: options.pageSize ?? 100,
+    throttleWrites: options.throttleWrites ?? 0,
+    phantomNotFound: options.phantomNotFound ?? 0,
+    concurrentRemoval: options.concurrentRemoval ?? 0,
+    pageSize: options.pageSize ?? 1000,
   };
   const random = seededRandom(options.seed ?? 11);
   const tokenSecret = randomBytes(32);
@@ -104,11 +115,13 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     const path = url.pathname.replace(/^\/v1\.0/, '') || '/';
     const query = Object.fromEntries(url.searchParams);
     const route = compiled.find((r) => r.method === method && r.pattern.test(path));
-    const exchange: EntraExchange = { method, route: route?.template, path, query, requestBody, status: 0, responseBody: undefined, mutating: method !== 'GET', batched, caller: '' };
+    const exchange: EntraExchange = { method, route: route?.template, path, query, requestBody, status: 0, responseBody: undefined, mutating: method !== 'GET', batched, caller: '', at: Date.now() };
     exchanges.push(exchange);
     const answer = (() => {
       try {
-        if (!batched && faults.throttleRate > 0 && random() < faults.throttleRate) {
+        const throttleWrite = !batched && method !== 'GET' && faults.throttleWrites > 0;
+        if (throttleWrite) faults.throttleWrites -= 1;
+        if (throttleWrite || (!batched && faults.throttleRate > 0 && random() < faults.throttleRate)) {
           throw new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(faults.retryAfterSeconds) });
         }
         if (!batched && faults.unavailableRate > 0 && random() < faults.unavailableRate) {
@@ -121,7 +134,16 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
           throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
         }
         const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(route.pattern.exec(path)![i + 1]!)]));
+        const notFound = new GraphError(404, 'Request_ResourceNotFound', `Resource '${path.split('/').filter((s) => s !== '$ref').pop()}' does not exist or one of its queried reference-property objects are not present.`);
+        if (method === 'DELETE' && !batched && faults.phantomNotFound > 0) {
+          faults.phantomNotFound -= 1;
+          throw notFound;
+        }
         const result = route.handler(state, { params, query, body: (requestBody ?? {}) as Record<string, unknown>, caller, url, pageSize: faults.pageSize });
+        if (method === 'DELETE' && !batched && faults.concurrentRemoval > 0) {
+          faults.concurrentRemoval -= 1;
+          throw notFound;
+        }
         return { ...result, headers: {} };
       } catch (error) {
         if (error instanceof GraphError) return graphError(error);
@@ -159,7 +181,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
       const form = new URLSearchParams(raw);
       const grant = tokenGrant(state, tokenSecret, token[1]!, form, `${base}/${token[1]}/oauth2/v2.0/token`);
       // The form holds secrets (client secret, password, assertion): log only the grant type.
-      exchanges.push({ method, route: 'token', path: url.pathname, query: {}, requestBody: { grant_type: form.get('grant_type') }, status: grant.status, responseBody: { error: grant.body.error }, mutating: false, batched: false, caller: grant.caller });
+      exchanges.push({ method, route: 'token', path: url.pathname, query: {}, requestBody: { grant_type: form.get('grant_type') }, status: grant.status, responseBody: { error: grant.body.error }, mutating: false, batched: false, caller: grant.caller, at: Date.now() });
       answer = { status: grant.status, headers: {}, body: grant.body };
     } else {
       let body: unknown;
@@ -170,7 +192,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
       }
       if (!url.pathname.startsWith('/v1.0/')) answer = graphError(new GraphError(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1]}`));
       else if (url.pathname === '/v1.0/$batch' && method === 'POST') {
-        exchanges.push({ method, route: '/$batch', path: '/$batch', query: {}, requestBody: body, status: 200, responseBody: undefined, mutating: false, batched: false, caller: '' });
+        exchanges.push({ method, route: '/$batch', path: '/$batch', query: {}, requestBody: body, status: 200, responseBody: undefined, mutating: false, batched: false, caller: '', at: Date.now() });
         const logged = exchanges[exchanges.length - 1]!;
         answer = batch(body, req.headers.authorization);
         logged.status = answer.status;
