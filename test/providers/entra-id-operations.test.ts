@@ -1,3 +1,4 @@
+import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,33 @@ describe('entra-id: watch, audits, the self guard and the 404 rule', () => {
     expect(other.code, other.stderr).toBe(0);
     expect(JSON.parse(other.stdout).actors[0].actor).toBe('ops@contoso.example (delegated) in Contoso');
     expect(other.stdout + other.stderr).not.toContain('correct horse');
+  });
+
+  it('workload identity federation in CI (auth: default): a CI-issued token file is exchanged for a Graph token', async () => {
+    const world = await entraWorld();
+    seedUser(world, JANE, { groups: ['engineering'] });
+    const ci = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const issuer = 'https://token.actions.githubusercontent.com';
+    const subject = 'repo:acme/offboarding:environment:production';
+    world.sandbox.state.apps.get(world.operator.clientId)!.federated = [{ issuer, subject, publicKey: ci.publicKey }];
+    const jwt = (payload: object) => {
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+      return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(ci.privateKey).toString('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'revoke-entra-')), 'federated-token');
+    writeFileSync(tokenFile, jwt({ iss: issuer, sub: subject, aud: 'api://AzureADTokenExchange', iat: now, exp: now + 300 }));
+    const runbook = entraRunbook({ provider: '\n    auth: default', revoke: 'groups' });
+    const federated = { AZURE_CLIENT_SECRET: '', AZURE_FEDERATED_TOKEN_FILE: tokenFile };
+    const run = await world.revoke(['user', JANE, '-r', runbook, '--yes', '--json'], federated);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).actors[0].actor).toBe(`app ${world.operator.clientId} in Contoso`);
+    expect(findingsOf(run.stdout)).toMatchObject([{ kind: 'groups', outcome: 'revoked' }]);
+    // A token for another subject (another repository's job) is refused: exit 2 before anything runs.
+    writeFileSync(tokenFile, jwt({ iss: issuer, sub: 'repo:evil/fork:ref:refs/heads/main', aud: 'api://AzureADTokenExchange', iat: now, exp: now + 300 }));
+    const refused = await world.revoke(['user', JANE, '-r', runbook, '--yes'], federated);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('no federated credential of the app matches');
   });
 
   it('the 404 rule: a 404 to a removal is "already gone" only when a fresh read confirms it', async () => {

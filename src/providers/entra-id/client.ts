@@ -43,6 +43,21 @@ function credentialFor(config: EntraConfig, env: NodeJS.ProcessEnv, instance: st
   return { credential: new ClientSecretCredential(tenantId, clientId, secret, options), how: 'client secret' };
 }
 
+/**
+ * One line for a failed token request. DefaultAzureCredential tries several credentials and
+ * reports them all: keep the ones that were tried and failed, not the ones that were unavailable.
+ */
+function credentialErrorText(error: unknown): string {
+  const tried = ((error as { errors?: Error[] }).errors ?? [error as Error]).filter((e) => e?.name !== 'CredentialUnavailableError');
+  const lines = (tried.length > 0 ? tried : [error as Error]).map((e) => {
+    const message = String(e?.message ?? e);
+    // MSAL puts the identity platform's answer (AADSTS code and text) after the summary line.
+    const aadsts = /AADSTS\d+:[^\n]*?(?=\s*Trace ID:|\n|$)/.exec(message)?.[0];
+    return aadsts ?? message.split('\n')[0]!.trim();
+  });
+  return lines.join('; ');
+}
+
 /** Claims of the Graph access token (not verified here: Graph verifies it); who the CLI is. */
 function tokenClaims(token: string): { appid?: string; upn?: string; idtyp?: string; scp?: string } {
   try {
@@ -67,8 +82,7 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext)
   try {
     token = (await credential.getToken(scope))?.token ?? '';
   } catch (error) {
-    const text = ((error as Error).message ?? '').split('\n')[0]!.replace(/Trace ID:.*$/, '').trim();
-    throw new InvalidInputError(`Microsoft Entra refused the credentials of provider ${instance} (${how}): ${text}`, 'check the tenant, the client id and the secret or certificate (expired or rotated?)');
+    throw new InvalidInputError(`Microsoft Entra refused the credentials of provider ${instance} (${how}): ${credentialErrorText(error)}`, 'check the tenant, the client id and the secret, certificate or federated credential (expired, rotated, another subject?)');
   }
   const retryOptions = new RetryHandlerOptions(1, MAX_RETRIES, () => {
     const store = graphRetries.getStore();

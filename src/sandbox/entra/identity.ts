@@ -1,4 +1,4 @@
-import { createHmac, createVerify, constants, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createVerify, constants, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { EntraState, EntraUser } from './state.js';
 
 /** What the token endpoint answers: a token response, or an AADSTS error. */
@@ -62,32 +62,60 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Verifies a client assertion (RFC 7523 JWT signed with the app's certificate key). */
-function assertionProblem(state: EntraState, assertion: string, clientId: string, tokenEndpoint: string): string | undefined {
-  const app = state.apps.get(clientId);
-  if (!app?.certificate) return 'no certificate is registered for this application';
+const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+
+interface Assertion {
+  header: { alg?: string; x5t?: string; 'x5t#S256'?: string };
+  payload: { aud?: string; iss?: string; sub?: string; exp?: number };
+  signed: string;
+  signature: Buffer;
+}
+
+function parseAssertion(assertion: string): Assertion | undefined {
   const [header64, payload64, signature64] = assertion.split('.');
-  if (!header64 || !payload64 || !signature64) return 'the client assertion is not a JWT';
-  let header: { alg?: string; x5t?: string; 'x5t#S256'?: string };
-  let payload: { aud?: string; iss?: string; sub?: string; exp?: number };
+  if (!header64 || !payload64 || !signature64) return undefined;
   try {
-    header = JSON.parse(Buffer.from(header64, 'base64url').toString('utf8'));
-    payload = JSON.parse(Buffer.from(payload64, 'base64url').toString('utf8'));
+    return {
+      header: JSON.parse(Buffer.from(header64, 'base64url').toString('utf8')),
+      payload: JSON.parse(Buffer.from(payload64, 'base64url').toString('utf8')),
+      signed: `${header64}.${payload64}`,
+      signature: Buffer.from(signature64, 'base64url'),
+    };
   } catch {
-    return 'the client assertion is not a JWT';
+    return undefined;
   }
+}
+
+function verifies(assertion: Assertion, key: KeyObject): boolean {
+  const verifier = createVerify('RSA-SHA256').update(assertion.signed);
+  if (assertion.header.alg === 'PS256') return verifier.verify({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, assertion.signature);
+  return assertion.header.alg === 'RS256' && verifier.verify(key, assertion.signature);
+}
+
+/**
+ * Verifies a client assertion: a JWT the app signed with its certificate's key (x5t names the
+ * certificate, audience the token endpoint), or a federated token (workload identity federation:
+ * issued by a trusted issuer, e.g. a CI system, for a registered subject, audience
+ * api://AzureADTokenExchange).
+ */
+function assertionProblem(state: EntraState, raw: string, clientId: string, tokenEndpoint: string): string | undefined {
+  const app = state.apps.get(clientId);
+  const assertion = parseAssertion(raw);
+  if (!app || !assertion) return 'the client assertion is not a JWT';
+  const { header, payload } = assertion;
+  if (!payload.exp || payload.exp * 1000 < Date.now()) return 'the client assertion has expired';
   const thumbprint = header['x5t#S256'] ?? header.x5t;
-  if (!thumbprint || !app.certificate.thumbprints.includes(thumbprint)) return 'the certificate thumbprint in the assertion is not registered';
-  const verifier = createVerify('RSA-SHA256').update(`${header64}.${payload64}`);
-  const signature = Buffer.from(signature64, 'base64url');
-  const valid =
-    header.alg === 'PS256'
-      ? verifier.verify({ key: app.certificate.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature)
-      : header.alg === 'RS256' && verifier.verify(app.certificate.publicKey, signature);
-  if (!valid) return 'the client assertion signature does not verify';
+  if (!thumbprint) {
+    const trusted = app.federated?.find((f) => f.issuer === payload.iss && f.subject === payload.sub);
+    if (!trusted) return `no federated credential of the app matches issuer ${payload.iss} and subject ${payload.sub}`;
+    if (payload.aud !== FEDERATION_AUDIENCE) return `a federated token's audience must be ${FEDERATION_AUDIENCE}`;
+    return verifies(assertion, trusted.publicKey) ? undefined : 'the federated token signature does not verify';
+  }
+  if (!app.certificate) return 'no certificate is registered for this application';
+  if (!app.certificate.thumbprints.includes(thumbprint)) return 'the certificate thumbprint in the assertion is not registered';
+  if (!verifies(assertion, app.certificate.publicKey)) return 'the client assertion signature does not verify';
   if (payload.iss !== clientId || payload.sub !== clientId) return 'the client assertion is for another client';
   if (payload.aud !== tokenEndpoint) return `the client assertion audience must be ${tokenEndpoint}`;
-  if (!payload.exp || payload.exp * 1000 < Date.now()) return 'the client assertion has expired';
   return undefined;
 }
 

@@ -94,6 +94,8 @@ export interface AppRegistration {
   secret?: string;
   /** The certificate's public key and base64url thumbprints (SHA-1, SHA-256), as uploaded to the app. */
   certificate?: { publicKey: KeyObject; thumbprints: string[] };
+  /** Federated identity credentials: tokens from this issuer for this subject (a CI job) are accepted as the app. */
+  federated?: Array<{ issuer: string; subject: string; publicKey: KeyObject }>;
   /** Application permissions granted (roles claim), e.g. User.ReadWrite.All. */
   roles: string[];
 }
