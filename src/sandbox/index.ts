@@ -4,3 +4,4 @@ export { startGitHubSandbox, type GitHubSandbox } from './github/server.js';
 export { githubSandboxEnvironment, seedGitHubUser, seedOrg } from './github/seed.js';
 export { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, type DepartingUserSpec } from './iam/seed.js';
 export { startEntraSandbox, type EntraSandbox } from './entra/server.js';
+export { seedEntraTenant, seedEntraUser } from './entra/seed.js';

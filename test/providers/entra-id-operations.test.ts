@@ -52,14 +52,18 @@ describe('entra-id: watch, audits, the self guard and the 404 rule', () => {
 
   it('delegated sign-in (DefaultAzureCredential, a person): that person cannot revoke themselves (exit 2)', async () => {
     const world = await entraWorld();
-    seedUser(world, 'ops@contoso.example', { password: 'correct horse battery staple' });
+    const { user: ops } = seedUser(world, 'ops@contoso.example', { password: 'correct horse battery staple' });
     seedUser(world, JANE, { groups: ['engineering'] });
     const delegated = { AZURE_CLIENT_SECRET: '', AZURE_USERNAME: 'ops@contoso.example', AZURE_PASSWORD: 'correct horse battery staple' };
     const runbook = entraRunbook({ provider: '\n    auth: default' });
     const self = await world.revoke(['user', 'ops@contoso.example', '-r', runbook, '--yes'], delegated);
     expect(self.code).toBe(2);
-    expect(self.stderr).toMatch(/ops@contoso\.example/);
+    expect(self.stderr).toContain('would revoke "ops@contoso.example", the identity revoke itself is running as on entra');
     expect(self.exchanges.filter((e) => e.mutating)).toEqual([]);
+    const byObjectId = await world.revoke(['user', ops.id, '-r', runbook, '--yes'], delegated);
+    expect(byObjectId.code).toBe(2);
+    expect(byObjectId.stderr).toContain(`${ops.id} is ops@contoso.example, the person revoke is signed in as`);
+    expect(byObjectId.exchanges.filter((e) => e.mutating)).toEqual([]);
     const other = await world.revoke(['user', JANE, '-r', runbook, '--yes', '--json'], delegated);
     expect(other.code, other.stderr).toBe(0);
     expect(JSON.parse(other.stdout).actors[0].actor).toBe('ops@contoso.example (delegated) in Contoso');

@@ -97,16 +97,18 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(again.stdout).toContain('nothing to revoke');
   });
 
-  it('a dry run sends no mutating request and changes nothing', async () => {
-    const world = await entraWorld();
-    seedUser(world, JANE);
-    const before = JSON.stringify([...world.sandbox.state.users.values()]) + world.sandbox.state.authMethods.length;
-    const run = await world.revoke(['user', JANE, '-r', entraRunbook({ mode: 'delete' }), '--dry-run', '--json']);
-    expect(run.code, run.stderr).toBe(0);
+  it('a dry run sends no mutating request and changes nothing (with latency); a device in use is a warning', async () => {
+    const world = await entraWorld({ latencyMs: 20 });
+    seedUser(world, JANE, { ...EVERYTHING, devices: [{ name: 'JANE-LAPTOP', lastSignIn: new Date(Date.now() - 2 * 3600_000) }, { name: 'OLD-TABLET', lastSignIn: new Date('2025-01-01T00:00:00Z') }] });
+    const before = JSON.stringify([...world.sandbox.state.users.values()]) + world.sandbox.state.authMethods.length + JSON.stringify([...world.sandbox.state.devices.values()]);
+    const run = await world.revoke(['user', JANE, '-r', entraRunbook({ mode: 'delete' }), '--dry-run', '--json', '--fail-on-warning']);
+    expect(run.code, run.stderr).toBe(3);
     expect(findingsOf(run.stdout)).toHaveLength(16);
+    expect(JSON.parse(run.stdout).warnings).toContain(`entra-offboard: device JANE-LAPTOP of ${JANE} signed in 2 h ago: it is in use`);
+    expect(JSON.parse(run.stdout).warnings.some((w: string) => w.includes('OLD-TABLET'))).toBe(false);
     expect(run.exchanges.filter((e) => e.mutating)).toEqual([]);
     expect(run.exchanges.filter((e) => e.method !== 'GET').map((e) => e.route)).toEqual(expect.arrayContaining(['token', '/$batch']));
-    expect(JSON.stringify([...world.sandbox.state.users.values()]) + world.sandbox.state.authMethods.length).toBe(before);
+    expect(JSON.stringify([...world.sandbox.state.users.values()]) + world.sandbox.state.authMethods.length + JSON.stringify([...world.sandbox.state.devices.values()])).toBe(before);
   });
 
   it('guards refuse before any change: Global Administrator, the last one, protected and other-tenant users (exit 2)', async () => {

@@ -59,7 +59,7 @@ function credentialErrorText(error: unknown): string {
 }
 
 /** Claims of the Graph access token (not verified here: Graph verifies it); who the CLI is. */
-function tokenClaims(token: string): { appid?: string; upn?: string; idtyp?: string; scp?: string } {
+function tokenClaims(token: string): { appid?: string; upn?: string; oid?: string; idtyp?: string; scp?: string } {
   try {
     return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {
@@ -109,7 +109,13 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext)
   const selfUser = claims.idtyp === 'user' || claims.scp ? claims.upn : undefined;
   const tenantName = organization.displayName ?? organization.id;
   return {
-    client: { graph, tenantId: organization.id, tenantName, domains: (organization.verifiedDomains ?? []).map((d) => d.name.toLowerCase()) },
+    client: {
+      graph,
+      tenantId: organization.id,
+      tenantName,
+      domains: (organization.verifiedDomains ?? []).map((d) => d.name.toLowerCase()),
+      ...(selfUser && claims.oid ? { self: { upn: selfUser, objectId: claims.oid } } : {}),
+    },
     actor: selfUser ? `${selfUser} (delegated) in ${tenantName}` : `app ${claims.appid ?? config.clientId ?? env.AZURE_CLIENT_ID ?? '?'} in ${tenantName}`,
     ...(selfUser ? { selfUser } : {}),
   };

@@ -47,6 +47,10 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     }
     const user = await readUser(context.graph, request.user);
     if (!user) return 'absent';
+    // The engine's self guard compares names; a step naming the signed-in person by object id is caught here.
+    if (context.self && user.id === context.self.objectId) {
+      throw new InvalidInputError(`${request.user} is ${context.self.upn}, the person revoke is signed in as; nothing was changed`, `run revoke with another identity's credentials (an app registration), not ${context.self.upn}'s`);
+    }
     request.target = user;
   },
   stepWarnings: (_context, request) => request.notes,

@@ -8,6 +8,8 @@ export interface EntraContext {
   tenantId: string;
   /** The tenant's verified domains: a UPN in another domain is not in this tenant. */
   domains: string[];
+  /** With a delegated credential, the signed-in person (UPN and object id): never revoked. */
+  self?: { upn: string; objectId: string };
 }
 
 export type EntraMode = 'disable' | 'delete';
