@@ -197,6 +197,19 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(unknownCertificate.stderr).toContain('AADSTS700027');
   });
 
+  it('an unreachable or untrusted identity platform or Graph is exit 2 with what to check', async () => {
+    const world = await entraWorld();
+    seedUser(world, JANE, {});
+    const untrusted = await world.revoke(['user', JANE, '-r', entraRunbook(), '--dry-run'], { NODE_EXTRA_CA_CERTS: '' });
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.stderr).toContain(`cannot reach the Microsoft identity platform at ${world.sandbox.url} for the tenant of provider entra`);
+    expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
+    const graphDown = await world.revoke(['user', JANE, '-r', entraRunbook(), '--dry-run'], { REVOKE_GRAPH_URL: 'https://127.0.0.1:9' });
+    expect(graphDown.code).toBe(2);
+    expect(graphDown.stderr).toContain('cannot reach Microsoft Graph for provider entra');
+    expect(graphDown.stderr).not.toContain('HTTP -1');
+  });
+
   it('missing application permissions are exit 2 at connect, naming what to grant', async () => {
     const world = await entraWorld({ roles: ['User.Read.All'] });
     seedUser(world, JANE, {});

@@ -15,10 +15,12 @@ export const graphRetries = new AsyncLocalStorage<{ retries: number }>();
 const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 const MAX_RETRIES = 5;
 
+const authorityOf = (config: EntraConfig, env: NodeJS.ProcessEnv) => config.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? PUBLIC_AUTHORITY;
+
 function credentialFor(config: EntraConfig, env: NodeJS.ProcessEnv, instance: string): { credential: TokenCredential; how: string } {
   const tenantId = config.tenantId ?? env.AZURE_TENANT_ID;
   const clientId = config.clientId ?? env.AZURE_CLIENT_ID;
-  const authorityHost = config.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? PUBLIC_AUTHORITY;
+  const authorityHost = authorityOf(config, env);
   // Instance discovery asks login.microsoftonline.com about the authority: only for Microsoft's own hosts.
   const options = { authorityHost, disableInstanceDiscovery: !/^https:\/\/login\.(microsoftonline|partner\.microsoftonline|microsoftonline\.us)\./.test(authorityHost) };
   const auth = config.auth ?? (config.certificateFile ? 'certificate' : 'secret');
@@ -82,7 +84,15 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext)
   try {
     token = (await credential.getToken(scope))?.token ?? '';
   } catch (error) {
-    throw new InvalidInputError(`Microsoft Entra refused the credentials of provider ${instance} (${how}): ${credentialErrorText(error)}`, 'check the tenant, the client id and the secret, certificate or federated credential (expired, rotated, another subject?)');
+    const text = credentialErrorText(error);
+    // MSAL could not read the tenant's OpenID configuration: unreachable, untrusted TLS, or no such tenant.
+    if (text.includes('endpoints_resolution_error')) {
+      throw new InvalidInputError(
+        `cannot reach the Microsoft identity platform at ${authorityOf(config, env)} for the tenant of provider ${instance} (MSAL endpoints_resolution_error)`,
+        'check tenantId/AZURE_TENANT_ID, authorityHost/AZURE_AUTHORITY_HOST and the network; behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA',
+      );
+    }
+    throw new InvalidInputError(`Microsoft Entra refused the credentials of provider ${instance} (${how}): ${text}`, 'check the tenant, the client id and the secret, certificate or federated credential (expired, rotated, another subject?)');
   }
   const retryOptions = new RetryHandlerOptions(1, MAX_RETRIES, () => {
     const store = graphRetries.getStore();
@@ -102,7 +112,7 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext)
     organization = (await graph.get<{ value: Array<typeof organization> }>('/organization?$select=id,displayName,verifiedDomains')).value[0]!;
   } catch (error) {
     if (statusOf(error) === 401 || statusOf(error) === 403) throw new InvalidInputError(`Microsoft Graph refused provider ${instance}: ${entraErrorText(error)}`, 'grant the app the permissions `revoke providers entra-id` lists, with admin consent');
-    throw new InvalidInputError(`cannot reach Microsoft Graph for provider ${instance}: ${entraErrorText(error)}`, `check graphUrl (now ${graphUrl}) and the network`);
+    throw new InvalidInputError(`cannot reach Microsoft Graph for provider ${instance}: ${entraErrorText(error)}`, `check graphUrl/REVOKE_GRAPH_URL (now ${graphUrl}) and the network; behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA`);
   }
   const claims = tokenClaims(token);
   // An app has no user to lock out; a signed-in person (delegated token) must not revoke themselves.

@@ -45,7 +45,8 @@ export const USER_SELECT = 'id,userPrincipalName,displayName,accountEnabled,sign
 export const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
 
 export function entraErrorText(error: unknown): string {
-  const status = statusOf(error);
+  // The Graph client reports a request that never got an answer as status -1.
+  const status = statusOf(error) === -1 ? undefined : statusOf(error);
   const code = (error as { code?: string }).code;
   const message = ((error as { message?: string }).message ?? String(error)).split('\n')[0]!;
   return `${status ? `HTTP ${status}` : ''}${code && code !== message ? `${status ? ' ' : ''}${code}` : ''}${status || code ? ': ' : ''}${message}`;
