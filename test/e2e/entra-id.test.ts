@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entraRunbook, entraWorld, findingsOf, seedUser } from '../support/entra.js';
 import { runBin } from '../support/spawn.js';
@@ -27,6 +30,20 @@ describe('entra-id through the built binary', () => {
     expect(world.sandbox.state.user('jane@contoso.example')).toBeUndefined();
     const again = await world.revoke(['user', 'jane@contoso.example', '-r', entraRunbook(), '--yes']);
     expect(again.code).toBe(0);
+  });
+
+  it('a reviewed plan (--plan-out) is applied as planned with revoke apply', async () => {
+    const world = await entraWorld();
+    const { user } = seedUser(world, 'jane@contoso.example', { groups: ['engineering'], appRoles: ['Salesforce'] });
+    const plan = join(mkdtempSync(join(tmpdir(), 'revoke-entra-plan-')), 'jane.plan.json');
+    const where = { XDG_CONFIG_HOME: dirname(plan) };
+    const planned = await world.revoke(['user', 'jane@contoso.example', '-r', entraRunbook({ revoke: 'groups, app-roles' }), '--dry-run', '--plan-out', plan], where);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.exchanges.filter((e) => e.mutating)).toEqual([]);
+    const applied = await world.revoke(['apply', plan, '--yes'], where);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect([...world.sandbox.state.groups.values()].some((g) => g.members.has(user.id))).toBe(false);
+    expect(world.sandbox.state.appRoleAssignments).toEqual([]);
   });
 
   it('without any credentials: exit 2 with what to set', async () => {

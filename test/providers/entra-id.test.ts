@@ -1,4 +1,5 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registerCertificate } from '../../src/sandbox/entra/seed.js';
@@ -71,6 +72,7 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     const run = await world.revoke(['user', JANE, '-r', entraRunbook({ revoke: 'sessions' }), '--yes', '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect(findingsOf(run.stdout).map((f) => `${f.kind}:${f.outcome}`)).toEqual(['sessions:revoked']);
+    expect(run.stdout).toContain(`refresh tokens and session cookies of ${JANE} (access tokens already issued stay valid up to an hour unless the app supports Continuous Access Evaluation)`);
     const refused = await redeemRefreshToken(world.sandbox, refreshToken);
     expect(refused.status).toBe(400);
     expect(refused.body.error_codes).toEqual([50173]);
@@ -81,7 +83,7 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
 
   it('delete mode: everything, then the user soft-deleted last (30-day restore window in the report)', async () => {
     const world = await entraWorld();
-    const { user } = seedUser(world, JANE);
+    const { user, refreshToken } = seedUser(world, JANE);
     const run = await world.revoke(['user', JANE, '-r', entraRunbook({ mode: 'delete' }), '--yes', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const findings = findingsOf(run.stdout);
@@ -92,6 +94,8 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(world.sandbox.state.users.has(user.id)).toBe(false);
     expect(world.sandbox.state.deletedUsers.has(user.id)).toBe(true);
     expect(run.stdout).toContain('restorable from deleted items for 30 days');
+    // A deleted user's refresh token is refused.
+    expect((await redeemRefreshToken(world.sandbox, refreshToken)).body.error_codes).toEqual([50034]);
     const again = await world.revoke(['user', JANE, '-r', entraRunbook({ mode: 'delete' }), '--yes']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('nothing to revoke');
@@ -173,8 +177,11 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no client secret for provider entra: AZURE_CLIENT_SECRET is not set');
     const canary = 'canary-secret-5f2b9c';
-    const wrong = await world.revoke(['user', JANE, '-r', entraRunbook(), '--dry-run'], { AZURE_CLIENT_SECRET: canary });
+    const reports = join(mkdtempSync(join(tmpdir(), 'revoke-entra-')), 'reports');
+    const wrong = await world.revoke(['user', JANE, '-r', entraRunbook(), '--dry-run', '--report', reports], { AZURE_CLIENT_SECRET: canary });
     expect(wrong.code).toBe(2);
+    expect(readdirSync(reports).length).toBeGreaterThan(0);
+    for (const file of readdirSync(reports)) expect(readFileSync(join(reports, file), 'utf8')).not.toContain(canary);
     expect(wrong.stderr).toContain('Microsoft Entra refused the credentials of provider entra (client secret)');
     expect(wrong.stderr).toContain('AADSTS7000215');
     expect(wrong.stdout + wrong.stderr).not.toContain(canary);

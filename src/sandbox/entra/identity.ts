@@ -142,8 +142,9 @@ export function tokenGrant(state: EntraState, secret: Buffer, tenant: string, fo
   const clientId = form.get('client_id') ?? '';
   if (grant === 'refresh_token') {
     const held = state.refreshTokens.get(form.get('refresh_token') ?? '');
-    const user = held ? state.users.get(held.userId) : undefined;
-    if (!held || !user) return aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+    if (!held) return aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+    const user = state.users.get(held.userId);
+    if (!user) return aadError(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
     const refused = userCanSignIn(state, user, false);
     if (refused) return refused;
     if (held.issuedAt < user.signInSessionsValidFromDateTime) {

@@ -24,7 +24,8 @@ export const sessions: EntraKind = {
         if (statusOf(error) !== 403) throw error;
       }
     }
-    return [finding('sessions', user, user.id, `sign-in sessions of ${user.userPrincipalName}${validFrom ? ` (valid from ${validFrom})` : ''}`, Phase.Sessions, validFrom ? { validFrom } : undefined)];
+    const label = `refresh tokens and session cookies of ${user.userPrincipalName} (access tokens already issued stay valid up to an hour unless the app supports Continuous Access Evaluation)`;
+    return [finding('sessions', user, user.id, label, Phase.Sessions, validFrom ? { validFrom } : {})];
   },
   async revoke(context, found, request) {
     const id = await userIdOf(context, request, found);
