@@ -29,6 +29,7 @@ export interface GraphApi {
 
 export const BATCH_LIMIT = 20;
 
+/** The SDK's BatchRequestContent comes in from connect(): this module is also loaded by `validate`, which must not load the SDK. */
 export function graphApi(client: Client, BatchRequestContent: typeof import('@microsoft/microsoft-graph-client').BatchRequestContent): GraphApi {
   return {
     get: (path) => client.api(path).get(),
