@@ -146,6 +146,20 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(unknown.stdout).toContain('nothing to revoke');
   });
 
+  it("odd but valid names work: an apostrophe, and a guest's #EXT# UPN", async () => {
+    const world = await entraWorld();
+    const guestUpn = 'jane_fabrikam.example#EXT#@contoso.example';
+    const { user: obrien } = seedUser(world, "o'brien@contoso.example", { groups: ['engineering'] });
+    const { user: guest } = seedUser(world, guestUpn, { groups: ['engineering'], consents: [{ scope: 'User.Read' }] });
+    for (const upn of ["o'brien@contoso.example", guestUpn]) {
+      const run = await world.revoke(['user', upn, '-r', entraRunbook({ revoke: 'account, groups, consents' }), '--yes', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(findingsOf(run.stdout).every((f) => f.outcome === 'revoked')).toBe(true);
+    }
+    expect([obrien, guest].map((u) => u.accountEnabled)).toEqual([false, false]);
+    expect(world.sandbox.state.permissionGrants).toEqual([]);
+  });
+
   it('throttling (429) and 503 with Retry-After are retried through to the same result', async () => {
     const world = await entraWorld({ throttleRate: 0.25, unavailableRate: 0.1, retryAfterSeconds: 0 });
     const { user } = seedUser(world, JANE, { methods: ['phoneAuthenticationMethod', 'fido2AuthenticationMethod'], groups: ['engineering'], appRoles: ['Salesforce', 'Workday'] });
