@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../errors.js';
+import { refuseExpiredPlan } from '../plan/binding.js';
 import { findingKey, readPlan } from '../plan/plan-file.js';
 import { loadSigner } from '../report/signer.js';
 import type { CliIO } from './io.js';
@@ -33,6 +34,7 @@ export async function applyCommand(planPath: string, options: ApplyOptions, io: 
     publicKeyPem = (await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env })).publicKeyPem;
   }
   const plan = readPlan(planPath, publicKeyPem);
+  refuseExpiredPlan(plan, planPath);
   const approved = new Map(plan.steps.map((s) => [s.id, new Map(s.findings.map((f) => [findingKey(f), f.label]))]));
   const userOptions: UserOptions = {
     runbook: plan.runbook.file,
@@ -45,5 +47,5 @@ export async function applyCommand(planPath: string, options: ApplyOptions, io: 
     ...(options.json ? { json: true } : {}),
     ...(options.signKey !== undefined ? { signKey: options.signKey } : {}),
   };
-  return userCommand(plan.user, userOptions, io, { approved, allowDrift: Boolean(options.allowDrift), runbookSha256: plan.runbook.sha256, planPath });
+  return userCommand(plan.user, userOptions, io, { approved, allowDrift: Boolean(options.allowDrift), runbookSha256: plan.runbook.sha256, planPath, binding: plan });
 }

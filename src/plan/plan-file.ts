@@ -7,6 +7,7 @@ import { pae } from '../report/dsse.js';
 import { algorithmOf, keyIdOf, type Signer } from '../report/signer.js';
 import { signPayload, writeEnvelope } from '../report/write-report.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
+import type { PlanBinding } from './binding.js';
 
 export const PLAN_PAYLOAD_TYPE = 'application/vnd.revoke.plan+json';
 
@@ -16,8 +17,11 @@ export interface PlannedFinding {
   label: string;
 }
 
-/** What a reviewer approves: the runbook, the person, and every finding a real run would revoke. */
-export interface SavedPlan {
+/**
+ * What a reviewer approves: the runbook, the person, every finding a real run would revoke, and
+ * (PlanBinding) where it was made (actors), each step's user and until when it may be applied.
+ */
+export interface SavedPlan extends PlanBinding {
   planVersion: 1;
   tool: { name: string; version: string };
   createdAt: string;
@@ -30,11 +34,13 @@ export interface SavedPlan {
 
 export const findingKey = (f: { kind: string; id: string }) => `${f.kind}\u0000${f.id}`;
 
-export function planFromRecord(record: RunRecord, sets: string[], only: string[]): SavedPlan {
+export function planFromRecord(record: RunRecord, sets: string[], only: string[], ttlMs: number, now = new Date()): SavedPlan {
   return {
     planVersion: 1,
     tool: { name: TOOL_NAME, version: toolVersion() },
-    createdAt: new Date().toISOString(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+    actors: record.actors.map(({ provider, providerType, actor }) => ({ provider, providerType, actor })),
     runbook: record.runbook,
     user: record.user,
     sets,
@@ -76,5 +82,9 @@ export function readPlan(path: string, publicKeyPem: string): SavedPlan {
   if (!ok) {
     throw new InvalidInputError(`the plan ${path} is not signed by the expected key, or was changed after it was signed; nothing was done`, 'make a new plan, or pass --key with the public key of whoever made it');
   }
-  return JSON.parse(payload.toString('utf8')) as SavedPlan;
+  const plan = JSON.parse(payload.toString('utf8')) as SavedPlan;
+  if (typeof plan.expiresAt !== 'string' || !Array.isArray(plan.actors)) {
+    throw new InvalidInputError(`the plan ${path} does not record where it was made or until when it is valid (an older revoke made it); nothing was done`, 'make a new plan (revoke user ... --dry-run --plan-out <file>)');
+  }
+  return plan;
 }

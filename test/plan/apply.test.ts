@@ -9,7 +9,7 @@ import { sandboxIamClient } from '../../src/sandbox/iam/seed.js';
 let world: IamWorld;
 afterEach(async () => world?.sandbox.close());
 
-async function planned(spec = { accessKeys: 1, groups: ['devs'] }) {
+async function planned(spec = { accessKeys: 1, groups: ['devs'] }, extra: string[] = []) {
   world = await iamWorld();
   await world.seed('jdoe', spec);
   const dir = mkdtempSync(join(tmpdir(), 'revoke-plan-'));
@@ -17,7 +17,7 @@ async function planned(spec = { accessKeys: 1, groups: ['devs'] }) {
   copyFileSync(join(ROOT, 'test/fixtures/aws-offboarding.yaml'), runbook);
   const plan = join(dir, 'jdoe.plan.json');
   const env = { XDG_CONFIG_HOME: dir };
-  const dry = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', plan], env);
+  const dry = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', plan, ...extra], env);
   expect(dry.code, dry.stderr).toBe(0);
   expect(dry.stdout).toContain(`Plan (signed): ${plan}; apply exactly it with: revoke apply ${plan}`);
   return { dir, runbook, plan, env };
@@ -88,5 +88,20 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     const noYes = await world.revoke(['apply', plan], env);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
+  });
+
+  it('records where it was made and until when; an expired plan is refused before anything connects', async () => {
+    const { plan, env } = await planned({ accessKeys: 1, groups: [] }, ['--plan-ttl', '1s']);
+    const saved = JSON.parse(Buffer.from(JSON.parse(readFileSync(plan, 'utf8')).payload, 'base64').toString());
+    expect(new Date(saved.expiresAt).getTime() - new Date(saved.createdAt).getTime()).toBe(1000);
+    expect(saved.actors).toEqual([{ provider: 'aws', providerType: 'aws-iam', actor: expect.stringMatching(/^arn:aws:iam::\d{12}:/) }]);
+    expect(saved.steps.map((s: { user: string }) => s.user)).toEqual(['jdoe', 'jdoe']);
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = world.sandbox.requests.length;
+    const applied = await world.revoke(['apply', plan, '--yes'], env);
+    expect(applied.code).toBe(2);
+    expect(applied.stderr).toMatch(/error: the plan .* expired at \d{4}-\d\d-\d\dT[\d:.]+Z; nothing was done/);
+    expect(world.sandbox.requests.length).toBe(before);
+    expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
   });
 });

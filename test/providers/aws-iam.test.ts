@@ -200,6 +200,34 @@ describe('aws-iam provider against the IAM sandbox', () => {
     expect(world.sandbox.state.roles.get('deploy')!.inlinePolicies.has('AWSRevokeOlderSessions')).toBe(true);
   });
 
+  it('a stale AWSRevokeOlderSessions cutoff is not "done": a new cutoff is planned and set; a fresh one is left alone', async () => {
+    world = await iamWorld();
+    await world.seed('jdoe', { accessKeys: 1 });
+    const old = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': '2020-01-01T00:00:00.000Z' } } }] });
+    world.sandbox.state.users.get('jdoe')!.inlinePolicies.set('AWSRevokeOlderSessions', old);
+    const sessionsOnly = stepRunbook(`    - id: contain
+      provider: aws
+      user: "{{user}}"
+      revoke: [sessions]`);
+    const dry = await world.revoke(['user', 'jdoe', '-r', sessionsOnly, '--dry-run', '--detailed-exitcode']);
+    expect(dry.code, dry.stderr).toBe(3);
+    expect(dry.stdout).toContain('sessions of jdoe issued before now (its AWSRevokeOlderSessions cutoff of 2020-01-01T00:00:00.000Z lets every later session through; a new cutoff replaces it)');
+    expect(world.sandbox.state.users.get('jdoe')!.inlinePolicies.get('AWSRevokeOlderSessions')).toBe(old);
+    const startedAt = Date.now();
+    expect((await world.revoke(['user', 'jdoe', '-r', sessionsOnly, '--yes'])).code).toBe(0);
+    const cutoff = JSON.parse(world.sandbox.state.users.get('jdoe')!.inlinePolicies.get('AWSRevokeOlderSessions')!).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'];
+    expect(new Date(cutoff).getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
+    const again = await world.revoke(['user', 'jdoe', '-r', sessionsOnly, '--dry-run', '--detailed-exitcode']);
+    expect(again.code, again.stdout).toBe(0);
+    // With no skew allowed, even a minutes-old cutoff is renewed.
+    const strict = stepRunbook(`    - id: contain
+      provider: aws
+      user: "{{user}}"
+      revoke: [sessions]`, '\n      sessionCutoffSkewSeconds: 0');
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await world.revoke(['user', 'jdoe', '-r', strict, '--dry-run', '--detailed-exitcode'])).code).toBe(3);
+  });
+
   it('assumes a role when assumeRoleArn is set and records the assumed identity', async () => {
     world = await iamWorld();
     await world.seed('jdoe', { accessKeys: 1 });

@@ -74,7 +74,7 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
     return new CloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   };
   return {
-    client: { iam, pageSize: config.pageSize ?? 100, cloudTrail },
+    client: { iam, pageSize: config.pageSize ?? 100, cloudTrail, ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };

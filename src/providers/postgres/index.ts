@@ -76,6 +76,7 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
       try {
         findings.push(...(await kindOf(name).discover(context, request)));
       } catch (error) {
+        if (error instanceof InvalidInputError) throw error;
         throw new Error(`listing ${name} of role ${user}: ${pgText(error)}`);
       }
     }
