@@ -97,7 +97,7 @@ export function openApiChecker(fixture: string, options: { vendor: string; wideS
       }
       const schema = parameter.schema as { type?: string };
       const values = [raw].flat();
-      const value = schema.type === 'array' ? values : schema.type === 'integer' ? Number(values[0]) : schema.type === 'boolean' ? values[0] === 'true' : values[0];
+      const value = schema.type === 'array' ? values : schema.type === 'integer' ? Number(values[0]) : schema.type === 'boolean' && (values[0] === 'true' || values[0] === 'false') ? values[0] === 'true' : values[0];
       const validate = validatorFor(parameter.schema);
       if (!validate(value)) problems.push(`${where}: query ${name}=${JSON.stringify(raw)}: ${ajv.errorsText(validate.errors)}`);
     }
