@@ -181,6 +181,18 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(outcomes(stdout)).toEqual(['groups:revoked', 'suspend:revoked']);
   });
 
+  it('5xx answers are retried with backoff', async () => {
+    const world = await oktaWorld();
+    seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    world.sandbox.faults.failureRate = 0.3;
+    const { code, stdout, stderr, exchanges } = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(exchanges.filter((e) => e.status === 500).length).toBeGreaterThan(0);
+    expect(exchanges.find((e) => e.status === 500)!.responseBody).toMatchObject({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' });
+    expect(outcomes(stdout)).toEqual(['groups:revoked', 'suspend:revoked']);
+    expect(world.sandbox.state.user(JANE)!.status).toBe('SUSPENDED');
+  });
+
   it('missing or rejected credentials exit 2 and never echo the secret; http only on loopback', async () => {
     const world = await oktaWorld();
     const missing = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--dry-run'], { OKTA_API_TOKEN: '' });

@@ -41,7 +41,7 @@ export async function connectOkta(config: OktaConfig, context: ConnectContext): 
   const host = new URL(orgUrl).host;
   let authorization: () => Promise<string>;
   if (config.oauth) {
-    authorization = serviceAppAuthorization(orgUrl, config.oauth, servicePrivateKey(config.oauth, env, instance), SERVICE_APP_SCOPES);
+    authorization = serviceAppAuthorization(orgUrl, config.oauth, servicePrivateKey(config.oauth, env, instance), config.oauth.scopes ?? SERVICE_APP_SCOPES);
   } else {
     const header = `SSWS ${tokenFor(config, env, instance)}`;
     authorization = async () => header;

@@ -15,6 +15,10 @@ export const oktaConfigSchema = z.strictObject({
       keyId: z.string().optional().describe('kid of the public key registered on the app (when it has several).'),
       privateKeyFile: z.string().optional().describe('PEM private key (chmod 600).'),
       privateKeyEnv: envName.optional().describe('Environment variable holding the PEM private key.'),
+      scopes: z
+        .array(z.string().regex(/^okta\.[A-Za-z]+\.(read|manage)$/, 'must be an Okta scope like okta.users.manage'))
+        .optional()
+        .describe('Scopes to request (default: the six every kind needs; add okta.universalLogout.manage for universalLogout).'),
     })
     .refine((oauth) => Boolean(oauth.privateKeyFile) !== Boolean(oauth.privateKeyEnv), 'give exactly one of privateKeyFile or privateKeyEnv')
     .optional()

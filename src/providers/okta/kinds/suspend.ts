@@ -4,7 +4,7 @@ import { findUser, guardSuperAdmin, Phase, readUser, statusOf, type OktaKind } f
 export const suspend: OktaKind = {
   name: 'suspend',
   description: 'disable mode: suspend the user (reversible with lifecycle/unsuspend)',
-  permissions: ['okta.users.manage'],
+  permissions: ['okta.users.manage', 'okta.roles.read (the super admin guard)'],
   reversible: true,
   async discover(context, request) {
     if (request.mode === 'delete') return { skipped: 'delete mode deactivates and deletes the user instead (kind user)' };

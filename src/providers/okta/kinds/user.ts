@@ -4,7 +4,7 @@ import { findUser, guardSuperAdmin, Phase, readUser, statusOf, type OktaKind } f
 export const user: OktaKind = {
   name: 'user',
   description: 'delete mode: deactivate, then delete the user (last)',
-  permissions: ['okta.users.manage'],
+  permissions: ['okta.users.manage', 'okta.roles.read (the super admin guard)'],
   reversible: false,
   async discover(context, request) {
     if (request.mode !== 'delete') return { skipped: 'the user is deactivated and deleted only in delete mode (disable mode suspends it: kind suspend)' };
