@@ -1,8 +1,8 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { auditJson, auditMarkdown, auditText, summarize } from '../audit/render.js';
 import { runAudit, type AuditUserResult } from '../audit/run-audit.js';
-import { inShard, parseShard, parseUsers } from '../audit/users-file.js';
+import { inShard, parseShard, parseUsers, readUsersInput } from '../audit/users-file.js';
 import { InvalidInputError } from '../errors.js';
 import { newRunId } from '../engine/run.js';
 import { StopController } from '../engine/stop.js';
@@ -116,17 +116,8 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIO): Pro
 }
 
 async function readUsers(path: string, io: CliIO): Promise<string> {
-  if (path === '-') {
-    if (io.stdin.isTTY) throw new InvalidInputError('--users - reads the list from stdin, but stdin is a terminal', 'pipe the list in: revoke audit -r rb.yaml --users - < departed.txt');
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new InvalidInputError(`cannot read users file ${path}`, 'pass a file with one user per line, or CSV with a header, or - for stdin');
-  }
+  if (path === '-' && io.stdin.isTTY) throw new InvalidInputError('--users - reads the list from stdin, but stdin is a terminal', 'pipe the list in: revoke audit -r rb.yaml --users - < departed.txt');
+  return readUsersInput(path, io.stdin);
 }
 
 /** A live counter on a terminal (listr2), periodic plain lines otherwise. */

@@ -35,7 +35,7 @@ export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promis
   }
   const out = (line = '') => writeLine(io.stdout, line);
   out(`# revoke sandbox: local endpoints on 127.0.0.1, seeded with ${people.join(', ')}; nothing leaves this machine.`);
-  for (const endpoint of sandbox.endpoints) out(`#   ${endpoint.name.padEnd(14)} ${endpoint.url}`);
+  for (const endpoint of sandbox.endpoints) out(`#   ${endpoint.name.padEnd(17)} ${endpoint.url}`);
   if (sandbox.postgresNote) out(`#   ${sandbox.postgresNote}`);
   out('# Paste these into another shell (the credentials only work on this sandbox):');
   for (const [name, value] of Object.entries(sandbox.env)) out(`export ${name}=${shellQuote(value)}`);

@@ -13,6 +13,7 @@ import { JournalWriter } from '../report/journal.js';
 import { resumePoint, unfinishedJournals } from '../report/resume.js';
 import { loadSigner } from '../report/signer.js';
 import { writeReport, type WrittenReport } from '../report/write-report.js';
+import { DEFAULT_PLAN_TTL_MS, refuseRetargetedSteps, type PlanBinding } from '../plan/binding.js';
 import { planFromRecord, writePlan } from '../plan/plan-file.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
@@ -35,6 +36,8 @@ export interface UserOptions {
   signKey?: string;
   resume?: string;
   planOut?: string;
+  /** With planOut: how long the plan may be applied (ms); default 24 h. */
+  planTtl?: number;
 }
 
 /** What `revoke apply` adds to a run: the approved findings and the runbook digest they assume. */
@@ -43,6 +46,8 @@ export interface ApplyContext {
   allowDrift: boolean;
   runbookSha256: string;
   planPath: string;
+  /** Where the plan was made and whom each step targets: checked against this run. */
+  binding: PlanBinding;
 }
 
 /** How long in-flight provider calls may take to finish after Ctrl-C before they are aborted. */
@@ -69,6 +74,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
     throw new InvalidInputError(`the runbook ${options.runbook} changed since the plan ${apply.planPath} was made; nothing was done`, 'make a new plan with the current runbook');
   }
   const plan = resolveRun(runbook, registry, { user, sets: options.set, only: options.only });
+  if (apply) refuseRetargetedSteps(apply.binding, plan, apply.planPath);
   const reportDir = resolve(options.report);
   // The key is checked before anything runs: a bad key is bad input, not a half-recorded run.
   const signer = await loadSigner({
@@ -126,7 +132,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
       stop,
       runId,
       ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
-      ...(apply ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift } } : {}),
+      ...(apply ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift, actors: apply.binding.actors, planPath: apply.planPath } } : {}),
       confirm: async () => {
         await live?.settled();
         writeLine(human, renderPlan(recorder.record, style));
@@ -164,7 +170,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
   if (report) writeLine(human, `Report (signed, key ${report.keyid.slice(0, 16)}…): ${report.path}`);
   if (options.planOut && record.status === 'completed') {
-    await writePlan(options.planOut, planFromRecord(record, options.set, options.only), signer);
+    await writePlan(options.planOut, planFromRecord(record, options.set, options.only, options.planTtl ?? DEFAULT_PLAN_TTL_MS), signer);
     writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);
   }
   if (options.json) {

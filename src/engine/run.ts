@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, RevokeError } from '../errors.js';
+import { refuseForeignActors, type PlannedActor } from '../plan/binding.js';
 import { findingKey } from '../plan/plan-file.js';
 import type { DiscoveryResult } from './discover.js';
 import { ExitCode } from '../exit-codes.js';
@@ -26,7 +27,7 @@ export interface RunOptions {
   confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
   runId?: string;
   /** `revoke apply`: revoke exactly these findings (step id -> kind/id keys); refuse on drift unless allowed. */
-  approved?: { findings: Map<string, Map<string, string>>; allowDrift: boolean };
+  approved?: { findings: Map<string, Map<string, string>>; allowDrift: boolean; actors: PlannedActor[]; planPath: string };
   resumedFrom?: { journal: string; sha256: string; runId: string };
 }
 
@@ -61,6 +62,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   try {
     connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal });
     refuseSelfRevocation(plan, connections);
+    if (options.approved) refuseForeignActors(options.approved.actors, connections, options.approved.planPath);
   } catch (error) {
     await disconnectAll(plan, registry, connections);
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);

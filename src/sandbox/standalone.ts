@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { startGitHubSandbox } from './github/server.js';
 import { githubSandboxEnvironment, seedOrg } from './github/seed.js';
+import { startGoogleSandbox } from './google/server.js';
+import { googleSandboxEnvironment, seedGoogleCustomer } from './google/seed.js';
 import { startIamSandbox } from './iam/server.js';
 import { sandboxEnvironment } from './iam/seed.js';
 import { startKmsSandbox } from './kms/server.js';
-import { PROTECTED, seedDepartingPeople } from './people.js';
+import { PROTECTED, SANDBOX_DOMAIN, seedDepartingPeople } from './people.js';
 import { postgresBinDir, startPostgres, type PostgresServer } from './postgres/cluster.js';
 import { seedDepartingRole, type SeededDatabase } from './postgres/seed.js';
 
@@ -17,7 +19,7 @@ export interface StandaloneOptions {
   latencyMs: number;
   /** Retryable faults (IAM throttling, GitHub secondary rate limits) at `rate`, repeatable by `seed`. */
   faults?: { seed: number; rate: number };
-  /** IAM/STS on portBase, GitHub +1, KMS +2, PostgreSQL +3; free ports when absent. */
+  /** IAM/STS on portBase, GitHub +1, KMS +2, PostgreSQL +3, Google Workspace +4; free ports when absent. */
   portBase?: number;
   /** The demo runbook, the template of the runbook written for the sandbox. */
   demoRunbookPath: string;
@@ -68,17 +70,23 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
     const kms = await startKmsSandbox(port(2));
     closers.push(() => kms.close());
     kms.createSigningKey(SANDBOX_KMS_ALIAS);
+    const google = await startGoogleSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, rateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(4) });
+    closers.push(() => google.close());
 
     const token = seedOrg(github, { org: SANDBOX_ORG, operator: 'revoke-bot', owners: [PROTECTED.github] });
-    await seedDepartingPeople(iam, github, SANDBOX_ORG, options.people);
+    const googleKey = seedGoogleCustomer(google, { domain: SANDBOX_DOMAIN, admin: `it-admin@${SANDBOX_DOMAIN}` });
+    await seedDepartingPeople({ iam, github, google }, SANDBOX_ORG, options.people);
     const env: Record<string, string> = {
       ...definedOnly(githubSandboxEnvironment(github, token, sandboxEnvironment(iam))),
       AWS_ENDPOINT_URL_KMS: kms.endpoint,
+      ...googleSandboxEnvironment(google),
+      GOOGLE_WORKSPACE_KEY: googleKey,
     };
     const endpoints: Endpoint[] = [
       { name: 'AWS IAM + STS', url: iam.endpoint },
       { name: 'GitHub', url: github.url },
       { name: 'AWS KMS', url: kms.endpoint },
+      { name: 'Google Workspace', url: google.url },
     ];
 
     const database = options.withPostgres ? await startDatabase(options.people, port(3).port) : { note: 'PostgreSQL is not installed: the database steps are left out' };

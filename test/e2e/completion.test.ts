@@ -2,11 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { builtinRegistry } from '../../src/providers/builtin.js';
 import { writeTemp } from '../support/cli.js';
 import { ROOT, runBin } from '../support/spawn.js';
 
 const RUNBOOK = 'runbooks/demo.yaml';
-const DEMO_STEPS = ['github-credentials', 'github-membership', 'aws-contain', 'aws-remove', 'db-contain', 'db-remove'];
+const DEMO_STEPS = (parse(readFileSync(join(ROOT, RUNBOOK), 'utf8')) as { steps: Array<{ id: string }> }).steps.map((s) => s.id);
+const PROVIDER_TYPES = builtinRegistry().types();
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
 async function script(shell: string): Promise<string> {
@@ -28,9 +31,9 @@ describe('revoke completion (the built binary)', () => {
     const file = await script('bash');
     expect(bashComplete(file, ['revoke', 'sa'])).toEqual(['sandbox']);
     expect(bashComplete(file, ['revoke', 'report', ''])).toEqual(['show']);
-    expect(bashComplete(file, ['revoke', 'user', 'alice', '--pl'])).toEqual(['--plan-out']);
+    expect(bashComplete(file, ['revoke', 'user', 'alice', '--plan-o'])).toEqual(['--plan-out']);
     expect(bashComplete(file, ['revoke', 'watch', 'r.json', '--format', ''])).toEqual(['text', 'json', 'md']);
-    expect(bashComplete(file, ['revoke', 'providers', ''])).toEqual(['aws-iam', 'github', 'postgres']);
+    expect(bashComplete(file, ['revoke', 'providers', ''])).toEqual(PROVIDER_TYPES);
     expect(bashComplete(file, ['revoke', 'user', 'alice', '-r', RUNBOOK, '--only', ''])).toEqual(DEMO_STEPS);
     expect(bashComplete(file, ['revoke', 'user', 'alice', '-r', 'no/such.yaml', '--only', ''])).toEqual([]);
   });
