@@ -7,6 +7,8 @@ import { runCli, writeTemp } from '../support/cli.js';
 import { ADMIN, googleRunbook, googleWorld, seedPerson } from '../support/google.js';
 import { discoveryViolations } from '../support/google-discovery.js';
 import { reportFiles } from '../support/reports.js';
+import { googleWorkspaceProvider } from '../../src/providers/google-workspace/index.js';
+import type { GoogleContext } from '../../src/providers/google-workspace/kind.js';
 
 const SECURITY = 'https://www.googleapis.com/auth/admin.directory.user.security';
 const noWrites = (exchanges: Array<{ mutating: boolean }>) => exchanges.filter((e) => e.mutating);
@@ -169,7 +171,7 @@ describe('google-workspace under load and in bulk', () => {
 });
 
 describe('the discovery-document check itself', () => {
-  const ok = { api: 'directory' as const, method: 'GET', path: 'users/jane@acme.example/tokens', query: {}, requestBody: undefined, status: 200, responseBody: { kind: 'admin#directory#tokenList', items: [] }, mutating: false, caller: '' };
+  const ok = { api: 'directory' as const, method: 'GET', path: 'users/jane@acme.example/tokens', query: {}, requestBody: undefined, status: 200, responseBody: { kind: 'admin#directory#tokenList', items: [] }, mutating: false, caller: '', at: 0 };
   it('accepts a documented exchange and rejects a wrong body, status shape, parameter or path', () => {
     expect(discoveryViolations(ok)).toEqual([]);
     expect(discoveryViolations({ ...ok, responseBody: { items: 'none' } })[0]).toMatch(/response body/);
@@ -178,5 +180,50 @@ describe('the discovery-document check itself', () => {
     expect(discoveryViolations({ ...ok, path: 'users/jane@acme.example/sessions' })[0]).toMatch(/no GET method with this path/);
     expect(discoveryViolations({ ...ok, method: 'POST', path: 'users/jane@acme.example/signOut', requestBody: { all: true }, status: 204, responseBody: undefined })[0]).toMatch(/takes no request body/);
     expect(discoveryViolations({ ...ok, path: 'users', query: { customer: 'my_customer', maxResults: '501' }, responseBody: { users: [] } })[0]).toMatch(/maxResults=501 is above 500/);
+  });
+});
+
+describe('google-workspace provider module', () => {
+  async function connected(world: Awaited<ReturnType<typeof googleWorld>>, extra: Record<string, unknown> = {}) {
+    const config = googleWorkspaceProvider.configSchema.parse({ domain: 'acme.example', subject: ADMIN, keyFile: world.keyFile, writeIntervalMs: 0, retryDelayMs: 5, ...extra });
+    const env = { GOOGLE_WORKSPACE_API_URL: world.sandbox.url, GOOGLE_WORKSPACE_TOKEN_URL: world.sandbox.tokenUrl };
+    return googleWorkspaceProvider.connect(config, { instance: 'google', env, signal: new AbortController().signal });
+  }
+
+  it('discovery gets a client that refuses anything but GET, before it reaches Google', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example');
+    const { client } = await connected(world);
+    const before = world.sandbox.exchanges.length;
+    const readOnly = (client as GoogleContext).readOnlyView!;
+    await expect(readOnly.directory.users.signOut({ userKey: 'jane.doe@acme.example' })).rejects.toThrow(/read-only/);
+    await expect(readOnly.directory.tokens.delete({ userKey: 'jane.doe@acme.example', clientId: 'x' })).rejects.toThrow(/read-only/);
+    expect(world.sandbox.exchanges.slice(before)).toEqual([]);
+    expect((await readOnly.directory.users.get({ userKey: 'jane.doe@acme.example' })).data.primaryEmail).toBe('jane.doe@acme.example');
+  });
+
+  it('the 404 rule: a grant gone before its removal is already-gone only after a fresh read confirms it', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example');
+    const { client } = await connected(world);
+    const request = { user: 'jane.doe@acme.example', mode: 'disable', options: {}, signal: new AbortController().signal };
+    const finding = { id: 'gone.apps.googleusercontent.com', kind: 'oauth-tokens', label: 'OAuth grant to Gone', phase: 1 };
+    const before = world.sandbox.exchanges.length;
+    expect(await googleWorkspaceProvider.revoke(client, finding, request)).toEqual({ status: 'already-gone' });
+    expect(world.sandbox.exchanges.slice(before).map((e) => `${e.method} ${decodeURIComponent(e.path)} ${e.status}`)).toEqual([
+      'DELETE users/jane.doe@acme.example/tokens/gone.apps.googleusercontent.com 404',
+      'GET users/jane.doe@acme.example/tokens/gone.apps.googleusercontent.com 404',
+    ]);
+  });
+
+  it('writes to one domain are paced by writeIntervalMs', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example', { oauthApps: Array.from({ length: 5 }, (_, i) => ({ clientId: `app${i}.apps.googleusercontent.com`, name: `App ${i}`, scopes: [] })) });
+    const { client } = await connected(world, { writeIntervalMs: 60, domain: 'acme.example' });
+    const request = { user: 'jane.doe@acme.example', mode: 'disable', options: {}, signal: new AbortController().signal };
+    await Promise.all(Array.from({ length: 5 }, (_, i) => googleWorkspaceProvider.revoke(client, { id: `app${i}.apps.googleusercontent.com`, kind: 'oauth-tokens', label: '', phase: 1 }, request)));
+    const writes = world.sandbox.exchanges.filter((e) => e.mutating).map((e) => e.at);
+    expect(writes).toHaveLength(5);
+    for (let i = 1; i < writes.length; i++) expect(writes[i]! - writes[i - 1]!).toBeGreaterThanOrEqual(50);
   });
 });
