@@ -52,6 +52,12 @@ describe('google-workspace guards: refused before any change (exit 2)', () => {
       expect(stderr, user).toMatch(message);
       expect(noWrites(exchanges)).toEqual([]);
     }
+    // A domain listed in the runbook that the customer does not own: Google answers 403.
+    const foreign = googleRunbook(world, { remove: false, edit: (text) => text.replace('domains: [acme-labs.example]', 'domains: [acme-labs.example, not-ours.example]') });
+    const refused = await world.revoke(['user', 'jane@not-ours.example', '-r', foreign, '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/may not see jane@not-ours\.example: HTTP 403: Not Authorized to access this resource\/api \(forbidden\)/);
+    expect(refused.stderr).toMatch(/fix: check that not-ours\.example belongs to this Google Workspace customer/);
     // An apostrophe is a legal Google username character: the person is found and contained.
     const { code, stderr } = await world.revoke(['user', "o'brien@acme.example", '-r', runbook, '--yes']);
     expect(code, stderr).toBe(0);
@@ -118,8 +124,10 @@ describe('google-workspace credentials', () => {
     expect(stderr).toMatch(/Domain-wide delegation/);
     const narrowed = googleRunbook(world, { remove: false, provider: '\n    scopes: [https://www.googleapis.com/auth/admin.directory.user]' });
     const run = await world.revoke(['user', 'jane.doe@acme.example', '-r', narrowed, '--dry-run']);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain(`this call needs OAuth scope ${SECURITY}`);
+    // Discovery fails for the step (exit 1) naming the scope, before anything changed.
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`listing oauth-tokens of jane.doe@acme.example in acme.example: HTTP 403: Request had insufficient authentication scopes. (insufficientPermissions); this call needs OAuth scope ${SECURITY}`);
+    expect(noWrites(run.exchanges)).toEqual([]);
   });
 });
 
