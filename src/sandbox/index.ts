@@ -5,3 +5,5 @@ export { githubSandboxEnvironment, seedGitHubUser, seedOrg } from './github/seed
 export { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, type DepartingUserSpec } from './iam/seed.js';
 export { startGoogleSandbox, type GoogleSandbox, type GoogleExchange } from './google/server.js';
 export { googleSandboxEnvironment, seedGoogleCustomer, seedGoogleUser, type GoogleDepartingUser, type PersonCredentials } from './google/seed.js';
+export { startEntraSandbox, type EntraSandbox } from './entra/server.js';
+export { seedEntraTenant, seedEntraUser } from './entra/seed.js';
