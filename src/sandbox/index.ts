@@ -7,3 +7,5 @@ export { startGoogleSandbox, type GoogleSandbox, type GoogleExchange } from './g
 export { googleSandboxEnvironment, seedGoogleCustomer, seedGoogleUser, type GoogleDepartingUser, type PersonCredentials } from './google/seed.js';
 export { startEntraSandbox, type EntraSandbox } from './entra/server.js';
 export { seedEntraTenant, seedEntraUser } from './entra/seed.js';
+export { startOktaSandbox, type OktaSandbox } from './okta/server.js';
+export { OKTA_EVERYTHING, oktaSandboxEnvironment, seedOktaOrg, seedOktaUser, type OktaDepartingUser } from './okta/seed.js';
