@@ -50,4 +50,12 @@ describe('the Google sandbox token endpoint (JWT-bearer grant, domain-wide deleg
     expect(stderr).toContain('Google refused a token for service account revoke@offboarding-1.iam.gserviceaccount.com acting as former-admin@acme.example (provider google): invalid_grant: Invalid email or User ID');
     expect(stderr).toMatch(/fix: check subject:/);
   });
+
+  it('adds the seeded latency to every answer', async () => {
+    const world = await googleWorld({ latencyMs: 80 });
+    const started = performance.now();
+    const response = await fetch(new URL('admin/directory/v1/users', world.sandbox.url));
+    expect(response.status).toBe(401);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+  });
 });
