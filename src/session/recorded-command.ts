@@ -46,7 +46,7 @@ export interface RecordedCommand<Result> {
    * The in-toto statement to sign, with the predicate type of this command; `journal` is the
    * journal's subject entry. Undefined when nothing worth a report happened (nothing started).
    */
-  statement(ending: Ending<Result>, journal: JournalSubject): object | undefined | Promise<object | undefined>;
+  statement(ending: Ending<Result>, journal: JournalSubject, runId: string): object | undefined | Promise<object | undefined>;
 }
 
 export interface SignedReport {
@@ -83,8 +83,11 @@ export async function runRecordedCommand<Result>(command: RecordedCommand<Result
       session.stop.abortNow();
     }
   };
-  io.signals.on('SIGINT', onSignal);
-  io.signals.on('SIGTERM', onSignal);
+  // Named here, not taken from the listener's argument: an emitter need not pass the signal.
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
+  io.signals.on('SIGINT', onSigint);
+  io.signals.on('SIGTERM', onSigterm);
 
   let ending: Ending<Result>;
   try {
@@ -94,14 +97,14 @@ export async function runRecordedCommand<Result>(command: RecordedCommand<Result
   } finally {
     journal.close();
     session.stop.dispose();
-    io.signals.off('SIGINT', onSignal);
-    io.signals.off('SIGTERM', onSignal);
+    io.signals.off('SIGINT', onSigint);
+    io.signals.off('SIGTERM', onSigterm);
   }
 
   let report: SignedReport | undefined;
   let failure = ending.status === 'failed' ? ending.error : undefined;
   try {
-    const statement = await command.statement(ending, { name: basename(journal.path), digest: { sha256: readJournal(journal.path).sha256 } });
+    const statement = await command.statement(ending, { name: basename(journal.path), digest: { sha256: readJournal(journal.path).sha256 } }, runId);
     if (statement) {
       const path = join(reportDir, `${runId}.intoto.json`);
       writeEnvelope(path, await signPayload(statement, command.signer));
