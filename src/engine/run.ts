@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, RevokeError } from '../errors.js';
-import { findingKey } from '../plan/plan-file.js';
 import type { DiscoveryResult } from './discover.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { findingKey } from '../providers/types.js';
 import type { RunPlan } from '../runbook/resolve.js';
 import { connectProviders, refuseSelfRevocation } from './connect.js';
 import { discoverAll } from './discover.js';

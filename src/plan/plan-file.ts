@@ -28,7 +28,7 @@ export interface SavedPlan {
   steps: Array<{ id: string; provider: string; providerType: string; user: string; findings: PlannedFinding[] }>;
 }
 
-export const findingKey = (f: { kind: string; id: string }) => `${f.kind}\u0000${f.id}`;
+export { findingKey } from '../providers/types.js';
 
 export function planFromRecord(record: RunRecord, sets: string[], only: string[]): SavedPlan {
   return {
