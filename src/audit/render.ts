@@ -1,4 +1,5 @@
 import type { AuditOutcome, AuditUserResult } from './run-audit.js';
+import { markdownText } from '../output/markdown.js';
 
 export interface AuditSummary {
   users: number;
@@ -39,22 +40,20 @@ export function auditText(outcome: AuditOutcome, summary: AuditSummary): string 
   return lines.join('\n');
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 export function auditMarkdown(outcome: AuditOutcome, summary: AuditSummary, runbook: { name: string }): string {
   const status = summary.failed > 0 ? '⚠️ incomplete' : summary.withAccess > 0 ? '❌ access remains' : '✅ clean';
   const lines = [
     `## revoke audit: ${status}`,
     '',
-    `Runbook **${cell(runbook.name)}**; ${summary.users} users audited${summary.shard ? ` (shard ${summary.shard})` : ''}; **${summary.withAccess}** still have access; ${summary.failed} could not be fully checked.`,
+    `Runbook **${markdownText(runbook.name)}**; ${summary.users} users audited${summary.shard ? ` (shard ${summary.shard})` : ''}; **${summary.withAccess}** still have access; ${summary.failed} could not be fully checked.`,
   ];
   const withAccess = outcome.results.filter((r) => r.hasAccess);
   if (withAccess.length > 0) {
     lines.push('', '| user | provider | identity | access |', '|---|---|---|---|');
-    for (const r of withAccess) for (const f of findingsOf(r)) lines.push(`| ${cell(r.user)} | ${cell(f.provider)} | ${cell(f.identity)} | ${cell(f.label)} |`);
+    for (const r of withAccess) for (const f of findingsOf(r)) lines.push(`| ${markdownText(r.user)} | ${markdownText(f.provider)} | ${markdownText(f.identity)} | ${markdownText(f.label)} |`);
   }
   if (outcome.failedProviders.length > 0) {
-    lines.push('', '**Discovery failed:**', ...outcome.failedProviders.map((p) => `- ${cell(p.provider)}: ${cell(p.error)}`));
+    lines.push('', '**Discovery failed:**', ...outcome.failedProviders.map((p) => `- ${markdownText(p.provider)}: ${markdownText(p.error)}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,40 @@
 import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { InvalidInputError } from '../errors.js';
+import { controlCharacter } from '../runbook/resolve.js';
+
+/** The most a --users input may hold (50 MiB: about a million users with a few columns). */
+export const MAX_USERS_BYTES = 50 * 1024 * 1024;
+
+const tooBig = (source: string, size: string) =>
+  new InvalidInputError(`${source} is ${size}, more than revoke reads as a users list (${MAX_USERS_BYTES} bytes, 50 MiB)`, 'split the list and run one audit per part (or use --shard)');
+
+/** Reads the --users input from a file or a stream (stdin), refusing more than MAX_USERS_BYTES without holding it all. */
+export async function readUsersInput(path: string, stdin: AsyncIterable<unknown>): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stdin) {
+      const bytes = Buffer.from(chunk as Buffer);
+      size += bytes.length;
+      if (size > MAX_USERS_BYTES) throw tooBig('stdin', `over ${MAX_USERS_BYTES} bytes`);
+      chunks.push(bytes);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new InvalidInputError(`cannot read users file ${path}`, 'pass a file with one user per line, or CSV with a header, or - for stdin');
+  }
+  if (size > MAX_USERS_BYTES) throw tooBig(path, `${size} bytes`);
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new InvalidInputError(`cannot read users file ${path}`, 'pass a file with one user per line, or CSV with a header, or - for stdin');
+  }
+}
 
 export interface AuditUser {
   /** 1-based line of the input it came from, for messages. */
@@ -37,6 +72,11 @@ export function parseUsers(text: string, source: string): AuditUser[] {
     // eslint-disable-next-line no-control-regex
     if (user === '' || /[\s\u0000-\u001f\u007f]/.test(user) || user.includes('{{')) {
       problems.push(`${source}:${line}: "${JSON.stringify(user).slice(1, -1)}" is not a user name`);
+      return;
+    }
+    const controlled = cells.map((cell, i) => ({ i, control: controlCharacter(cell) })).find((c) => c.control);
+    if (controlled) {
+      problems.push(`${source}:${line}: column ${controlled.i + 1} (${columns[controlled.i]}) has ${controlled.control}`);
       return;
     }
     const duplicate = seen.get(user.toLowerCase());

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../errors.js';
+import { refuseExpiredPlan } from '../plan/binding.js';
 import { findingKey, readPlan } from '../plan/plan-file.js';
 import { loadSigner } from '../report/signer.js';
+import { readPublicKeyFile } from '../report/verify.js';
 import type { CliIO } from './io.js';
 import { userCommand, type UserOptions } from './user-command.js';
 
@@ -21,18 +21,12 @@ export interface ApplyOptions {
  * findings; if the world changed it refuses with a diff, unless --allow-drift.
  */
 export async function applyCommand(planPath: string, options: ApplyOptions, io: CliIO): Promise<number> {
-  let publicKeyPem: string;
-  if (options.key) {
-    try {
-      publicKeyPem = readFileSync(options.key, 'utf8');
-    } catch {
-      throw new InvalidInputError(`cannot read public key ${options.key}`, 'pass the public key of whoever signed the plan');
-    }
-  } else {
-    // Without --key, the plan must be signed by the key this run signs with (same operator or CI secret).
-    publicKeyPem = (await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env })).publicKeyPem;
-  }
+  // Without --key, the plan must be signed by the key this run signs with (same operator or CI secret).
+  const publicKeyPem = options.key
+    ? readPublicKeyFile(options.key, 'whoever made the plan')
+    : (await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env })).publicKeyPem;
   const plan = readPlan(planPath, publicKeyPem);
+  refuseExpiredPlan(plan, planPath);
   const approved = new Map(plan.steps.map((s) => [s.id, new Map(s.findings.map((f) => [findingKey(f), f.label]))]));
   const userOptions: UserOptions = {
     runbook: plan.runbook.file,
@@ -45,5 +39,5 @@ export async function applyCommand(planPath: string, options: ApplyOptions, io: 
     ...(options.json ? { json: true } : {}),
     ...(options.signKey !== undefined ? { signKey: options.signKey } : {}),
   };
-  return userCommand(plan.user, userOptions, io, { approved, allowDrift: Boolean(options.allowDrift), runbookSha256: plan.runbook.sha256, planPath });
+  return userCommand(plan.user, userOptions, io, { approved, allowDrift: Boolean(options.allowDrift), runbookSha256: plan.runbook.sha256, planPath, binding: plan });
 }

@@ -1,7 +1,7 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { auditJson, auditMarkdown, auditText, summarize } from '../audit/render.js';
 import { runAudit, type AuditUserResult } from '../audit/run-audit.js';
-import { inShard, parseShard, parseUsers } from '../audit/users-file.js';
+import { inShard, parseShard, parseUsers, readUsersInput } from '../audit/users-file.js';
 import { InvalidInputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { sha256Hex } from '../report/journal.js';
@@ -106,17 +106,8 @@ function auditedEntry(result: AuditUserResult): Record<string, unknown> {
 }
 
 async function readUsers(path: string, io: CliIO): Promise<string> {
-  if (path === '-') {
-    if (io.stdin.isTTY) throw new InvalidInputError('--users - reads the list from stdin, but stdin is a terminal', 'pipe the list in: revoke audit -r rb.yaml --users - < departed.txt');
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new InvalidInputError(`cannot read users file ${path}`, 'pass a file with one user per line, or CSV with a header, or - for stdin');
-  }
+  if (path === '-' && io.stdin.isTTY) throw new InvalidInputError('--users - reads the list from stdin, but stdin is a terminal', 'pipe the list in: revoke audit -r rb.yaml --users - < departed.txt');
+  return readUsersInput(path, io.stdin);
 }
 
 /** A live counter on a terminal (listr2), periodic plain lines otherwise. */

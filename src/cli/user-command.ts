@@ -11,6 +11,7 @@ import { renderSummary } from '../output/summary-text.js';
 import { resumePoint, unfinishedJournals } from '../report/resume.js';
 import { buildStatement } from '../report/statement.js';
 import { reportLine, resolveSigner, runRecordedCommand } from '../session/recorded-command.js';
+import { DEFAULT_PLAN_TTL_MS, refuseForeignActors, refuseRetargetedSteps, type PlanBinding } from '../plan/binding.js';
 import { planFromRecord, writePlan } from '../plan/plan-file.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
@@ -33,6 +34,8 @@ export interface UserOptions {
   signKey?: string;
   resume?: string;
   planOut?: string;
+  /** With planOut: how long the plan may be applied (ms); default 24 h. */
+  planTtl?: number;
 }
 
 /** What `revoke apply` adds to a run: the approved findings and the runbook digest they assume. */
@@ -41,6 +44,8 @@ export interface ApplyContext {
   allowDrift: boolean;
   runbookSha256: string;
   planPath: string;
+  /** Where the plan was made and whom each step targets: checked against this run. */
+  binding: PlanBinding;
 }
 
 export async function userCommand(user: string, options: UserOptions, io: CliIO, apply?: ApplyContext): Promise<number> {
@@ -64,6 +69,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
     throw new InvalidInputError(`the runbook ${options.runbook} changed since the plan ${apply.planPath} was made; nothing was done`, 'make a new plan with the current runbook');
   }
   const plan = resolveRun(runbook, registry, { user, sets: options.set, only: options.only });
+  if (apply) refuseRetargetedSteps(apply.binding, plan, apply.planPath);
   // The key is checked before anything runs: a bad key is bad input, not a half-recorded run.
   const signer = await resolveSigner(options.signKey, io);
   const resumed = options.resume ? resumePoint(options.resume, runbook.sha256, plan.user) : undefined;
@@ -109,7 +115,9 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
           stop,
           runId,
           ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
-          ...(apply ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift } } : {}),
+          ...(apply
+            ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift, refuseConnections: (connected) => refuseForeignActors(apply.binding.actors, connected, apply.planPath) } }
+            : {}),
           confirm: async () => {
             await live?.settled();
             writeLine(human, renderPlan(recorder.record, style));
@@ -133,7 +141,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
   if (report) writeLine(human, reportLine('Report', report));
   if (options.planOut && record.status === 'completed') {
-    await writePlan(options.planOut, planFromRecord(record, options.set, options.only), signer);
+    await writePlan(options.planOut, planFromRecord(record, options.set, options.only, options.planTtl ?? DEFAULT_PLAN_TTL_MS), signer);
     writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);
   }
   if (options.json) {

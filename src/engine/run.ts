@@ -26,7 +26,12 @@ export interface RunOptions {
   confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
   runId?: string;
   /** `revoke apply`: revoke exactly these findings (step id -> kind/id keys); refuse on drift unless allowed. */
-  approved?: { findings: Map<string, Map<string, string>>; allowDrift: boolean };
+  approved?: {
+    findings: Map<string, Map<string, string>>;
+    allowDrift: boolean;
+    /** Checked after connecting, before discovery: throws when these are not the systems the plan was made against. */
+    refuseConnections(connected: Map<string, { actor: string }>): void;
+  };
   resumedFrom?: { journal: string; sha256: string; runId: string };
 }
 
@@ -61,6 +66,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   try {
     connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal });
     refuseSelfRevocation(plan, connections);
+    options.approved?.refuseConnections(connections);
   } catch (error) {
     await disconnectAll(plan, registry, connections);
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);

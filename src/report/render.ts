@@ -1,4 +1,5 @@
 import type { ReportPredicate } from './statement.js';
+import { markdownText } from '../output/markdown.js';
 
 /** A report for people: every step and finding with its outcome, as text or GitHub markdown. */
 export function renderReport(predicate: ReportPredicate, format: 'text' | 'md'): string {
@@ -39,17 +40,16 @@ function text(p: ReportPredicate): string {
   return lines.join('\n');
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function markdown(p: ReportPredicate): string {
-  const lines = [`## revoke report: ${cell(p.user)} (${p.dryRun ? 'dry run' : p.status})`, '', '| | |', '|---|---|', ...header(p).map(([k, v]) => `| ${k} | ${cell(v)} |`)];
+  const lines = [`## revoke report: ${markdownText(p.user)} (${p.dryRun ? 'dry run' : p.status})`, '', '| | |', '|---|---|', ...header(p).map(([k, v]) => `| ${k} | ${markdownText(v)} |`)];
   for (const step of p.steps) {
-    lines.push('', `### ${cell(step.id)}: ${step.status}`, '', `${cell(step.provider)} (${step.providerType}), user \`${cell(step.user)}\`${step.mode ? `, mode ${step.mode}` : ''}${step.reason ? `. ${cell(step.reason)}` : ''}${step.error ? `. ${cell(step.error)}` : ''}`);
+    lines.push('', `### ${markdownText(step.id)}: ${step.status}`, '', `${markdownText(step.provider)} (${step.providerType}), user ${markdownText(step.user)}${step.mode ? `, mode ${step.mode}` : ''}${step.reason ? `. ${markdownText(step.reason)}` : ''}${step.error ? `. ${markdownText(step.error)}` : ''}`);
     if (step.findings.length === 0) {
       lines.push('', 'Nothing found.');
       continue;
     }
-    lines.push('', '| kind | what | outcome |', '|---|---|---|', ...step.findings.map((f) => `| ${f.kind} | ${cell(f.label)} | ${cell(outcomeOf(f))} |`));
+    lines.push('', '| kind | what | outcome |', '|---|---|---|', ...step.findings.map((f) => `| ${f.kind} | ${markdownText(f.label)} | ${markdownText(outcomeOf(f))} |`));
   }
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
@@ -49,6 +50,10 @@ export function resolveRun(runbook: Runbook, registry: ProviderRegistry, options
   const vars = applySets(runbook, options.sets ?? []);
   const resolved = resolveVars(vars, user);
   if ('cycle' in resolved) throw new InvalidInputError(`variables refer to each other in a cycle: ${resolved.cycle.join(' -> ')}`);
+  for (const [name, value] of Object.entries(resolved.vars)) {
+    const control = controlCharacter(value);
+    if (control) throw new InvalidInputError(`variable ${name} renders to a value with ${control}`, `remove it from vars.${name} in ${runbook.file} (or from what fills it)`);
+  }
   const scope: TemplateScope = { user, vars: resolved.vars };
 
   const selected = selectSteps(runbook, options.only ?? []);
@@ -70,14 +75,15 @@ export function resolveRun(runbook: Runbook, registry: ProviderRegistry, options
       kinds: step.kinds,
       mode: step.mode,
       dependsOn,
-      options: renderDeep(step.options, scope) as Record<string, unknown>,
+      options: revalidate(provider.stepOptionsSchema?.strict(), renderDeep(step.options, scope), `step ${step.id}`),
     };
   });
 
   const used = [...new Set(steps.map((s) => s.provider))];
   const providers = used.map((name) => {
     const instance = runbook.providers[name]!;
-    return { name, type: instance.type, config: renderDeep(instance.config, scope) as Record<string, unknown> };
+    const provider = registry.get(instance.type)!;
+    return { name, type: instance.type, config: revalidate(provider.configSchema, renderDeep(instance.config, scope), `providers.${name}`) };
   });
   return { runbook, user, vars: resolved.vars, providers, steps, warnings };
 }
@@ -85,7 +91,7 @@ export function resolveRun(runbook: Runbook, registry: ProviderRegistry, options
 function checkCliUser(user: string): string {
   if (user.trim() === '') throw new InvalidInputError('the user name is empty', 'pass the person to revoke: revoke user <name> -r <runbook>');
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\s]/.test(user) || user.includes('{{')) {
+  if (/[\u0000-\u001f\u007f-\u009f\s]/.test(user) || user.includes('{{')) {
     throw new InvalidInputError(
       `the user name "${printable(user)}" contains whitespace, control characters or "{{"`,
       'pass the exact account name, e.g. alice or alice@example.com; check for a stray space or newline',
@@ -107,9 +113,31 @@ function applySets(runbook: Runbook, sets: string[]): Record<string, string> {
         `declare it under vars: in ${runbook.file}, or ${didYouMean(key, Object.keys(runbook.vars))}`,
       );
     }
-    vars[key] = assignment.slice(eq + 1);
+    const value = assignment.slice(eq + 1);
+    const control = controlCharacter(value);
+    if (control) throw new InvalidInputError(`--set ${key}: the value has ${control}`, 'pass the value without control characters (check for a pasted newline or terminal escape)');
+    vars[key] = value;
   }
   return vars;
+}
+
+/** "a control character (U+001B at position 3)" for the first C0, DEL or C1 character of a value. */
+export function controlCharacter(value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const match = /[\u0000-\u001f\u007f-\u009f]/.exec(value);
+  return match ? `a control character (U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${match.index + 1})` : undefined;
+}
+
+/**
+ * The runbook was validated with its {{…}} templates; the values that fill them (--set, audit CSV
+ * columns) were not. The rendered result must pass the same schema, or the run stops here.
+ */
+function revalidate(schema: z.ZodType | undefined, rendered: unknown, where: string): Record<string, unknown> {
+  if (!schema) return rendered as Record<string, unknown>;
+  const parsed = schema.safeParse(rendered);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const problems = parsed.error.issues.map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+  throw new InvalidInputError(`after filling in the runbook's variables, ${problems.join('; ')}`, 'check the --set values (or the users CSV columns) that fill these templates');
 }
 
 function selectSteps(runbook: Runbook, only: string[]) {

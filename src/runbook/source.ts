@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../errors.js';
+
+/** What revoke reads as a runbook at most: bigger or deeper input is refused with where and why. */
+export const RUNBOOK_LIMITS = {
+  /** Bytes of a runbook file (1 MiB); real runbooks are a few KiB. */
+  maxBytes: 1024 * 1024,
+  /** Nesting of mappings and lists. */
+  maxDepth: 64,
+  /** Alias expansions while reading (YAML "billion laughs" defence). */
+  maxAliasCount: 100,
+} as const;
 
 export type PathSegment = string | number;
 /** Point at a map entry's key ("unknown key") or at its value ("wrong type"). */
@@ -21,8 +31,10 @@ export class RunbookSource {
   }
 
   syntaxDiagnostics(): Diagnostic[] {
-    return this.document.errors.map((error) => {
+    const errors = this.document.errors.map((error) => {
       const pos = error.linePos?.[0] ?? this.position(error.pos[0]);
+      // The parser recurses per level: a stack overflow is nesting no runbook needs.
+      if (/call stack/i.test(error.message)) return { file: this.file, line: pos.line, col: pos.col, message: `nesting deeper than ${RUNBOOK_LIMITS.maxDepth} levels`, fix: tooDeepFix };
       return {
         file: this.file,
         line: pos.line,
@@ -31,6 +43,47 @@ export class RunbookSource {
         fix: yamlFix(error.code, error.message),
       };
     });
+    return errors.length > 0 ? errors : this.depthDiagnostics();
+  }
+
+  /** The document as plain data, or a located diagnostic when reading it would expand too many aliases. */
+  toData(): { data: unknown } | { diagnostics: Diagnostic[] } {
+    try {
+      return { data: this.document.toJS({ maxAliasCount: RUNBOOK_LIMITS.maxAliasCount }) };
+    } catch (error) {
+      let at: Node | undefined;
+      visit(this.document, { Alias: (_key, node) => ((at = node), visit.BREAK) });
+      const { line, col } = at?.range ? this.position(at.range[0]) : { line: 1, col: 1 };
+      return {
+        diagnostics: [
+          {
+            file: this.file,
+            line,
+            col,
+            message: `YAML aliases expand too much (${firstLine((error as Error).message)})`,
+            fix: `write the values out, or use fewer aliases (at most ${RUNBOOK_LIMITS.maxAliasCount} expansions)`,
+          },
+        ],
+      };
+    }
+  }
+
+  /** Mappings and lists nested deeper than the limit (walked without recursion, so depth cannot overflow here). */
+  private depthDiagnostics(): Diagnostic[] {
+    const pending: Array<{ node: unknown; depth: number }> = [{ node: this.document.contents, depth: 0 }];
+    while (pending.length > 0) {
+      const { node, depth } = pending.pop()!;
+      if (!isCollection(node)) continue;
+      if (depth >= RUNBOOK_LIMITS.maxDepth) {
+        const { line, col } = node.range ? this.position(node.range[0]) : { line: 1, col: 1 };
+        return [{ file: this.file, line, col, message: `nesting deeper than ${RUNBOOK_LIMITS.maxDepth} levels`, fix: tooDeepFix }];
+      }
+      for (const item of node.items) {
+        if (isPair(item)) pending.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+        else if (!isAlias(item)) pending.push({ node: item, depth: depth + 1 });
+      }
+    }
+    return [];
   }
 
   /**
@@ -69,6 +122,8 @@ export class RunbookSource {
     return this.lines.linePos(offset);
   }
 }
+
+const tooDeepFix = 'a runbook needs a few levels (steps, a step, its keys); flatten the structure';
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');

@@ -16,7 +16,9 @@ export function validateRunbook(source: RunbookSource, registry: ProviderRegistr
   const syntax = source.syntaxDiagnostics();
   if (syntax.length > 0) return { diagnostics: syntax };
 
-  const data: unknown = source.document.toJS();
+  const read = source.toData();
+  if ('diagnostics' in read) return { diagnostics: read.diagnostics };
+  const { data } = read;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
       diagnostics: [

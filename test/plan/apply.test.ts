@@ -9,7 +9,7 @@ import { sandboxIamClient } from '../../src/sandbox/iam/seed.js';
 let world: IamWorld;
 afterEach(async () => world?.sandbox.close());
 
-async function planned(spec = { accessKeys: 1, groups: ['devs'] }) {
+async function planned(spec = { accessKeys: 1, groups: ['devs'] }, extra: string[] = []) {
   world = await iamWorld();
   await world.seed('jdoe', spec);
   const dir = mkdtempSync(join(tmpdir(), 'revoke-plan-'));
@@ -17,7 +17,7 @@ async function planned(spec = { accessKeys: 1, groups: ['devs'] }) {
   copyFileSync(join(ROOT, 'test/fixtures/aws-offboarding.yaml'), runbook);
   const plan = join(dir, 'jdoe.plan.json');
   const env = { XDG_CONFIG_HOME: dir };
-  const dry = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', plan], env);
+  const dry = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', plan, ...extra], env);
   expect(dry.code, dry.stderr).toBe(0);
   expect(dry.stdout).toContain(`Plan (signed): ${plan}; apply exactly it with: revoke apply ${plan}`);
   return { dir, runbook, plan, env };
@@ -82,11 +82,60 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
   });
 
-  it('--plan-out needs --dry-run; apply without a terminal needs --yes', async () => {
-    const { plan, env, runbook } = await planned();
+  it('--plan-out needs --dry-run and a writable place; apply without a terminal needs --yes', async () => {
+    const { plan, env, runbook, dir } = await planned();
     expect((await world.revoke(['user', 'jdoe', '-r', runbook, '--yes', '--plan-out', plan], env)).code).toBe(2);
+    const nowhere = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', join(dir, 'missing', 'p.json')], env);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(`error: cannot write the plan to ${join(dir, 'missing', 'p.json')}: ENOENT`);
     const noYes = await world.revoke(['apply', plan], env);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
+  });
+
+  it('records where it was made and until when; an expired plan is refused before anything connects', async () => {
+    const { plan, env } = await planned({ accessKeys: 1, groups: [] }, ['--plan-ttl', '1s']);
+    const saved = JSON.parse(Buffer.from(JSON.parse(readFileSync(plan, 'utf8')).payload, 'base64').toString());
+    expect(new Date(saved.expiresAt).getTime() - new Date(saved.createdAt).getTime()).toBe(1000);
+    expect(saved.actors).toEqual([{ provider: 'aws', providerType: 'aws-iam', actor: expect.stringMatching(/^arn:aws:iam::\d{12}:/) }]);
+    expect(saved.steps.map((s: { user: string }) => s.user)).toEqual(['jdoe', 'jdoe']);
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = world.sandbox.requests.length;
+    const applied = await world.revoke(['apply', plan, '--yes'], env);
+    expect(applied.code).toBe(2);
+    expect(applied.stderr).toMatch(/error: the plan .* expired at \d{4}-\d\d-\d\dT[\d:.]+Z; nothing was done/);
+    expect(world.sandbox.requests.length).toBe(before);
+    expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
+  });
+
+  it('one strict verifier: extra envelope fields, a non-canonical signature and a key that is not a key are refused (exit 2)', async () => {
+    const { plan, env, dir } = await planned({ accessKeys: 1, groups: [] });
+    const envelope = JSON.parse(readFileSync(plan, 'utf8'));
+    const variants = {
+      extra: { ...envelope, note: 'added after signing' },
+      sloppySig: { ...envelope, signatures: envelope.signatures.map((s: { keyid: string; sig: string }) => ({ ...s, sig: `${s.sig}\n` })) },
+      extraSigField: { ...envelope, signatures: envelope.signatures.map((s: { keyid: string; sig: string }) => ({ ...s, cert: 'x' })) },
+    };
+    for (const [name, variant] of Object.entries(variants)) {
+      const file = join(dir, `${name}.plan.json`);
+      writeFileSync(file, JSON.stringify(variant));
+      const applied = await world.revoke(['apply', file, '--yes'], env);
+      expect(applied.code, name).toBe(2);
+      expect(applied.stderr, name).toContain('nothing was done');
+    }
+    const notAKey = join(dir, 'not-a-key.pem');
+    writeFileSync(notAKey, 'hello\n');
+    const badKey = await world.revoke(['apply', plan, '--yes', '--key', notAKey], env);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain(`error: ${notAKey} is not a PEM public key`);
+    expect(badKey.stderr).not.toContain('internal error');
+    const missing = await world.revoke(['apply', plan, '--yes', '--key', join(dir, 'missing.pem')], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read public key');
+    expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
+    // revoke verify says what a plan is.
+    const verified = await world.revoke(['verify', plan, '--key', join(dir, 'revoke', 'signing-key.pub.pem')], env);
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toMatch(/valid: plan for jdoe with runbook aws-offboarding \(\d+ findings in 2 steps\), made \S+ against aws: arn:aws:iam::123456789012:user\/revoke-operator; expires \S+/);
   });
 });

@@ -2,6 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { postgresProvider } from '../../src/providers/postgres/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, writeTemp } from '../support/cli.js';
 import { reportFiles } from '../support/reports.js';
@@ -128,7 +130,7 @@ describe('postgres provider against a real PostgreSQL server', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('1 open session of rroe (from 127.0.0.1)');
     expect(result.stdout).toContain('db-contain: rroe has 1 live session (unnamed client from 127.0.0.1): terminating ends whatever runs there');
-    expect(result.stdout).toMatch(/db-remove: rroe owns 1 object in postgres: they will belong to data_owner/);
+    expect(result.stdout).toMatch(/db-remove: rroe owns 1 object in postgres \(table public\.owned_by_\w+\): they will belong to data_owner/);
     expect(await session.query('SELECT 1 AS ok')).toMatchObject({ rows: [{ ok: 1 }] });
     expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'rroe'")).toEqual([{ rolcanlogin: true }]);
     expect(await server.sql("SELECT 1 FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 'rroe'")).toHaveLength(1);
@@ -170,13 +172,127 @@ describe('postgres provider against a real PostgreSQL server', () => {
     expect(self.code).toBe(2);
   });
 
-  it('without reassignTo, a role that owns objects fails with what to set, and is not dropped', async () => {
-    await departing('owner1');
+  it('without reassignTo, a role that owns objects is refused at discovery (exit 2), before any change', async () => {
+    const { session } = await departing('owner1');
     const result = await revoke(['user', 'owner1', '-r', runbook(''), '--yes', '--json']);
-    expect(result.code).toBe(1);
-    const role = JSON.parse(result.stdout).steps[1].findings.find((f: { kind: string }) => f.kind === 'role');
-    expect(role.error).toBe('role owner1 of role owner1: role owner1 owns 1 object in postgres; set reassignTo: on the provider to hand them over before the role is dropped');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/role owner1 owns 1 object in postgres \(table public\.owned_by_\w+\); DROP OWNED would delete it/);
+    expect(result.stderr).toContain('set reassignTo: on the postgres provider');
     expect(await roleExists('owner1')).toBe(true);
+    expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'owner1'")).toEqual([{ rolcanlogin: true }]);
+    expect(await session.query('SELECT 1 AS ok')).toMatchObject({ rows: [{ ok: 1 }] });
+    await session.end();
+  });
+
+  describe('ownership counted from pg_shdepend: DROP OWNED never deletes what the plan did not list', () => {
+    /** A role that owns one of each kind the old catalog list missed, and holds a privilege on a table. */
+    async function ownsEverything(name: string) {
+      await server.sql(`CREATE ROLE ${name} LOGIN PASSWORD 'secret-pw'`);
+      const [{ lo }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'precious large object data') AS lo")) as [{ lo: number }];
+      await server.sql(`ALTER LARGE OBJECT ${lo} OWNER TO ${name}`);
+      await server.sql(`CREATE TYPE ${name}_mood AS ENUM ('ok')`);
+      await server.sql(`ALTER TYPE ${name}_mood OWNER TO ${name}`);
+      await server.sql(`CREATE TYPE ${name}_pair AS (a int, b int)`);
+      await server.sql(`ALTER TYPE ${name}_pair OWNER TO ${name}`);
+      await server.sql(`CREATE DOMAIN ${name}_positive AS int CHECK (VALUE > 0)`);
+      await server.sql(`ALTER DOMAIN ${name}_positive OWNER TO ${name}`);
+      await server.sql(`CREATE TABLE ${name}_events (at date) PARTITION BY RANGE (at)`);
+      await server.sql(`ALTER TABLE ${name}_events OWNER TO ${name}`);
+      await server.sql(`CREATE PUBLICATION ${name}_pub`);
+      await server.sql(`ALTER PUBLICATION ${name}_pub OWNER TO ${name}`);
+      await server.sql('CREATE FOREIGN DATA WRAPPER test_fdw');
+      await server.sql(`CREATE SERVER ${name}_remote FOREIGN DATA WRAPPER test_fdw`);
+      await server.sql(`ALTER SERVER ${name}_remote OWNER TO ${name}`);
+      await server.sql(`CREATE TABLE IF NOT EXISTS shared_facts (id int)`);
+      await server.sql(`GRANT SELECT, INSERT ON shared_facts TO ${name}`);
+      return lo;
+    }
+    const lobOwner = async (lo: number) => (await server.sql<{ owner: string }>('SELECT pg_get_userbyid(lomowner) AS owner FROM pg_largeobject_metadata WHERE oid = $1', [lo]))[0]?.owner;
+
+    it('lists a large object, types, a domain, a partitioned table, a publication and a foreign server; refuses them without reassignTo', async () => {
+      const lo = await ownsEverything('lobby');
+      const refused = await revoke(['user', 'lobby', '-r', runbook(''), '--yes']);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain('role lobby owns 7 objects in postgres');
+      for (const what of [`large object ${lo}`, 'type public.lobby_mood', 'type public.lobby_pair', 'type public.lobby_positive', 'table public.lobby_events', 'publication lobby_pub', 'server lobby_remote']) expect(refused.stderr).toContain(what);
+      expect(await lobOwner(lo)).toBe('lobby');
+      expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'lobby'")).toEqual([{ rolcanlogin: true }]);
+
+      const planned = await revoke(['user', 'lobby', '-r', runbook(), '--dry-run', '--json']);
+      expect(planned.code, planned.stderr).toBe(0);
+      const role = JSON.parse(planned.stdout).steps[1].findings.find((f: { kind: string }) => f.kind === 'role');
+      expect(role.label).toContain('owns 7: ');
+      expect(role.label).toContain('its privileges on 1 object revoked');
+      expect(role.details).toMatchObject({ owned: 7, privileges: 1 });
+
+      const done = await revoke(['user', 'lobby', '-r', runbook(), '--yes']);
+      expect(done.code, done.stderr).toBe(0);
+      expect(await roleExists('lobby')).toBe(false);
+      expect(await lobOwner(lo)).toBe('data_owner');
+      expect(await server.sql(`SELECT convert_from(lo_get(${lo}), 'UTF8') AS data`)).toEqual([{ data: 'precious large object data' }]);
+      expect(await server.sql("SELECT pg_get_userbyid(srvowner) AS owner FROM pg_foreign_server WHERE srvname = 'lobby_remote'")).toEqual([{ owner: 'data_owner' }]);
+    });
+
+    it('re-checks at revoke time: an object acquired after discovery is refused, nothing changed', async () => {
+      await server.sql("CREATE ROLE later LOGIN PASSWORD 'secret-pw'");
+      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      try {
+        const request = { user: 'later', kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
+        const found = await postgresProvider.discover(connection.client, request);
+        const finding = (Array.isArray(found) ? found : found.findings)[0]!;
+        expect(finding.details).toMatchObject({ owned: 0 });
+        const [{ lo }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'new data') AS lo")) as [{ lo: number }];
+        await server.sql(`ALTER LARGE OBJECT ${lo} OWNER TO later`);
+        await expect(postgresProvider.revoke(connection.client, finding, request)).rejects.toThrow(/now owns 1 object in postgres \(large object \d+\), more than the 0 the plan showed/);
+        expect(await roleExists('later')).toBe(true);
+        expect(await lobOwner(lo)).toBe('later');
+      } finally {
+        await postgresProvider.disconnect!(connection.client);
+      }
+    });
+
+    it('objects in another database: listed, and the failing DROP ROLE rolls back the reassignment here', async () => {
+      await server.sql("CREATE ROLE spread LOGIN PASSWORD 'secret-pw'");
+      await server.sql('CREATE TABLE spread_here (id int)');
+      await server.sql('ALTER TABLE spread_here OWNER TO spread');
+      await server.sql('CREATE DATABASE elsewhere');
+      const other = new pg.Client({ connectionString: server.url(server.adminUser, server.adminPassword, 'elsewhere') });
+      await other.connect();
+      try {
+        await other.query('CREATE TABLE kept_there (id int)');
+        await other.query('ALTER TABLE kept_there OWNER TO spread');
+      } finally {
+        await other.end();
+      }
+      const result = await revoke(['user', 'spread', '-r', runbook(), '--yes', '--json', '--only', 'db-remove']);
+      expect(result.code).toBe(1);
+      const role = JSON.parse(result.stdout).steps[0].findings.find((f: { kind: string }) => f.kind === 'role');
+      expect(role.label).toContain('owns 2: table public.spread_here, 1 object in database elsewhere; reassigned to data_owner');
+      expect(role.error).toMatch(/cannot be dropped because some objects depend on it/);
+      expect(await roleExists('spread')).toBe(true);
+      expect(await server.sql("SELECT tableowner FROM pg_tables WHERE tablename = 'spread_here'")).toEqual([{ tableowner: 'spread' }]);
+    });
+  });
+
+  it('a saved plan applies only to the database it was made against: another database is refused with the diff, nothing changed', async () => {
+    await server.sql("CREATE ROLE planned LOGIN PASSWORD 'secret-pw'");
+    await server.sql('CREATE DATABASE second_db');
+    const scratch = mkdtempSync(join(tmpdir(), 'revoke-plan-pg-'));
+    const file = runbook();
+    const plan = join(scratch, 'planned.plan.json');
+    const reviewed = { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) };
+    const made = await runCli(['user', 'planned', '-r', file, '--dry-run', '--plan-out', plan], builtinRegistry(), { env: reviewed, scratch });
+    expect(made.code, made.stderr).toBe(0);
+    const report = ['--report', join(scratch, 'reports')];
+    const elsewhere = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword, 'second_db') }, scratch });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`the plan ${plan} was made against other systems than revoke is connected to now; nothing was done`);
+    expect(elsewhere.stderr).toMatch(/db: planned against postgres:revoke_admin@127\.0\.0\.1:\d+\/postgres\n\s+connected as\s+postgres:revoke_admin@127\.0\.0\.1:\d+\/second_db/);
+    expect(elsewhere.stderr).not.toContain(server.adminPassword);
+    expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'planned'")).toEqual([{ rolcanlogin: true }]);
+    const applied = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: reviewed, scratch });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await roleExists('planned')).toBe(false);
   });
 
   it('a missing connection string is bad input naming the variable, with no secret', async () => {

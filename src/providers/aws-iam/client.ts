@@ -77,12 +77,12 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
   const cloudTrail = async () => {
-    const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
+    const { cloudTrailClient } = await import('./cloudtrail-client.js');
     // Only `revoke watch` uses CloudTrail, and only to read.
-    return refuseWrites(new CloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'cloudtrail');
+    return refuseWrites(cloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'cloudtrail');
   };
   return {
-    client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail },
+    client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail, ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };

@@ -20,6 +20,13 @@ export const awsIamConfigSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20).optional().describe('Attempts per API call, retrying throttling and 5xx (default 8).'),
   requestsPerSecond: z.number().positive().max(1000).optional().describe('Client-side rate limit for this account (default 50, bursts up to that many).'),
   pageSize: z.number().int().min(1).max(1000).optional().describe('Items per page for List calls (default 100).'),
+  sessionCutoffSkewSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .optional()
+    .describe('sessions kind: an existing AWSRevokeOlderSessions cutoff at most this old counts as current (default 300); older ones are renewed.'),
 });
 
 export type AwsIamConfig = z.infer<typeof awsIamConfigSchema>;

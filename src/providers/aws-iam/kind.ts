@@ -12,7 +12,12 @@ export interface IamContext {
   pageSize: number;
   /** A CloudTrail client with the same credentials (loaded only by `revoke watch`). */
   cloudTrail?: () => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;
+  /** An existing session cutoff this recent (ms before discovery) counts as done; older ones are renewed. */
+  sessionCutoffSkewMs?: number;
 }
+
+/** Clock skew and run length an existing cutoff may be behind "now" and still count as this run's (5 min). */
+export const DEFAULT_SESSION_CUTOFF_SKEW_MS = 5 * 60_000;
 
 export interface IamRequest {
   user: string;

@@ -1,6 +1,7 @@
 import type { IAM } from '@aws-sdk/client-iam';
+import type { Finding } from '../../types.js';
 import { isNoSuchEntity, unlessGone } from '../aws-errors.js';
-import { collectPages, outcome, Phase, type IamKind } from '../kind.js';
+import { collectPages, DEFAULT_SESSION_CUTOFF_SKEW_MS, outcome, Phase, type IamKind } from '../kind.js';
 import { REVOKE_OLDER_SESSIONS, revokeOlderSessionsPolicy } from '../policies.js';
 
 async function userPolicyNames(iam: IAM, user: string, pageSize: number): Promise<string[]> {
@@ -8,6 +9,34 @@ async function userPolicyNames(iam: IAM, user: string, pageSize: number): Promis
     const page = await iam.listUserPolicies({ UserName: user, MaxItems: pageSize, ...(marker ? { Marker: marker } : {}) });
     return { ...page, items: page.PolicyNames };
   });
+}
+
+/** The `aws:TokenIssueTime` cutoff of an AWSRevokeOlderSessions policy (URL-encoded, as IAM returns it), if it has one. */
+export function sessionCutoffOf(encodedDocument: string | undefined): Date | undefined {
+  if (!encodedDocument) return undefined;
+  try {
+    const document = JSON.parse(decodeURIComponent(encodedDocument)) as { Statement?: unknown };
+    const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+    const cutoffs = statements
+      .map((s) => (s as { Effect?: string; Condition?: { DateLessThan?: Record<string, unknown> } } | undefined))
+      .filter((s) => s?.Effect === 'Deny')
+      .map((s) => new Date(String(s?.Condition?.DateLessThan?.['aws:TokenIssueTime'] ?? '')))
+      .filter((d) => !Number.isNaN(d.getTime()));
+    return cutoffs.length > 0 ? new Date(Math.max(...cutoffs.map((d) => d.getTime()))) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an existing AWSRevokeOlderSessions policy leaves open: nothing when its cutoff is recent
+ * (within `skewMs` of now, e.g. set earlier in this run); otherwise every session issued since the
+ * cutoff, which a new cutoff must close. A policy without a readable cutoff closes nothing.
+ */
+async function staleCutoff(iam: IAM, user: string, skewMs: number): Promise<{ stale: false } | { stale: true; cutoff: Date | undefined }> {
+  const { PolicyDocument } = await iam.getUserPolicy({ UserName: user, PolicyName: REVOKE_OLDER_SESSIONS });
+  const cutoff = sessionCutoffOf(PolicyDocument);
+  return cutoff && cutoff.getTime() >= Date.now() - skewMs ? { stale: false } : { stale: true, cutoff };
 }
 
 /**
@@ -19,12 +48,24 @@ async function userPolicyNames(iam: IAM, user: string, pageSize: number): Promis
 export const sessions: IamKind = {
   name: 'sessions',
   description: `active sessions: an ${REVOKE_OLDER_SESSIONS} inline policy denies everything to tokens issued before now (also on the step's roles:)`,
-  permissions: ['iam:ListUserPolicies', 'iam:PutUserPolicy', 'iam:ListRolePolicies', 'iam:PutRolePolicy'],
+  permissions: ['iam:ListUserPolicies', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:ListRolePolicies', 'iam:PutRolePolicy'],
   reversible: true,
-  async discover({ iam, pageSize }, { user, roles }) {
-    const findings = [];
+  async discover({ iam, pageSize, sessionCutoffSkewMs }, { user, roles }) {
+    const findings: Finding[] = [];
     if (!(await userPolicyNames(iam, user, pageSize)).includes(REVOKE_OLDER_SESSIONS)) {
       findings.push({ id: `user/${user}`, kind: 'sessions', label: `sessions of ${user} issued before now`, phase: Phase.Contain });
+    } else {
+      const existing = await unlessGoneValue(() => staleCutoff(iam, user, sessionCutoffSkewMs ?? DEFAULT_SESSION_CUTOFF_SKEW_MS));
+      if (existing?.stale) {
+        const since = existing.cutoff ? `its ${REVOKE_OLDER_SESSIONS} cutoff of ${existing.cutoff.toISOString()} lets every later session through` : `its ${REVOKE_OLDER_SESSIONS} policy has no readable cutoff`;
+        findings.push({
+          id: `user/${user}`,
+          kind: 'sessions',
+          label: `sessions of ${user} issued before now (${since}; a new cutoff replaces it)`,
+          phase: Phase.Contain,
+          details: { previousCutoff: existing.cutoff?.toISOString() ?? 'none' },
+        });
+      }
     }
     for (const role of roles) {
       try {
@@ -52,5 +93,15 @@ export const sessions: IamKind = {
     return outcome(await unlessGone(() => iam.putUserPolicy({ UserName: user, PolicyName: REVOKE_OLDER_SESSIONS, PolicyDocument: document })), 'older sessions denied');
   },
 };
+
+/** The value of `read`, or undefined when the policy vanished between list and get. */
+async function unlessGoneValue<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNoSuchEntity(error)) return undefined;
+    throw error;
+  }
+}
 
 export { userPolicyNames };

@@ -1,57 +1,76 @@
+import { InvalidInputError } from '../../../errors.js';
 import { ident, isUndefinedRole, Phase, type PostgresContext, type PostgresKind } from '../kind.js';
+import { ownershipOf, ownershipSummary, type Ownership } from './role-ownership.js';
 
-/** What the role owns in this database (tables, views, sequences, schemas, functions), for the record. */
-async function ownedBy(context: PostgresContext, role: string): Promise<string[]> {
-  const { rows } = await context.client.query<{ what: string }>(
-    `SELECT kind || ' ' || name AS what FROM (
-       SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'S' THEN 'sequence' WHEN 'm' THEN 'materialized view' ELSE 'relation' END AS kind,
-              n.nspname || '.' || c.relname AS name
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_roles r ON r.oid = c.relowner
-        WHERE r.rolname = $1 AND c.relkind IN ('r','v','S','m')
-       UNION ALL
-       SELECT 'schema', n.nspname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE r.rolname = $1
-       UNION ALL
-       SELECT 'function', n.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = $1
-     ) owned ORDER BY what`,
-    [role],
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What DROP OWNED would destroy without `reassignTo`: refused, whatever the phase (discovery or revoke). */
+function refuseUnreassigned(context: PostgresContext, name: string, ownership: Ownership): never {
+  throw new InvalidInputError(
+    `role ${name} owns ${ownershipSummary(ownership, context.database)}; DROP OWNED would delete ${ownership.total === 1 ? 'it' : 'them'} (large object data included)`,
+    `set reassignTo: on the postgres provider to hand ${ownership.total === 1 ? 'it' : 'them'} over to another role in ${context.database}, or reassign ${ownership.total === 1 ? 'it' : 'them'} yourself first`,
   );
-  return rows.map((r) => r.what);
 }
 
-/** Delete mode: hand what the role owns to `reassignTo`, drop its privileges, then drop the role. */
+/**
+ * Delete mode: hand what the role owns to `reassignTo`, drop its privileges, then drop the role.
+ * Ownership is counted from pg_shdepend (every object type, every database of the cluster), so
+ * nothing the plan did not list can be destroyed by DROP OWNED.
+ */
 export const role: PostgresKind = {
   name: 'role',
-  description: 'the role itself (delete mode): REASSIGN OWNED BY … TO reassignTo, DROP OWNED, DROP ROLE; the finding lists what it owns',
+  description: 'the role itself (delete mode): REASSIGN OWNED BY … TO reassignTo, DROP OWNED, DROP ROLE in one transaction; the finding lists every object it owns and the privileges granted to it',
   permissions: ['CREATEROLE, and membership of both roles for REASSIGN OWNED (or superuser)'],
   reversible: false,
   async discover(context, { role: name, mode }) {
     if (mode !== 'delete') return [];
     const { rows } = await context.client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
     if (rows.length === 0) return [];
-    const owned = await ownedBy(context, name);
-    const shown = owned.slice(0, 10).join(', ') + (owned.length > 10 ? `, … (${owned.length - 10} more)` : '');
+    const ownership = await ownershipOf(context, name);
+    if (ownership.total > 0 && !context.reassignTo) refuseUnreassigned(context, name, ownership);
+    const shown = ownership.here.slice(0, 10).join(', ') + (ownership.here.length > 10 ? `, … (${ownership.here.length - 10} more)` : '');
+    const elsewhere = ownership.elsewhere.map((e) => `${plural(e.objects, 'object')} in database ${e.database}`);
+    const warnings = [
+      ...(ownership.total > 0 ? [`${name} owns ${ownershipSummary(ownership, context.database)}: they will belong to ${context.reassignTo}`] : []),
+      ...(elsewhere.length > 0 ? [`${name} owns ${elsewhere.join(', ')}: REASSIGN OWNED here cannot reach ${ownership.elsewhere.length === 1 ? 'it' : 'them'}, so DROP ROLE will fail and the transaction roll back; revoke there first`] : []),
+      ...(ownership.privilegesElsewhere > 0 ? [`${name} holds privileges on ${plural(ownership.privilegesElsewhere, 'object')} in other databases: DROP ROLE will fail until they are revoked there`] : []),
+    ];
+    const owns = ownership.total > 0 ? `owns ${ownership.total}: ${[shown, ...elsewhere].filter(Boolean).join(', ')}; reassigned to ${context.reassignTo}` : '';
+    const holds = ownership.privileges > 0 ? `its privileges on ${plural(ownership.privileges, 'object')} revoked` : '';
     return [
       {
         id: name,
         kind: 'role',
-        label: `role ${name} itself${owned.length ? ` (owns ${owned.length}: ${shown}${context.reassignTo ? `; reassigned to ${context.reassignTo}` : ''})` : ''}`,
+        label: `role ${name} itself${owns || holds ? ` (${[owns, holds].filter(Boolean).join('; ')})` : ''}`,
         phase: Phase.Role,
-        details: { owned: owned.length, ...(owned.length ? { ownedObjects: owned.join(', ') } : {}) },
-        ...(owned.length ? { warnings: [`${name} owns ${owned.length} object${owned.length === 1 ? '' : 's'} in ${context.database}${context.reassignTo ? `: they will belong to ${context.reassignTo}` : ': set reassignTo, or the drop fails'}`] } : {}),
+        details: {
+          owned: ownership.total,
+          privileges: ownership.privileges,
+          ...(ownership.here.length ? { ownedObjects: ownership.here.join(', ') } : {}),
+          ...(elsewhere.length ? { ownedElsewhere: elsewhere.join(', ') } : {}),
+        },
+        ...(warnings.length ? { warnings } : {}),
       },
     ];
   },
   async revoke(context, finding, { role: name }) {
-    const owned = Number(finding.details?.owned ?? 0);
-    if (owned > 0 && !context.reassignTo) {
-      throw new Error(`role ${name} owns ${owned} object${owned === 1 ? '' : 's'} in ${context.database}; set reassignTo: on the provider to hand them over before the role is dropped`);
-    }
+    const { client } = context;
+    await client.query('BEGIN');
     try {
-      if (context.reassignTo) await context.client.query(`REASSIGN OWNED BY ${ident(context, name)} TO ${ident(context, context.reassignTo)}`);
-      await context.client.query(`DROP OWNED BY ${ident(context, name)}`);
-      await context.client.query(`DROP ROLE ${ident(context, name)}`);
-      return { status: 'revoked', detail: context.reassignTo ? `owned objects reassigned to ${context.reassignTo}; role dropped` : 'role dropped' };
+      // Re-checked inside the transaction: what the role owns now, not what it owned at review.
+      const ownership = await ownershipOf(context, name);
+      if (ownership.total > 0 && !context.reassignTo) refuseUnreassigned(context, name, ownership);
+      const shown = Number(finding.details?.owned ?? 0);
+      if (ownership.total > shown) {
+        throw new InvalidInputError(`role ${name} now owns ${ownershipSummary(ownership, context.database)}, more than the ${shown} the plan showed`, 'run revoke again to review what it owns now');
+      }
+      if (context.reassignTo) await client.query(`REASSIGN OWNED BY ${ident(context, name)} TO ${ident(context, context.reassignTo)}`);
+      await client.query(`DROP OWNED BY ${ident(context, name)}`);
+      await client.query(`DROP ROLE ${ident(context, name)}`);
+      await client.query('COMMIT');
+      return { status: 'revoked', detail: context.reassignTo && ownership.total > 0 ? `${plural(ownership.total, 'owned object')} reassigned to ${context.reassignTo}; role dropped` : 'role dropped' };
     } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
       if (isUndefinedRole(error)) return { status: 'already-gone' };
       throw error;
     }
