@@ -16,7 +16,7 @@ import { planFromRecord, writePlan } from '../plan/plan-file.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
-import { writeLine, type CliIO } from './io.js';
+import { isInteractive, writeLine, type CliIO } from './io.js';
 
 export interface UserOptions {
   runbook: string;
@@ -49,11 +49,11 @@ export interface ApplyContext {
 }
 
 export async function userCommand(user: string, options: UserOptions, io: CliIO, apply?: ApplyContext): Promise<number> {
-  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
+  const interactive = isInteractive(io);
   // Decided before anything else, so a CI job without --yes fails at once instead of hanging.
   if (!options.dryRun && !options.yes && !interactive) {
     throw new InvalidInputError(
-      'a real run needs confirmation, and there is no terminal to ask on',
+      io.stdin.isTTY && io.stderr.isTTY ? 'a real run needs confirmation, and CI is set (no prompts in CI)' : 'a real run needs confirmation, and there is no terminal to ask on',
       'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
     );
   }

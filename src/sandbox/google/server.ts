@@ -342,7 +342,7 @@ function googleError(error: GoogleHttpError) {
  * error shape, pageToken/nextPageToken paging, scope checks per method, rate limits (403
  * userRateLimitExceeded, 429 with Retry-After), 503s and latency on demand; every exchange logged.
  */
-export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed?: number } = {}): Promise<GoogleSandbox> {
+export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed?: number; port?: number } = {}): Promise<GoogleSandbox> {
   const state = new GoogleState();
   const faults: GoogleFaults = { latencyMs: options.latencyMs ?? 0, rateLimitRate: options.rateLimitRate ?? 0, failureRate: options.failureRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 0 };
   const random = seededRandom(options.seed ?? 11);
@@ -436,7 +436,8 @@ export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A taken `revoke sandbox --port-base` port rejects (EADDRINUSE) instead of never resolving.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,
