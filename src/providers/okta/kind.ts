@@ -80,6 +80,21 @@ export async function exists(read: () => Promise<unknown>): Promise<boolean> {
 }
 
 /**
+ * The fresh read of the 404 rule for things Okta only lists: is the item with this id still in the
+ * list at `path`? A 404 on the list itself (the user is gone) means it is gone too.
+ */
+export function stillListed(context: OktaContext, path: string, id: string): () => Promise<boolean> {
+  return async () => {
+    try {
+      return (await context.http.list<{ id: string }>(path)).some((item) => item.id === id);
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  };
+}
+
+/**
  * The 404 rule: a removal answered 404 counts as already gone only when a fresh read confirms the
  * thing is absent; if it is still there the credentials can see it but not change it.
  */

@@ -113,6 +113,13 @@ function userOf(state: OktaState, idOrLogin: string | undefined): SandboxUser {
   return user;
 }
 
+/** Removes the item with this id from one of the user's lists, or answers Okta's 404 for it. */
+function removeListed<T extends { id: string }>(list: T[] | undefined, id: string | undefined, what: string): void {
+  const index = (list ?? []).findIndex((item) => item.id === id);
+  if (index < 0) throw notFound(`${id} (${what})`);
+  list!.splice(index, 1);
+}
+
 function appOf(state: OktaState, id: string | undefined): SandboxApp {
   const app = state.apps.get(id ?? '');
   if (!app) throw notFound(`${id} (AppInstance)`);
@@ -196,11 +203,7 @@ const routes: Route[] = [
     return { status: 200, body: page(request, state.grants.get(user.id) ?? [], 20).map((g) => objects.grantObject(request.base, user.id, g)) };
   }],
   ['DELETE', '/api/v1/users/{userId}/grants/{grantId}', 'okta.users.manage', (state, { params }) => {
-    const user = userOf(state, params.userId);
-    const grants = state.grants.get(user.id) ?? [];
-    const index = grants.findIndex((g) => g.id === params.grantId);
-    if (index < 0) throw notFound(`${params.grantId} (OAuth2ScopeConsentGrant)`);
-    grants.splice(index, 1);
+    removeListed(state.grants.get(userOf(state, params.userId).id), params.grantId, 'OAuth2ScopeConsentGrant');
     return { status: 204 };
   }],
   ['GET', '/api/v1/users/{userId}/clients', 'okta.users.read', (state, { params, base }) => {
@@ -225,11 +228,7 @@ const routes: Route[] = [
     return { status: 200, body: (state.factors.get(user.id) ?? []).map((f) => objects.factorObject(base, user.id, f)) };
   }],
   ['DELETE', '/api/v1/users/{userId}/factors/{factorId}', 'okta.users.manage', (state, { params }) => {
-    const user = userOf(state, params.userId);
-    const factors = state.factors.get(user.id) ?? [];
-    const index = factors.findIndex((f) => f.id === params.factorId);
-    if (index < 0) throw notFound(`${params.factorId} (UserFactor)`);
-    factors.splice(index, 1);
+    removeListed(state.factors.get(userOf(state, params.userId).id), params.factorId, 'UserFactor');
     return { status: 204 };
   }],
   ['GET', '/api/v1/api-tokens', 'okta.apiTokens.read', (state, { base }) => ({ status: 200, body: state.apiTokens.map((t) => objects.apiTokenObject(base, t)) })],
@@ -268,11 +267,7 @@ const routes: Route[] = [
     return { status: 200, body: (state.roles.get(user.id) ?? []).map((r) => objects.roleObject(base, user.id, r)) };
   }],
   ['DELETE', '/api/v1/users/{userId}/roles/{roleId}', 'okta.roles.manage', (state, { params }) => {
-    const user = userOf(state, params.userId);
-    const roles = state.roles.get(user.id) ?? [];
-    const index = roles.findIndex((r) => r.id === params.roleId);
-    if (index < 0) throw notFound(`${params.roleId} (Role)`);
-    roles.splice(index, 1);
+    removeListed(state.roles.get(userOf(state, params.userId).id), params.roleId, 'Role');
     return { status: 204 };
   }],
   ['GET', '/api/v1/iam/assignees/users', 'okta.roles.read', (state, request) => {
