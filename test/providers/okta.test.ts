@@ -181,6 +181,27 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(outcomes(stdout)).toEqual(['groups:revoked', 'suspend:revoked']);
   });
 
+  it('pacing: at most `concurrency` requests in flight, and none while X-Rate-Limit-Remaining is 0 until the reset', async () => {
+    const world = await oktaWorld({ limitPerWindow: 6, windowSeconds: 2 });
+    seedPerson(world, JANE, { groups: ['engineering', 'oncall'], signedIn: false });
+    const { code, stderr, exchanges } = await world.revoke(['user', JANE, '-r', oktaRunbook({ provider: '\n    concurrency: 1' }), '--yes']);
+    expect(code, stderr).toBe(0);
+    expect(exchanges.length).toBeGreaterThan(6);
+    // The org said when its window was used up; the client waited instead of running into 429s.
+    expect(exchanges.filter((e) => e.status === 429)).toEqual([]);
+  });
+
+  it('the 404 rule: a removal answered 404 while a fresh read still shows the thing is an error, not "already gone"', async () => {
+    const world = await oktaWorld({ phantomNotFound: ['DELETE /api/v1/groups/{groupId}/users/{userId}'] });
+    const jane = seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    const { code, stdout } = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
+    expect(code).toBe(1);
+    const failed = stepsOf(stdout)[0]!.findings.find((f) => f.kind === 'groups') as unknown as { outcome: string; error: string };
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error).toMatch(/Okta answered 404 to removing member of group engineering, but a fresh read still shows it/);
+    expect([...world.sandbox.state.groups.values()].find((g) => g.name === 'engineering')!.members.has(jane.user.id)).toBe(true);
+  });
+
   it('5xx answers are retried with backoff', async () => {
     const world = await oktaWorld();
     seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
