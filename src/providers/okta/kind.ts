@@ -10,6 +10,7 @@ export interface OktaContext {
   host: string;
   /** Logins must end in one of these domains, when set. */
   domains: string[] | undefined;
+  /** User look-ups by lowercased login, for one discovery (a new map per discovery). */
   users: Map<string, Promise<OktaUser | undefined>>;
 }
 
