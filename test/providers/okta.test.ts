@@ -273,12 +273,29 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(run.code, run.stderr).toBe(0);
     const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
     const pub = join(run.scratch, 'revoke', 'signing-key.pub.pem');
-    const quiet = await world.revoke(['watch', report, '--key', pub]);
+    const quiet = await world.revoke(['watch', report, '--key', pub, '--report', join(run.scratch, 'watch')]);
     expect(quiet.code, quiet.stdout + quiet.stderr).toBe(0);
     expect((await personCan(world, jane)).refresh).toBe(400);
-    const watched = await world.revoke(['watch', report, '--key', pub, '--format', 'json']);
+    const watched = await world.revoke(['watch', report, '--key', pub, '--format', 'json', '--report', join(run.scratch, 'watch')]);
     expect(watched.code).toBe(3);
     expect(JSON.parse(watched.stdout).events[0]).toMatchObject({ provider: 'okta', identity: JANE, outcome: 'denied', what: expect.stringMatching(/^Okta System Log: app\.oauth2\.token\.grant\.refresh_token/) });
+  });
+
+  it('revoke watch says it could not look when the credentials may not read the System Log', async () => {
+    const world = await oktaWorld();
+    seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const scopes = ['okta.users.manage', 'okta.groups.manage'];
+    world.sandbox.state.serviceApps.set('0oanologs', { clientId: '0oanologs', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
+    const runbook = oktaRunbook({ provider: `\n    oauth:\n      clientId: 0oanologs\n      privateKeyEnv: OKTA_KEY\n      scopes: [${scopes.join(', ')}]`, kinds: 'groups' });
+    const env = { OKTA_API_TOKEN: '', OKTA_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const run = await world.revoke(['user', JANE, '-r', runbook, '--yes'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
+    const watched = await world.revoke(['watch', report, '--key', join(run.scratch, 'revoke', 'signing-key.pub.pem'), '--report', join(run.scratch, 'watch')], env);
+    // Like the other providers' unavailable logs: quiet, with the reason printed and signed.
+    expect(watched.code, watched.stdout + watched.stderr).toBe(0);
+    expect(watched.stdout).toMatch(/okta: not checked: the System Log of .* is not readable with these credentials \(okta\.logs\.read or an admin role needed/);
   });
 
   it('revoke providers okta lists the scopes of every kind', async () => {
