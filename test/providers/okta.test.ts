@@ -97,6 +97,19 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(await personCan(world, jane)).toEqual({ session: 200, refresh: 200, apiToken: 200 });
   });
 
+  it('a saved plan is applied exactly: reviewed with --dry-run --plan-out, then revoke apply', async () => {
+    const world = await oktaWorld();
+    const jane = seedPerson(world, JANE, { groups: ['engineering'], apiTokens: [{ name: 'etl' }], signedIn: false });
+    const plan = join(writeTemp('x', ''), '..', 'okta.plan.json');
+    const dry = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--dry-run', '--plan-out', plan]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.exchanges.filter((e) => e.mutating)).toEqual([]);
+    const applied = await world.revoke(['apply', plan, '--key', join(dry.scratch, 'revoke', 'signing-key.pub.pem'), '--yes', '--json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(outcomes(applied.stdout)).toEqual(['api-tokens:revoked', 'groups:revoked', 'suspend:revoked']);
+    expect(jane.user.status).toBe('SUSPENDED');
+  });
+
   it('the client handed to discovery refuses writes before sending anything', async () => {
     const world = await oktaWorld();
     const http = new OktaHttp({ orgUrl: world.sandbox.url, authorization: async () => `SSWS ${world.org.token}`, concurrency: 1, maxRetries: 0 }).readOnlyView();
