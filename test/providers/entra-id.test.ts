@@ -167,9 +167,25 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(run.code, run.stderr).toBe(0);
     expect(run.exchanges.filter((e) => e.status === 429).length + run.exchanges.filter((e) => e.status === 503).length).toBeGreaterThan(0);
     expect(run.exchanges.find((e) => e.status === 429)).toBeDefined();
+    // Requests throttled inside a $batch were sent again on their own.
+    const throttledInBatch = run.exchanges.filter((e) => e.batched && e.status !== 200);
+    for (const item of throttledInBatch) expect(run.exchanges.some((e) => !e.batched && e.path === item.path && e.status === 200)).toBe(true);
     expect(world.sandbox.state.appRoleAssignments.filter((a) => a.principalId === user.id)).toEqual([]);
     expect(world.sandbox.state.user(JANE)!.accountEnabled).toBe(false);
   }, 60_000);
+
+  it('requests throttled inside a $batch are sent again on their own, after Retry-After', async () => {
+    const world = await entraWorld({ throttleBatchItems: 1, retryAfterSeconds: 1 });
+    seedUser(world, JANE, { devices: [{ name: 'JANE-LAPTOP' }] });
+    const run = await world.revoke(['user', JANE, '-r', entraRunbook({ revoke: 'devices' }), '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const throttled = run.exchanges.find((e) => e.batched && e.status === 429)!;
+    expect(throttled.route).toBe('/users/{user-id}/ownedDevices');
+    const resent = run.exchanges.filter((e) => !e.batched && e.path === throttled.path);
+    expect(resent.map((e) => e.status)).toEqual([200]);
+    expect(resent[0]!.at - throttled.at).toBeGreaterThanOrEqual(950);
+    expect(findingsOf(run.stdout)).toMatchObject([{ kind: 'devices', outcome: 'revoked' }]);
+  });
 
   it('Retry-After is honoured: a throttled write is retried after the time Graph asked for, and the retry is recorded', async () => {
     const world = await entraWorld({ throttleWrites: 2, retryAfterSeconds: 1 });
