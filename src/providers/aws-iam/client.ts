@@ -70,8 +70,8 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
   const cloudTrail = async () => {
-    const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
-    return new CloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+    const { cloudTrailClient } = await import('./cloudtrail-client.js');
+    return cloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   };
   return {
     client: { iam, pageSize: config.pageSize ?? 100, cloudTrail, ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
