@@ -1,31 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 
-export type SigningAlgorithm = 'ecdsa-p256-sha256' | 'ed25519';
+import { algorithmOf, keyIdOf, type Signer } from './signing-key.js';
 
-/** Signs DSSE pre-authentication encodings. Never exposes the private key. */
-export interface Signer {
-  algorithm: SigningAlgorithm;
-  /** sha256 of the public key's SPKI DER, hex. */
-  keyid: string;
-  publicKeyPem: string;
-  /** Where the key came from, for messages: "file ci.key", "REVOKE_SIGNING_KEY", "kms:alias/x". */
-  source: string;
-  sign(data: Buffer): Promise<Buffer>;
-}
-
-export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
-}
-
-export function algorithmOf(key: KeyObject): SigningAlgorithm | undefined {
-  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ecdsa-p256-sha256';
-  return undefined;
-}
+export { algorithmOf, keyIdOf, type Signer, type SigningAlgorithm } from './signing-key.js';
 
 /** A signer over a private key held in this process (file, environment, or the default key). */
 export function localSigner(privateKey: KeyObject, source: string): Signer {

@@ -27,6 +27,8 @@ export interface GoogleExchange {
   responseBody: unknown;
   mutating: boolean;
   caller: string;
+  /** performance.now() when the request arrived. */
+  at: number;
 }
 
 export interface GoogleSandbox {
@@ -375,7 +377,9 @@ export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed
     } catch {
       requestBody = raw;
     }
-    const exchange: GoogleExchange = { api, method, path, query, requestBody, status: 0, responseBody: undefined, mutating: method !== 'GET' && api !== 'oauth' && api !== 'person', caller: '' };
+    // A password set through users.update is a secret: the log keeps that one was sent, not what.
+    const logged = requestBody && typeof requestBody === 'object' && 'password' in requestBody ? { ...(requestBody as object), password: '<redacted>' } : requestBody;
+    const exchange: GoogleExchange = { api, method, path, query, requestBody: logged, status: 0, responseBody: undefined, mutating: method !== 'GET' && api !== 'oauth' && api !== 'person', caller: '', at: performance.now() };
     exchanges.push(exchange);
     const send = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
       if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
