@@ -10,16 +10,21 @@ import { BIN, ROOT } from '../support/spawn.js';
 let sandbox: RunningSandbox;
 beforeAll(async () => {
   // Every response 150 ms late: discovery takes seconds, long enough to interrupt half-way.
-  sandbox = await startSandboxProcess(['--latency', '150', '--seed', 'jdoe,alice'], { REVOKE_SANDBOX_NO_POSTGRES: '1' });
+  sandbox = await startSandboxProcess(['--latency', '150', '--seed', 'jdoe,alice,bob'], { REVOKE_SANDBOX_NO_POSTGRES: '1' });
 }, 30_000);
 afterAll(() => {
   sandbox?.child.kill('SIGKILL');
 });
 
 /** Runs `revoke user …` against the sandbox and sends SIGINT once the first step is discovered (--concurrency 1: the others wait their turn). */
-function interruptAfterFirstDiscovery(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function interruptAfterFirstDiscovery(args: string[]) {
+  return runAndSignal(args, { signal: 'SIGINT', when: /discovered \S+: \d+ found/ });
+}
+
+/** Runs the binary against the sandbox; sends `signal` once stderr matches `when`. */
+function runAndSignal(args: string[], options: { signal?: NodeJS.Signals; when?: RegExp; reportDir?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const scratch = mkdtempSync(join(tmpdir(), 'revoke-honest-'));
-  const child = spawn(process.execPath, [BIN, ...args, '--report', join(scratch, 'reports')], {
+  const child = spawn(process.execPath, [BIN, ...args, '--report', options.reportDir ?? join(scratch, 'reports')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: scratch, XDG_CONFIG_HOME: scratch, TMPDIR: process.env.TMPDIR, ...sandbox.exports },
   });
@@ -29,9 +34,9 @@ function interruptAfterFirstDiscovery(args: string[]): Promise<{ code: number | 
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
-    if (!sent && /discovered \S+: \d+ found/.test(stderr)) {
+    if (!sent && options.signal && options.when?.test(stderr)) {
       sent = true;
-      child.kill('SIGINT');
+      child.kill(options.signal);
     }
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
@@ -59,4 +64,19 @@ describe('honest output when interrupted during discovery (the built binary)', (
     const keys = (await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }))).AccessKeyMetadata ?? [];
     expect(keys.map((k) => k.Status)).toEqual(['Active', 'Active']);
   }, 60_000);
+
+  it('the --resume hint appears after a crashed run, and no longer once a later run for the same person completed', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'revoke-resume-hint-'));
+    const runbook = sandbox.exports.REVOKE_SANDBOX_RUNBOOK!;
+    const crashed = await runAndSignal(['user', 'bob', '-r', runbook, '--yes', '--concurrency', '1'], { signal: 'SIGKILL', when: /\brevoked \S+ /, reportDir });
+    expect(crashed.code).toBeNull();
+    const hint = /an earlier run for bob with this runbook did not finish \((.+\.journal\.jsonl)\); to continue it, add --resume/;
+    const before = await runAndSignal(['user', 'bob', '-r', runbook, '--dry-run'], { reportDir });
+    expect(before.stderr).toMatch(hint);
+    const completed = await runAndSignal(['user', 'bob', '-r', runbook, '--yes'], { reportDir });
+    expect(completed.code).toBe(0);
+    const after = await runAndSignal(['user', 'bob', '-r', runbook, '--dry-run'], { reportDir });
+    expect(after.code).toBe(0);
+    expect(after.stderr).not.toMatch(hint);
+  }, 90_000);
 });
