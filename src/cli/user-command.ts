@@ -54,7 +54,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   if (!options.dryRun && !options.yes && !interactive) {
     throw new InvalidInputError(
       io.stdin.isTTY && io.stderr.isTTY ? 'a real run needs confirmation, and CI is set (no prompts in CI)' : 'a real run needs confirmation, and there is no terminal to ask on',
-      'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
+      apply ? 'pass --yes to confirm non-interactively' : 'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
     );
   }
   if (options.detailedExitcode && !options.dryRun) {
