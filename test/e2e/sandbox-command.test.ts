@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -42,7 +42,6 @@ describe('revoke sandbox (the built binary)', () => {
     const keys = mkdtempSync(join(tmpdir(), 'revoke-sandbox-keys-'));
     expect((await runBin(['keygen', '--out', join(keys, 'op')])).code).toBe(0);
     const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', join(keys, 'op.key'), '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
-    rmSync(keys, { recursive: true, force: true });
     expect(real.stderr).not.toContain('error');
     expect(real.code).toBe(0);
     await expect(iam.send(new GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
@@ -51,6 +50,13 @@ describe('revoke sandbox (the built binary)', () => {
     expect((await iam.send(new ListAccessKeysCommand({ UserName: 'jdoe' }))).AccessKeyMetadata).toHaveLength(2);
 
     if (env.DATABASE_URL) {
+      // An audit discovers several people at once over one PostgreSQL connection: no pg DeprecationWarning.
+      const users = join(keys, 'users.txt');
+      writeFileSync(users, 'jdoe\nalice\nnobody-here\n');
+      const audit = await runBin(['audit', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--users', users, '--json', '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
+      expect(JSON.parse(audit.stdout).summary).toMatchObject({ users: 3, withAccess: 1 });
+      expect(audit.stderr).not.toContain('DeprecationWarning');
+      expect(real.stderr).not.toContain('DeprecationWarning');
       const admin = new pg.Client({ connectionString: env.DATABASE_URL });
       await admin.connect();
       const roles = await admin.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname IN ('alice', 'jdoe') ORDER BY 1");
@@ -60,6 +66,7 @@ describe('revoke sandbox (the built binary)', () => {
       expect(postgresBinDir()).toBeUndefined();
     }
 
+    rmSync(keys, { recursive: true, force: true });
     sandbox.child.kill('SIGINT');
     expect(await sandbox.exited).toBe(0);
     expect(existsSync(env.REVOKE_SANDBOX_RUNBOOK!)).toBe(false);

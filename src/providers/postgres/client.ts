@@ -44,6 +44,8 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
   // A broken connection later surfaces as a failed query; do not let it crash the process.
   client.on('error', () => {});
   readOnlyClient.on('error', () => {});
+  serializeQueries(client);
+  serializeQueries(readOnlyClient);
   const { rows } = await client.query<{ me: string; db: string; host: string | null; port: number | null }>(
     'SELECT current_user AS me, current_database() AS db, host(inet_server_addr()) AS host, inet_server_port() AS port',
   );
@@ -60,4 +62,20 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
     selfUser: me.me,
   };
+}
+
+/**
+ * Steps and findings (and, in an audit, many people) are worked on concurrently over one
+ * connection. pg queues overlapping client.query() calls itself but deprecates relying on that
+ * (a DeprecationWarning on stderr, removed in pg 9): queue them here instead, in call order.
+ */
+function serializeQueries(client: pg.Client): void {
+  const send = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let previous: Promise<unknown> = Promise.resolve();
+  const queued = (...args: unknown[]) => {
+    const result = previous.then(() => send(...args));
+    previous = result.catch(() => undefined);
+    return result;
+  };
+  (client as unknown as { query: typeof queued }).query = queued;
 }
