@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,4 +81,42 @@ describe('report show, verify and --json (the built binary)', () => {
     const providers = JSON.parse((await runBin(['providers', '--json'])).stdout);
     expect(Array.isArray(providers) ? providers.length : Object.keys(providers).length).toBeGreaterThan(0);
   }, 90_000);
+
+  it('apply and watch find the runbook next to the plan or report by its sha256 when run from elsewhere; -r overrides', async () => {
+    const folder = join(reports, '..', 'handover');
+    mkdirSync(folder);
+    copyFileSync(sandbox.exports.REVOKE_SANDBOX_RUNBOOK!, join(folder, 'offboard.yaml'));
+    // The plan records the runbook as "offboard.yaml", relative to the folder it was made in.
+    const planned = await runBin(['user', 'jdoe', '-r', 'offboard.yaml', '--dry-run', '--plan-out', 'jdoe.plan.json', '--report', reports], { env, cwd: folder, timeoutMs: 60_000 });
+    expect(planned.code).toBe(0);
+
+    const elsewhere = mkdtempSync(join(tmpdir(), 'revoke-elsewhere-'));
+    const changed = join(elsewhere, 'edited.yaml');
+    writeFileSync(changed, `${readFileSync(join(folder, 'offboard.yaml'), 'utf8')}\n# edited\n`);
+    const overridden = await runBin(['apply', join(folder, 'jdoe.plan.json'), '-r', changed, '--yes', '--report', reports], { env, cwd: elsewhere, timeoutMs: 60_000 });
+    expect(overridden.code).toBe(2);
+    expect(overridden.stderr).toContain(`the runbook ${changed} changed since the plan`);
+
+    const before = new Set(readdirSync(reports));
+    const applied = await runBin(['apply', join(folder, 'jdoe.plan.json'), '--yes', '--report', reports, '--json'], { env, cwd: elsewhere, timeoutMs: 60_000 });
+    expect(applied.stderr).not.toContain('error');
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.stdout).totals.revoked).toBeGreaterThan(0);
+
+    // The report records where apply found the runbook, so watch finds it from anywhere; -r overrides.
+    const report = newest('.intoto.json', before);
+    const watched = await runBin(['watch', report, '--json', '--report', reports], { env, cwd: elsewhere, timeoutMs: 60_000 });
+    expect([0, 3], watched.stderr).toContain(watched.code);
+    const wrongRunbook = await runBin(['watch', report, '-r', changed, '--report', reports], { env, cwd: elsewhere, timeoutMs: 60_000 });
+    expect(wrongRunbook.code).toBe(2);
+    expect(wrongRunbook.stderr).toContain(`the runbook ${changed} changed since the report was made`);
+
+    // A plan handed over alone: no runbook with its sha256 anywhere near it is exit 2 saying to pass -r.
+    const alone = mkdtempSync(join(tmpdir(), 'revoke-alone-'));
+    copyFileSync(join(folder, 'jdoe.plan.json'), join(alone, 'jdoe.plan.json'));
+    const lost = await runBin(['apply', join(alone, 'jdoe.plan.json'), '--yes', '--report', reports], { env, cwd: alone, timeoutMs: 60_000 });
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toContain('cannot find the runbook offboard.yaml');
+    expect(lost.stderr).toContain('fix: pass it with -r <runbook>');
+  }, 120_000);
 });
