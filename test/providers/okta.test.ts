@@ -289,16 +289,20 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(JSON.parse(watched.stdout).events[0]).toMatchObject({ provider: 'okta', identity: JANE, outcome: 'denied', what: expect.stringMatching(/^Okta System Log: app\.oauth2\.token\.grant\.refresh_token/) });
   });
 
-  it('revoke watch says it could not look when the credentials may not read the System Log', async () => {
+  it('without okta.logs.read: sessions are cleared anyway, and revoke watch says it could not look', async () => {
     const world = await oktaWorld();
-    seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    const jane = seedPerson(world, JANE, { groups: ['engineering'], signedIn: true });
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const scopes = ['okta.users.manage', 'okta.groups.manage'];
     world.sandbox.state.serviceApps.set('0oanologs', { clientId: '0oanologs', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
-    const runbook = oktaRunbook({ provider: `\n    oauth:\n      clientId: 0oanologs\n      privateKeyEnv: OKTA_KEY\n      scopes: [${scopes.join(', ')}]`, kinds: 'groups' });
+    const runbook = oktaRunbook({ provider: `\n    oauth:\n      clientId: 0oanologs\n      privateKeyEnv: OKTA_KEY\n      scopes: [${scopes.join(', ')}]`, kinds: 'sessions, groups' });
     const env = { OKTA_API_TOKEN: '', OKTA_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-    const run = await world.revoke(['user', JANE, '-r', runbook, '--yes'], env);
+    const run = await world.revoke(['user', JANE, '-r', runbook, '--yes', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
+    // Sessions are cleared even though the System Log cannot say whether they were already.
+    expect(outcomes(run.stdout)).toEqual(['groups:revoked', 'sessions:revoked']);
+    expect(stepsOf(run.stdout)[0]!.findings.find((f) => f.kind === 'sessions')!.label).toMatch(/System Log not readable, so maybe already cleared\)$/);
+    expect(world.sandbox.state.sessions.filter((s) => s.userId === jane.user.id)).toEqual([]);
     const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
     const watched = await world.revoke(['watch', report, '--key', join(run.scratch, 'revoke', 'signing-key.pub.pem'), '--report', join(run.scratch, 'watch')], env);
     // Incomplete (exit 4): nothing seen, but the System Log could not be read, and it says why.
