@@ -222,6 +222,25 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(world.sandbox.state.user(JANE)!.status).toBe('SUSPENDED');
   });
 
+  it('dropped connections are retried like 5xx answers', async () => {
+    const world = await oktaWorld({ seed: 3 });
+    seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    world.sandbox.faults.dropRate = 0.25;
+    const { code, stdout, stderr, exchanges } = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(exchanges.filter((e) => e.status === 0).length).toBeGreaterThan(0);
+    expect(outcomes(stdout)).toEqual(['groups:revoked', 'suspend:revoked']);
+    expect(world.sandbox.state.user(JANE)!.status).toBe('SUSPENDED');
+  });
+
+  it('an org that cannot be reached exits 2 and says where it tried', async () => {
+    const world = await oktaWorld();
+    await world.sandbox.close();
+    const { code, stderr } = await world.revoke(['user', JANE, '-r', oktaRunbook({ provider: '\n    maxRetries: 1' }), '--dry-run']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot reach Okta for provider okta: cannot reach http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+  });
+
   it('missing or rejected credentials exit 2 and never echo the secret; http only on loopback', async () => {
     const world = await oktaWorld();
     const missing = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--dry-run'], { OKTA_API_TOKEN: '' });

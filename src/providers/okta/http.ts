@@ -94,22 +94,32 @@ export class OktaHttp {
     // Paging links come from the server: follow them only on the org itself.
     if (new URL(url).origin !== new URL(this.options.orgUrl).origin) throw new Error(`refusing to follow a link off the org (${new URL(url).origin})`);
     for (let attempt = 0; ; attempt++) {
-      const response = await this.paced(async () => {
-        const answer = await fetch(url, {
-          method,
-          headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+      let response: Response;
+      try {
+        response = await this.paced(async () => {
+          const answer = await fetch(url, {
+            method,
+            headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+            ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+          });
+          // Before the slot is released, so the next request already sees an exhausted window.
+          this.notePacing(answer);
+          return answer;
         });
-        // Before the slot is released, so the next request already sees an exhausted window.
-        this.notePacing(answer);
-        return answer;
-      });
+      } catch (error) {
+        // A dropped connection (fetch's "fetch failed"): retried like a 5xx. Every write here is
+        // safe to repeat: a second removal answers 404 and the fresh read of the 404 rule decides.
+        if (!(error instanceof TypeError) || !/fetch failed/.test(error.message)) throw error;
+        if (attempt >= this.options.maxRetries) throw new Error(`cannot reach ${new URL(url).origin}: ${String((error.cause as Error | undefined)?.message ?? error.message)}`);
+        this.noteRetry();
+        await sleep(this.backoffMs(attempt));
+        continue;
+      }
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < this.options.maxRetries) {
         await response.arrayBuffer();
-        const store = retryCount.getStore();
-        if (store) store.retries += 1;
-        await sleep(response.status === 429 ? this.waitForReset(response) : Math.min(MAX_WAIT_MS, 200 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        this.noteRetry();
+        await sleep(response.status === 429 ? this.waitForReset(response) : this.backoffMs(attempt));
         continue;
       }
       const text = await response.text();
@@ -117,6 +127,16 @@ export class OktaHttp {
       if (!response.ok) throw errorOf(response.status, body);
       return { body, link: response.headers.get('link') };
     }
+  }
+
+  private noteRetry(): void {
+    const store = retryCount.getStore();
+    if (store) store.retries += 1;
+  }
+
+  /** Exponential backoff with jitter: 100-200 ms, then 200-400 ms, ... */
+  private backoffMs(attempt: number): number {
+    return Math.min(MAX_WAIT_MS, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
   }
 
   /** At most `concurrency` requests in flight; none while the org said its window is used up. */
