@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OktaHttp } from '../../src/providers/okta/http.js';
+import { SERVICE_APP_SCOPES } from '../../src/providers/okta/scopes.js';
 import { writeTemp } from '../support/cli.js';
 import { oktaRunbook, oktaWorld, outcomes, seedPerson, stepsOf, type OktaWorld } from '../support/okta.js';
 import { reportFiles } from '../support/reports.js';
@@ -261,6 +262,7 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     seedPerson(world, JANE);
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const scopes = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage', 'okta.roles.manage', 'okta.apiTokens.manage', 'okta.logs.read'];
+    expect(scopes).toEqual(SERVICE_APP_SCOPES);
     world.sandbox.state.serviceApps.set('0oaservice', { clientId: '0oaservice', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
     const keyFile = join(writeTemp('key.pem', ''), '..', 'service.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
@@ -335,5 +337,8 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(code).toBe(0);
     for (const scope of ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage', 'okta.roles.manage', 'okta.apiTokens.manage', 'okta.logs.read']) expect(stdout).toContain(scope);
     expect(stdout).toMatch(/api-tokens/);
+    // The least-privilege policy is the list a service app requests by default, and the list the service-app test grants.
+    const [okta] = JSON.parse((await world.revoke(['providers', 'okta', '--json'])).stdout) as Array<{ policy: string[] }>;
+    expect(okta!.policy).toEqual(SERVICE_APP_SCOPES);
   });
 });
