@@ -39,7 +39,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A thin client for Okta's management API (the operations in Okta's published OpenAPI
  * description that the provider uses): JSON over fetch, Link-header paging, and Okta's rate
  * limits honoured: at most `concurrency` requests in flight, a pause until X-Rate-Limit-Reset when
- * X-Rate-Limit-Remaining reaches 0, and 429/5xx retried (429 after the reset, 5xx with backoff).
+ * X-Rate-Limit-Remaining reaches 0, and 429s, 5xx and dropped connections retried (429 after the
+ * reset, the others with backoff).
  */
 export class OktaHttp {
   private readonly pacing: Pacing;
@@ -55,10 +56,6 @@ export class OktaHttp {
   /** The same org and pacing, refusing every method but GET: what discovery, audits and watch get. */
   readOnlyView(): OktaHttp {
     return new OktaHttp(this.options, true, this.pacing);
-  }
-
-  get orgUrl(): string {
-    return this.options.orgUrl;
   }
 
   async get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
