@@ -151,6 +151,25 @@ describe('entra-id provider against the Entra sandbox (real @azure/identity + Gr
     expect(unknown.stdout).toContain('nothing to revoke');
   });
 
+  it('every list follows @odata.nextLink, inside a $batch too (2 items a page)', async () => {
+    const world = await entraWorld({ pageSize: 2 });
+    const { user } = seedUser(world, JANE, {
+      groups: ['g1', 'g2', 'g3', 'g4', 'g5'],
+      appRoles: ['a1', 'a2', 'a3'],
+      methods: ['phoneAuthenticationMethod', 'fido2AuthenticationMethod', 'emailAuthenticationMethod'],
+      devices: [{ name: 'd1' }, { name: 'd2' }, { name: 'd3' }],
+    });
+    const run = await world.revoke(['user', JANE, '-r', entraRunbook({ revoke: 'groups, app-roles, auth-methods, devices' }), '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const counts = findingsOf(run.stdout).reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }), {});
+    expect(counts).toEqual({ groups: 5, 'app-roles': 3, 'auth-methods': 3, devices: 3 });
+    expect(run.exchanges.some((e) => e.route === '/users/{user-id}/memberOf' && e.query.$skiptoken)).toBe(true);
+    expect(run.exchanges.some((e) => !e.batched && e.route === '/users/{user-id}/ownedDevices' && e.query.$skiptoken)).toBe(true);
+    const { state } = world.sandbox;
+    expect([...state.groups.values()].some((g) => g.members.has(user.id))).toBe(false);
+    expect([...state.devices.values()].every((d) => !d.accountEnabled)).toBe(true);
+  });
+
   it("odd but valid names work: an apostrophe, and a guest's #EXT# UPN", async () => {
     const world = await entraWorld();
     const guestUpn = 'jane_fabrikam.example#EXT#@contoso.example';
