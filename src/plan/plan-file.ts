@@ -30,7 +30,7 @@ export interface SavedPlan extends PlanBinding {
   steps: Array<{ id: string; provider: string; providerType: string; user: string; findings: PlannedFinding[] }>;
 }
 
-export const findingKey = (f: { kind: string; id: string }) => `${f.kind}\u0000${f.id}`;
+export { findingKey } from '../providers/types.js';
 
 export function planFromRecord(record: RunRecord, sets: string[], only: string[], ttlMs: number, now = new Date()): SavedPlan {
   return {

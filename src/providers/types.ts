@@ -28,6 +28,9 @@ export interface Finding {
   warnings?: string[];
 }
 
+/** A finding's identity inside a step (kind and id), e.g. to match a plan's findings to a new discovery. */
+export const findingKey = (f: { kind: string; id: string }) => `${f.kind}\u0000${f.id}`;
+
 /** What discovery found, plus kinds it could not look at and why (not findings: nothing to revoke). */
 export interface Discovery {
   findings: Finding[];
