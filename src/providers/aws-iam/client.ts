@@ -69,12 +69,18 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   }
   const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
-  const cloudTrail = async () => {
+  // CloudTrail is regional: one client per region `revoke watch` looks in.
+  const cloudTrail = async (cloudTrailRegion = region) => {
     const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
-    return new CloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+    return new CloudTrailClient({ ...base, region: cloudTrailRegion, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  };
+  const accountEndpoint = env.AWS_ENDPOINT_URL_ACCOUNT ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
+  const account = async () => {
+    const { AccountClient } = await import('@aws-sdk/client-account');
+    return new AccountClient({ ...base, ...(accountEndpoint ? { endpoint: accountEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   };
   return {
-    client: { iam, pageSize: config.pageSize ?? 100, cloudTrail, ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
+    client: { iam, pageSize: config.pageSize ?? 100, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };
