@@ -4,7 +4,8 @@
 // module compile cache. Code splitting keeps each command's (and provider's) code in its own
 // chunk, loaded only when used.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -23,4 +24,41 @@ await build({
   banner: { js: "import { createRequire as __revokeCreateRequire } from 'node:module'; const require = __revokeCreateRequire(import.meta.url);" },
   define: { __REVOKE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+  plugins: [noDynamicImportOfCommonJs()],
 });
+
+/**
+ * Fails the build on `await import('<package>')` when the package resolves to CommonJS: in the
+ * bundle such an import yields only `default`, so `const { Client } = await import(...)` is
+ * undefined at run time while the tests on src/ (Node's own interop) pass. That is how
+ * `revoke watch` once shipped broken. Import the package statically from a module of ours and
+ * load that module lazily instead.
+ */
+function noDynamicImportOfCommonJs() {
+  return {
+    name: 'no-dynamic-import-of-commonjs',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'checking') return undefined;
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'checking' });
+        if (resolved.errors.length > 0 || resolved.external || !isCommonJs(resolved.path)) return undefined;
+        return {
+          errors: [{ text: `dynamic import of CommonJS package "${args.path}" (${resolved.path}): the bundle would expose only its default export. Import it statically in a module of ours and import() that module instead.` }],
+        };
+      });
+    },
+  };
+}
+
+/** As esbuild decides: .cjs/.mjs by name; otherwise "type" of the package, or ES module syntax in the file. */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (file.endsWith('.mjs')) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    if (JSON.parse(readFileSync(manifest, 'utf8')).type === 'module') return false;
+    break;
+  }
+  return !/^\s*(export|import)\s/m.test(readFileSync(file, 'utf8'));
+}

@@ -7,7 +7,6 @@ import { ExitCode } from '../exit-codes.js';
 import { createStyle } from '../output/style.js';
 import { packageRoot } from '../package-root.js';
 import { writeLine, type CliIO } from './io.js';
-import { main } from './main.js';
 
 export const DEMO_USER = 'jdoe';
 
@@ -25,7 +24,8 @@ const DEMO_GITHUB_USER = {
  * Runs the bundled demo runbook through the real CLI path against local GitHub and AWS IAM sandboxes:
  * a dry run (the plan), then the real run, then a check of what is left. Nothing leaves the machine.
  */
-export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO): Promise<number> {
+/** `runCli` is the CLI's own entry point, passed in (not imported) so this module does not import main. */
+export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO, runCli: (argv: string[], io: CliIO) => Promise<number>): Promise<number> {
   const style = createStyle({ stream: io.stdout, env: io.env, colorFlag: options.color });
   const { startIamSandbox } = await import('../sandbox/iam/server.js');
   const { seedUser, sandboxIamClient, sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
@@ -66,7 +66,7 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, style.bold(`1. Dry run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --dry-run`));
     const before = sandbox.requests.length;
     const githubBefore = github.exchanges.length;
-    const dry = await main(['user', DEMO_USER, '-r', runbook, '--dry-run', ...colour], demoIO);
+    const dry = await runCli(['user', DEMO_USER, '-r', runbook, '--dry-run', ...colour], demoIO);
     if (dry !== ExitCode.Success) return dry;
     const dryRequests = [...sandbox.requests.slice(before), ...github.exchanges.slice(githubBefore)];
     const mutating = dryRequests.filter((r) => r.mutating).length;
@@ -74,7 +74,7 @@ export async function demoCommand(options: { color: boolean; latency?: number },
 
     const dryRunReports = new Set(readdirSync(reports));
     writeLine(io.stdout, style.bold(`2. Real run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --yes`));
-    const real = await main(['user', DEMO_USER, '-r', runbook, '--yes', ...colour], demoIO);
+    const real = await runCli(['user', DEMO_USER, '-r', runbook, '--yes', ...colour], demoIO);
 
     writeLine(io.stdout, style.bold('\n3. What is left in the sandbox'));
     const acme = github.state.orgs.get('acme')!;
@@ -91,7 +91,7 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const report = readdirSync(reports).find((name) => name.endsWith('.intoto.json') && !dryRunReports.has(name));
     if (report) {
       writeLine(io.stdout, style.bold(`\n4. Verify the signed report: revoke verify ${join(reports, report)} --key ${keyPrefix}.pub`));
-      await main(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
+      await runCli(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
     }
     writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
     return real;

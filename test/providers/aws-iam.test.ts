@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IAM } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { FULL_USER } from '../../src/sandbox/iam/seed.js';
 import { actionsCalledByRevoke, iamWorld, runbookFile, type IamWorld } from '../support/iam.js';
 import { ROOT } from '../support/spawn.js';
 import { yaml } from '../support/runbooks.js';
@@ -32,12 +35,31 @@ const demo = join(ROOT, 'test', 'fixtures', 'aws-offboarding.yaml');
 let world: IamWorld;
 afterEach(async () => world?.sandbox.close());
 
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+const iamAs = (credentials: Credentials) => new IAM({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const stsAs = (credentials: Credentials) => new STSClient({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const keysOf = (user: string): Credentials[] => world.sandbox.state.users.get(user)!.accessKeys.map((k) => ({ accessKeyId: k.id, secretAccessKey: k.secret }));
+/** What AWS answers a request made with these credentials: 'ok' or the error code. */
+const answer = (credentials: Credentials) => iamAs(credentials).listUsers({}).then(() => 'ok', (error: { name: string }) => error.name);
+/** A console-less session of `user` (GetSessionToken with MFA, so it may call IAM), issued now. */
+async function mfaSession(user: string, key: Credentials): Promise<Credentials> {
+  const serial = world.sandbox.state.users.get(user)!.mfaSerials[0]!;
+  const c = (await stsAs(key).send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: '123456' }))).Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
 describe('aws-iam provider against the IAM sandbox', () => {
   it('disable mode contains every kind reversibly and deletes nothing else', async () => {
     world = await iamWorld();
     await world.seed('jdoe', { accessKeys: 2, loginProfile: true, virtualMfa: true, sshKeys: 1, signingCertificates: 1, serviceCredentials: ['codecommit.amazonaws.com'], groups: ['devs'], managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], inlinePolicies: ['extra'], permissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess' });
+    const [key] = keysOf('jdoe');
+    const session = await mfaSession('jdoe', key!);
+    expect(await answer(session)).toBe('ok');
     const { code, stdout } = await world.revoke(['user', 'jdoe', '-r', containAll, '--yes', '--json']);
     expect(code).toBe(0);
+    // The effect, as AWS would enforce it: the session issued before the run is denied, the keys are dead.
+    expect(await answer(session)).toBe('AccessDenied');
+    expect(await answer(key!)).toBe('InvalidClientTokenId');
     const user = world.sandbox.state.users.get('jdoe')!;
     expect(user.accessKeys.map((k) => k.status)).toEqual(['Inactive', 'Inactive']);
     expect(user.loginProfile).toBeUndefined();
@@ -166,6 +188,28 @@ describe('aws-iam provider against the IAM sandbox', () => {
     expect(world.sandbox.state.users.has('jdoe')).toBe(false);
   }, 60_000);
 
+  it('responses lost after the change and short list pages: the run still ends complete and honest', async () => {
+    world = await iamWorld({ seed: 9 });
+    await world.seed('jdoe', { ...FULL_USER, groups: ['a', 'b', 'c', 'd', 'e'], inlinePolicies: ['p1', 'p2', 'p3', 'p4'] });
+    const paged = stepRunbook(`    - id: remove
+      provider: aws
+      user: "{{user}}"
+      mode: delete
+      revoke: [all]`, '\n      pageSize: 3');
+    const planned = JSON.parse((await world.revoke(['user', 'jdoe', '-r', paged, '--dry-run', '--json'])).stdout).steps[0].findings.map((f: { id: string }) => f.id);
+    Object.assign(world.sandbox.faults, { lostResponseRate: 0.3, shortPageRate: 0.4 });
+    const { code, stdout, stderr, requests } = await world.revoke(['user', 'jdoe', '-r', paged, '--yes', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(world.sandbox.state.users.has('jdoe')).toBe(false);
+    const lost = requests.filter((r) => r.lostResponse);
+    expect(lost.length).toBeGreaterThan(2);
+    const findings = JSON.parse(stdout).steps[0].findings as Array<{ id: string; outcome: string }>;
+    expect(findings.filter((f) => f.outcome !== 'revoked' && f.outcome !== 'already-gone')).toEqual([]);
+    // Short pages lost nothing and doubled nothing: the same findings as the fault-free dry run.
+    expect(findings.map((f) => f.id).sort()).toEqual([...planned].sort());
+    expect(requests.some((r) => r.code === 'NoSuchEntity' && r.mutating)).toBe(true);
+  }, 60_000);
+
   it('refuses a protected user before sending any request', async () => {
     world = await iamWorld();
     await world.seed('break-glass-admin', { accessKeys: 1 });
@@ -196,8 +240,19 @@ describe('aws-iam provider against the IAM sandbox', () => {
     const dry = await world.revoke(['user', 'jdoe', '-r', withRoles, '--dry-run']);
     expect(dry.stdout).toContain('sessions of role deploy issued before now');
     expect(dry.stdout).toContain("revoking sessions of role deploy ends the current sessions of everyone using that role, not only jdoe's");
+    const assume = async (): Promise<Credentials> => {
+      const c = (await stsAs(keysOf('jdoe')[0]!).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/deploy', RoleSessionName: 'ci' }))).Credentials!;
+      return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    };
+    const before = await assume();
+    expect(await answer(before)).toBe('ok');
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await world.revoke(['user', 'jdoe', '-r', withRoles, '--yes'])).code).toBe(0);
     expect(world.sandbox.state.roles.get('deploy')!.inlinePolicies.has('AWSRevokeOlderSessions')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Sessions of the role issued before the run are denied; a new one (valid credentials) works.
+    expect(await answer(before)).toBe('AccessDenied');
+    expect(await answer(await assume())).toBe('ok');
   });
 
   it('a stale AWSRevokeOlderSessions cutoff is not "done": a new cutoff is planned and set; a fresh one is left alone', async () => {

@@ -71,13 +71,13 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
   // CloudTrail is regional: one client per region `revoke watch` looks in.
   const cloudTrail = async (cloudTrailRegion = region) => {
-    const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
-    return new CloudTrailClient({ ...base, region: cloudTrailRegion, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+    const { cloudTrailClient } = await import('./cloudtrail-client.js');
+    return cloudTrailClient({ ...base, region: cloudTrailRegion, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   };
   const accountEndpoint = env.AWS_ENDPOINT_URL_ACCOUNT ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
   const account = async () => {
-    const { AccountClient } = await import('@aws-sdk/client-account');
-    return new AccountClient({ ...base, ...(accountEndpoint ? { endpoint: accountEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+    const { accountClient } = await import('./account-client.js');
+    return accountClient({ ...base, ...(accountEndpoint ? { endpoint: accountEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   };
   return {
     client: { iam, pageSize: config.pageSize ?? 100, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },

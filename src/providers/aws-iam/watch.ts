@@ -1,7 +1,10 @@
-import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
+import { ListRegionsCommand } from '@aws-sdk/client-account';
+import { LookupEventsCommand, type CloudTrailClient, type Event } from '@aws-sdk/client-cloudtrail';
 import type { WatchEvent, WatchRequest } from '../types.js';
 import { awsErrorText, isNoSuchEntity } from './aws-errors.js';
 import type { IamContext } from './kind.js';
+
+// Static SDK imports are fine here: this module is itself loaded lazily, only by `revoke watch`.
 
 /**
  * After a revocation: CloudTrail events by the user name and by each revoked access key since
@@ -12,7 +15,6 @@ import type { IamContext } from './kind.js';
  */
 export async function watchIam(context: IamContext, request: WatchRequest): Promise<{ events: WatchEvent[]; skipped?: string }> {
   const { regions, notListed } = await regionsToWatch(context);
-  const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const keys = request.revoked.filter((r) => r.kind === 'access-keys').map((r) => r.id);
   const lookups = [{ AttributeKey: 'Username' as const, AttributeValue: request.user }, ...keys.map((id) => ({ AttributeKey: 'AccessKeyId' as const, AttributeValue: id }))];
   const seen = new Map<string, WatchEvent>();
@@ -68,7 +70,6 @@ async function listRegionsToWatch(context: IamContext): Promise<{ regions: strin
   if (context.watchRegions) return { regions: context.watchRegions };
   const fallback = await (await context.cloudTrail!()).config.region();
   try {
-    const { ListRegionsCommand } = await import('@aws-sdk/client-account');
     const account = await context.account!();
     const regions: string[] = [];
     let token: string | undefined;

@@ -5,19 +5,26 @@ import type { XmlValue } from './xml.js';
 export type Params = Record<string, string | undefined>;
 export type ActionHandler = (state: IamState, params: Params) => Record<string, XmlValue> | undefined;
 
-/** Marker/MaxItems/IsTruncated, as every IAM List* call does them. */
-function page<T>(items: T[], params: Params, render: (item: T) => XmlValue): { items: XmlValue[]; IsTruncated: boolean; Marker?: string } {
+/**
+ * Marker/MaxItems/IsTruncated, as every IAM List* call does them. AWS may return fewer than
+ * MaxItems items with IsTruncated true ("even when there are more results available"); the
+ * sandbox does so when `state.shortPage` says, so callers must follow IsTruncated, not counts.
+ */
+function page<T>(state: IamState, items: T[], params: Params, render: (item: T) => XmlValue): { items: XmlValue[]; IsTruncated: boolean; Marker?: string } {
   const max = params.MaxItems === undefined ? 100 : Number(params.MaxItems);
   if (!Number.isInteger(max) || max < 1 || max > 1000) throw validationError(`Value '${params.MaxItems}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`);
   const start = params.Marker ? Number(Buffer.from(params.Marker, 'base64url').toString()) : 0;
   if (!Number.isInteger(start) || start < 0) throw validationError('Invalid Marker.');
-  const slice = items.slice(start, start + max);
-  const truncated = start + max < items.length;
-  return { items: slice.map(render), IsTruncated: truncated, ...(truncated ? { Marker: Buffer.from(String(start + max)).toString('base64url') } : {}) };
+  const full = Math.min(max, items.length - start);
+  const cut = full > 1 ? state.shortPage?.() : undefined;
+  const served = cut === undefined ? max : 1 + Math.floor(cut * (full - 1));
+  const slice = items.slice(start, start + served);
+  const truncated = start + served < items.length;
+  return { items: slice.map(render), IsTruncated: truncated, ...(truncated ? { Marker: Buffer.from(String(start + served)).toString('base64url') } : {}) };
 }
 
-function listOf<T>(key: string, items: T[], params: Params, render: (item: T) => XmlValue): Record<string, XmlValue> {
-  const result = page(items, params, render);
+function listOf<T>(state: IamState, key: string, items: T[], params: Params, render: (item: T) => XmlValue): Record<string, XmlValue> {
+  const result = page(state, items, params, render);
   return { [key]: result.items, IsTruncated: result.IsTruncated, Marker: result.Marker };
 }
 
@@ -58,7 +65,7 @@ function credentialActions(
     },
     [names.list]: (state, p) => {
       const user = state.user(p.UserName);
-      return listOf(names.listKey, user[kind], p, render(user));
+      return listOf(state, names.listKey, user[kind], p, render(user));
     },
     [names.update]: (state, p) => {
       state.credential(p.UserName, kind, p[names.idParam]).status = status(p.Status);
@@ -74,7 +81,7 @@ function credentialActions(
 export const iamActions: Record<string, ActionHandler> = {
   CreateUser: (state, p) => ({ User: userXml(state.createUser(p.UserName, p.Path ?? '/', p.PermissionsBoundary)) }),
   GetUser: (state, p) => ({ User: userXml(state.user(p.UserName)) }),
-  ListUsers: (state, p) => listOf('Users', [...state.users.values()], p, userXml),
+  ListUsers: (state, p) => listOf(state, 'Users', [...state.users.values()], p, userXml),
   DeleteUser: (state, p) => {
     state.deleteUser(p.UserName);
     return undefined;
@@ -98,7 +105,7 @@ export const iamActions: Record<string, ActionHandler> = {
   },
   ListAccessKeys: (state, p) => {
     const user = state.user(p.UserName);
-    return listOf('AccessKeyMetadata', user.accessKeys, p, (k) => ({ UserName: user.name, AccessKeyId: k.id, Status: k.status, CreateDate: k.created }));
+    return listOf(state, 'AccessKeyMetadata', user.accessKeys, p, (k) => ({ UserName: user.name, AccessKeyId: k.id, Status: k.status, CreateDate: k.created }));
   },
   UpdateAccessKey: (state, p) => {
     state.accessKey(p.UserName, p.AccessKeyId).status = status(p.Status);
@@ -147,7 +154,7 @@ export const iamActions: Record<string, ActionHandler> = {
   },
   ListMFADevices: (state, p) => {
     const user = state.user(p.UserName);
-    return listOf('MFADevices', user.mfaSerials, p, (serial) => ({ UserName: user.name, SerialNumber: serial, EnableDate: state.virtualMfa.get(serial)?.enabled ?? user.created }));
+    return listOf(state, 'MFADevices', user.mfaSerials, p, (serial) => ({ UserName: user.name, SerialNumber: serial, EnableDate: state.virtualMfa.get(serial)?.enabled ?? user.created }));
   },
   DeactivateMFADevice: (state, p) => {
     state.deactivateMfa(p.UserName, p.SerialNumber);
@@ -205,31 +212,31 @@ export const iamActions: Record<string, ActionHandler> = {
     return { Group: { Path: '/', GroupName: p.GroupName, GroupId: group.id, Arn: `arn:aws:iam::${ACCOUNT_ID}:group/${p.GroupName}`, CreateDate: group.created } };
   },
   AddUserToGroup: (state, p) => {
-    state.group(p.GroupName);
+    const group = state.group(p.GroupName);
     const user = state.user(p.UserName);
-    if (!user.groups.includes(p.GroupName!)) user.groups.push(p.GroupName!);
+    if (!user.groups.includes(group.name)) user.groups.push(group.name);
     return undefined;
   },
   GetGroup: (state, p) => {
     const group = state.group(p.GroupName);
-    const members = [...state.users.values()].filter((u) => u.groups.includes(p.GroupName!));
+    const members = [...state.users.values()].filter((u) => u.groups.includes(group.name));
     return {
-      Group: { Path: '/', GroupName: p.GroupName, GroupId: group.id, Arn: `arn:aws:iam::${ACCOUNT_ID}:group/${p.GroupName}`, CreateDate: group.created },
-      ...listOf('Users', members, p, userXml),
+      Group: { Path: '/', GroupName: group.name, GroupId: group.id, Arn: `arn:aws:iam::${ACCOUNT_ID}:group/${group.name}`, CreateDate: group.created },
+      ...listOf(state, 'Users', members, p, userXml),
     };
   },
   ListGroupsForUser: (state, p) => {
     const user = state.user(p.UserName);
-    return listOf('Groups', user.groups, p, (name) => {
+    return listOf(state, 'Groups', user.groups, p, (name) => {
       const group = state.group(name);
       return { Path: '/', GroupName: name, GroupId: group.id, Arn: `arn:aws:iam::${ACCOUNT_ID}:group/${name}`, CreateDate: group.created };
     });
   },
   RemoveUserFromGroup: (state, p) => {
-    state.group(p.GroupName);
+    const group = state.group(p.GroupName);
     const user = state.user(p.UserName);
-    if (!user.groups.includes(p.GroupName!)) throw noSuchEntity(`User ${user.name} is not in group ${p.GroupName}.`);
-    user.groups = user.groups.filter((g) => g !== p.GroupName);
+    if (!user.groups.includes(group.name)) throw noSuchEntity(`User ${user.name} is not in group ${group.name}.`);
+    user.groups = user.groups.filter((g) => g !== group.name);
     return undefined;
   },
 
@@ -245,7 +252,7 @@ export const iamActions: Record<string, ActionHandler> = {
   },
   ListAttachedUserPolicies: (state, p) => {
     const user = state.user(p.UserName);
-    return listOf('AttachedPolicies', user.managedPolicies, p, (arn) => ({ PolicyName: arn.split('/').pop(), PolicyArn: arn }));
+    return listOf(state, 'AttachedPolicies', user.managedPolicies, p, (arn) => ({ PolicyName: arn.split('/').pop(), PolicyArn: arn }));
   },
   DetachUserPolicy: (state, p) => {
     const user = state.user(p.UserName);
@@ -260,7 +267,7 @@ export const iamActions: Record<string, ActionHandler> = {
     user.inlinePolicies.set(p.PolicyName!, p.PolicyDocument!);
     return undefined;
   },
-  ListUserPolicies: (state, p) => listOf('PolicyNames', [...state.user(p.UserName).inlinePolicies.keys()], p, (name) => name),
+  ListUserPolicies: (state, p) => listOf(state, 'PolicyNames', [...state.user(p.UserName).inlinePolicies.keys()], p, (name) => name),
   GetUserPolicy: (state, p) => {
     const document = state.user(p.UserName).inlinePolicies.get(p.PolicyName ?? '');
     if (document === undefined) throw noSuchEntity(`The user policy with name ${p.PolicyName} cannot be found.`);
@@ -286,7 +293,7 @@ export const iamActions: Record<string, ActionHandler> = {
     role.inlinePolicies.set(p.PolicyName!, p.PolicyDocument!);
     return undefined;
   },
-  ListRolePolicies: (state, p) => listOf('PolicyNames', [...state.role(p.RoleName).inlinePolicies.keys()], p, (name) => name),
+  ListRolePolicies: (state, p) => listOf(state, 'PolicyNames', [...state.role(p.RoleName).inlinePolicies.keys()], p, (name) => name),
   GetRolePolicy: (state, p) => {
     const document = state.role(p.RoleName).inlinePolicies.get(p.PolicyName ?? '');
     if (document === undefined) throw noSuchEntity(`The role policy with name ${p.PolicyName} cannot be found.`);

@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
+import { authorize, identify, type Caller } from './caller.js';
 import { iamActions, isMutatingAction, type Params } from './iam-actions.js';
 import { listRegions, sandboxRegions, signingRegion } from './regions.js';
-import { ACCOUNT_ID, IamState } from './state.js';
-import { stsActions, type Caller } from './sts-actions.js';
+import { IamState } from './state.js';
+import { stsActions } from './sts-actions.js';
 import { errorResponse, successResponse } from './xml.js';
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -21,6 +22,14 @@ export interface SandboxFaults {
   failureRate: number;
   /** Fraction (0-1) of mutating requests answered 409 ConcurrentModification without doing anything. */
   conflictRate: number;
+  /**
+   * Fraction (0-1) of successful mutating requests whose response is lost after the change was
+   * applied: half answered 500, half with the connection reset. Retries then meet the new state
+   * (a second DeleteAccessKey gets NoSuchEntity).
+   */
+  lostResponseRate: number;
+  /** Fraction (0-1) of list pages cut short: fewer than MaxItems items, IsTruncated true. */
+  shortPageRate: number;
 }
 
 export interface LoggedRequest {
@@ -38,6 +47,8 @@ export interface LoggedRequest {
   params: Params;
   startedAt: number;
   finishedAt: number;
+  /** The change was applied but its response was lost (a 500 or a reset connection). */
+  lostResponse?: boolean;
 }
 
 export interface IamSandbox {
@@ -67,8 +78,14 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     throttleRate: options.throttleRate ?? 0,
     failureRate: options.failureRate ?? 0,
     conflictRate: options.conflictRate ?? 0,
+    lostResponseRate: options.lostResponseRate ?? 0,
+    shortPageRate: options.shortPageRate ?? 0,
   };
   const random = seededRandom(options.seed ?? 42);
+  state.shortPage = () => {
+    if (faults.shortPageRate <= 0 || random() >= faults.shortPageRate) return undefined;
+    return random();
+  };
   const requests: LoggedRequest[] = [];
   const regions = { status: sandboxRegions(), cloudTrailDenied: new Set<string>() };
 
@@ -118,15 +135,17 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
 
     let caller: Caller;
     try {
-      caller = identify(state, accessKeyId);
+      caller = identify(state, req);
+      authorize(state, caller, service, action, params);
     } catch (error) {
       return fail(error as IamError);
     }
     try {
-      if (service === 'sts') return await send(200, successResponse(action, namespace, stsActions[action]!(state, params, caller), requestId));
-      const handler = iamActions[action];
+      const handler = service === 'sts' ? (p: Params) => stsActions[action]!(state, p, caller) : iamActions[action] && ((p: Params) => iamActions[action]!(state, p));
       if (!handler) return await fail(new IamError('InvalidAction', `Could not find operation ${action} for version 2010-05-08`, 400));
-      return await send(200, successResponse(action, namespace, handler(state, params), requestId));
+      const xml = successResponse(action, namespace, handler(params), requestId);
+      if (entry.mutating && faults.lostResponseRate > 0 && random() < faults.lostResponseRate) return loseResponse(entry, res, fail, random() < 0.5);
+      return await send(200, xml);
     } catch (error) {
       if (error instanceof IamError) return fail(error);
       throw error;
@@ -150,7 +169,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
       res.end(text);
     };
     try {
-      identify(state, accessKeyId);
+      authorize(state, identify(state, req), 'cloudtrail', 'LookupEvents', {});
     } catch (error) {
       requests.push(entry);
       return reply(400, { __type: (error as IamError).code, message: (error as IamError).message });
@@ -210,7 +229,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
       res.end(text);
     };
     try {
-      identify(state, /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1]);
+      identify(state, req);
     } catch (error) {
       return reply(403, { __type: 'AccessDeniedException', message: (error as IamError).message });
     }
@@ -234,17 +253,17 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
   };
 }
 
-function identify(state: IamState, accessKeyId: string | undefined): Caller {
-  if (!accessKeyId) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
-  const owner = state.ownerOfKey(accessKeyId);
-  if (owner.session) {
-    if (owner.session.expires.getTime() < Date.now()) throw new IamError('ExpiredToken', 'The security token included in the request is expired', 403);
-    const role = state.roles.get(owner.session.role);
-    return { accessKeyId, arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${owner.session.role}/${owner.session.session}`, userId: `${role?.id ?? 'AROA'}:${owner.session.session}` };
+/** The change was applied; the caller never hears so. */
+async function loseResponse(entry: LoggedRequest, res: ServerResponse, fail: (error: IamError) => Promise<void>, as500: boolean): Promise<void> {
+  entry.lostResponse = true;
+  if (as500) {
+    await fail(new IamError('ServiceFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500));
+    return;
   }
-  if (!owner.user || owner.key?.status !== 'Active') throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
-  owner.key.lastUsed = { date: new Date(), service: 'iam', region: 'us-east-1' };
-  return { accessKeyId, arn: `arn:aws:iam::${ACCOUNT_ID}:user${owner.user.path}${owner.user.name}`, userId: owner.user.id, userName: owner.user.name };
+  entry.status = 0;
+  entry.code = 'ECONNRESET';
+  entry.finishedAt = performance.now();
+  res.socket?.destroy();
 }
 
 function redact(params: Params): Params {

@@ -45,6 +45,31 @@ export interface Role {
   trustPolicy: string;
   inlinePolicies: Map<string, string>;
 }
+/**
+ * Temporary credentials: from GetSessionToken (an IAM user's own session) or AssumeRole. They
+ * carry the time they were issued, which `aws:TokenIssueTime` conditions compare against.
+ */
+export type TemporarySession = { secret: string; token: string; issued: Date; expires: Date } & ({ user: string } | { role: string; session: string });
+
+/**
+ * A map keyed by IAM name, compared case-insensitively as AWS does ("jdoe" and "JDoe" are one
+ * user; creating the second fails), while the entity keeps the casing it was created with.
+ */
+export class NameMap<V> extends Map<string, V> {
+  override get(name: string): V | undefined {
+    return super.get(name.toLowerCase());
+  }
+  override has(name: string): boolean {
+    return super.has(name.toLowerCase());
+  }
+  override set(name: string, value: V): this {
+    return super.set(name.toLowerCase(), value);
+  }
+  override delete(name: string): boolean {
+    return super.delete(name.toLowerCase());
+  }
+}
+
 export interface VirtualMfa {
   serial: string;
   user?: string;
@@ -57,15 +82,21 @@ export interface VirtualMfa {
  * access keys, a virtual MFA device cannot be deleted while it is enabled.
  */
 export class IamState {
-  readonly users = new Map<string, User>();
-  readonly groups = new Map<string, { id: string; created: Date }>();
-  readonly policies = new Map<string, { name: string; id: string; document: string; created: Date }>();
-  readonly roles = new Map<string, Role>();
-  readonly virtualMfa = new Map<string, VirtualMfa>();
-  /** Temporary credentials from AssumeRole: access key id -> the session. */
-  readonly sessions = new Map<string, { role: string; session: string; expires: Date }>();
+  readonly users = new NameMap<User>();
+  readonly groups = new NameMap<{ name: string; id: string; created: Date }>();
+  /** Customer managed policies by ARN. */
+  readonly policies = new NameMap<{ name: string; id: string; document: string; created: Date }>();
+  readonly roles = new NameMap<Role>();
+  readonly virtualMfa = new NameMap<VirtualMfa>();
+  /** Temporary credentials (GetSessionToken, AssumeRole): access key id -> the session. */
+  readonly sessions = new Map<string, TemporarySession>();
   /** Every access key ever created and its user: CloudTrail still names the user after a key is deleted. */
   readonly keyOwners = new Map<string, string>();
+  /**
+   * Set by the server when short pages are on: returns undefined for a full page, or a fraction
+   * in [0, 1) that picks how many items (at least one, fewer than asked) this page holds.
+   */
+  shortPage?: () => number | undefined;
   private counter = 0;
 
   /** Deterministic ids in the shapes AWS uses (AKIA..., AIDA...). */
@@ -153,7 +184,7 @@ export class IamState {
   }
 
   /** The user (or assumed role) an access key id belongs to. */
-  ownerOfKey(accessKeyId: string): { user?: User; key?: AccessKey; session?: { role: string; session: string; expires: Date } } {
+  ownerOfKey(accessKeyId: string): { user?: User; key?: AccessKey; session?: TemporarySession } {
     const session = this.sessions.get(accessKeyId);
     if (session) return { session };
     for (const user of this.users.values()) {
@@ -170,7 +201,12 @@ export class IamState {
   addCredential(userName: string | undefined, kind: 'sshKeys' | 'certificates' | 'serviceCredentials', prefix: string, extra: Partial<Credential>): Credential {
     const user = this.user(userName);
     const limits = { sshKeys: 5, certificates: 2, serviceCredentials: 2 };
-    if (user[kind].length >= limits[kind]) throw limitExceeded(`Cannot exceed quota for ${kind} per user: ${limits[kind]}`);
+    // Service-specific credentials are limited per service (two for CodeCommit, two for Keyspaces...).
+    const counted = kind === 'serviceCredentials' ? user[kind].filter((c) => c.serviceName === extra.serviceName) : user[kind];
+    if (counted.length >= limits[kind]) {
+      const quota = { sshKeys: 'SSHPublicKeysPerUser', certificates: 'SigningCertificatesPerUser', serviceCredentials: 'ServiceSpecificCredentialsPerUserPerService' }[kind];
+      throw limitExceeded(`Cannot exceed quota for ${quota}: ${limits[kind]}`);
+    }
     const credential: Credential = { id: this.newId(prefix, prefix === 'ACCA' ? 17 : 20), status: 'Active', created: new Date(), ...extra };
     user[kind].push(credential);
     return credential;
@@ -230,7 +266,7 @@ export class IamState {
   createGroup(name: string | undefined): { id: string; created: Date } {
     checkName(name, 'groupName');
     if (this.groups.has(name!)) throw alreadyExists(`Group with name ${name} already exists.`);
-    const group = { id: this.newId('AGPA'), created: new Date() };
+    const group = { name: name!, id: this.newId('AGPA'), created: new Date() };
     this.groups.set(name!, group);
     return group;
   }

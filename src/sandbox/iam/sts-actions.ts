@@ -1,20 +1,43 @@
+import type { Caller } from './caller.js';
 import { IamError } from './errors.js';
-import { ACCOUNT_ID, type IamState } from './state.js';
+import { ACCOUNT_ID, type IamState, type TemporarySession } from './state.js';
 import type { Params } from './iam-actions.js';
 import type { XmlValue } from './xml.js';
 
-export interface Caller {
-  accessKeyId: string;
-  arn: string;
-  userId: string;
-  /** Set when the caller is an IAM user (not an assumed role). */
-  userName?: string;
+export type { Caller } from './caller.js';
+export type StsHandler = (state: IamState, params: Params, caller: Caller) => Record<string, XmlValue>;
+
+/** Issues temporary credentials (ASIA...) that carry their issue time, for `aws:TokenIssueTime`. */
+function issue(state: IamState, seconds: number, principal: { user: string } | { role: string; session: string }, extra: { mfa?: boolean } = {}) {
+  const accessKeyId = state.newId('ASIA');
+  const issued = new Date();
+  const session: TemporarySession & { mfa?: boolean } = { secret: state.secret(), token: `sandbox-session-token-${accessKeyId}`, issued, expires: new Date(issued.getTime() + seconds * 1000), ...principal, ...extra };
+  state.sessions.set(accessKeyId, session);
+  // CloudTrail names the user behind a session key too.
+  if ('user' in principal) state.keyOwners.set(accessKeyId, principal.user);
+  return { AccessKeyId: accessKeyId, SecretAccessKey: session.secret, SessionToken: session.token, Expiration: session.expires };
 }
 
-export type StsHandler = (state: IamState, params: Params, caller: Caller) => Record<string, XmlValue>;
+function duration(value: string | undefined, min: number, max: number, fallback: number): number {
+  const seconds = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw new IamError('ValidationError', `1 validation error detected: Value '${value}' at 'durationSeconds' failed to satisfy constraint: Member must have value between ${min} and ${max}`, 400);
+  }
+  return seconds;
+}
 
 export const stsActions: Record<string, StsHandler> = {
   GetCallerIdentity: (_state, _params, caller) => ({ Arn: caller.arn, UserId: caller.userId, Account: ACCOUNT_ID }),
+  GetSessionToken: (state, p, caller) => {
+    if (caller.session || !caller.userName) throw new IamError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
+    const user = state.user(caller.userName);
+    let mfa = false;
+    if (p.SerialNumber !== undefined || p.TokenCode !== undefined) {
+      if (!user.mfaSerials.includes(p.SerialNumber ?? '') || !/^\d{6}$/.test(p.TokenCode ?? '')) throw new IamError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403);
+      mfa = true;
+    }
+    return { Credentials: issue(state, duration(p.DurationSeconds, 900, 129_600, 43_200), { user: user.name }, { mfa }) };
+  },
   AssumeRole: (state, p, caller) => {
     const name = /^arn:aws:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(p.RoleArn ?? '')?.[1];
     const role = name ? state.roles.get(name) : undefined;
@@ -24,11 +47,9 @@ export const stsActions: Record<string, StsHandler> = {
     if (required !== undefined && p.ExternalId !== required) {
       throw new IamError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${p.RoleArn}`, 403);
     }
-    const accessKeyId = state.newId('ASIA');
-    const expires = new Date(Date.now() + Number(p.DurationSeconds ?? 3600) * 1000);
-    state.sessions.set(accessKeyId, { role: role.name, session: p.RoleSessionName, expires });
+    const credentials = issue(state, duration(p.DurationSeconds, 900, 43_200, 3600), { role: role.name, session: p.RoleSessionName });
     return {
-      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: state.secret(), SessionToken: `sandbox-session-token-${accessKeyId}`, Expiration: expires },
+      Credentials: credentials,
       AssumedRoleUser: { AssumedRoleId: `${role.id}:${p.RoleSessionName}`, Arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.name}/${p.RoleSessionName}` },
     };
   },
