@@ -14,6 +14,7 @@ import { writeJournaledReport } from '../report/write-report.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { writeLine, type CliIO } from './io.js';
+import { markdownText } from '../output/markdown.js';
 
 export interface WatchOptions {
   key?: string;
@@ -154,8 +155,8 @@ export async function watchCommand(reportPath: string, options: WatchOptions, io
   if (options.format === 'json') {
     writeLine(io.stdout, JSON.stringify({ user: predicate.user, since: since.toISOString(), events, skipped, exitCode, report: watchReport }, null, 2));
   } else if (options.format === 'md') {
-    const rows = events.map((e) => `| ${e.time} | ${e.provider} | ${e.identity} | ${e.what.replace(/\|/g, '\\|')} | ${e.outcome} |`);
-    io.stdout.write(`## revoke watch: ${predicate.user} ${events.length ? `— ${events.length} event(s) after the revocation` : '— quiet'}\n\n${rows.length ? `| time | provider | identity | what | outcome |\n|---|---|---|---|---|\n${rows.join('\n')}\n` : 'No use or attempted use since the revocation.\n'}${skipped.map((s) => `\n- ${s.provider}: not checked: ${s.reason}`).join('')}\n`);
+    const rows = events.map((e) => `| ${e.time} | ${markdownText(e.provider)} | ${markdownText(e.identity)} | ${markdownText(e.what)} | ${e.outcome} |`);
+    io.stdout.write(`## revoke watch: ${markdownText(predicate.user)} ${events.length ? `— ${events.length} event(s) after the revocation` : '— quiet'}\n\n${rows.length ? `| time | provider | identity | what | outcome |\n|---|---|---|---|---|\n${rows.join('\n')}\n` : 'No use or attempted use since the revocation.\n'}${skipped.map((s) => `\n- ${markdownText(s.provider)}: not checked: ${markdownText(s.reason)}`).join('')}\n`);
   } else if (!options.follow) {
     writeLine(io.stdout, events.length ? `${events.length} use${events.length === 1 ? '' : 's'} or attempt${events.length === 1 ? '' : 's'} by ${predicate.user} since ${since.toISOString()}:` : `Quiet: no use or attempted use by ${predicate.user} since ${since.toISOString()}.`);
     for (const event of events) writeLine(io.stdout, `  ${line(event)}`);
