@@ -13,6 +13,7 @@ export interface PlannedFinding {
   id: string;
   kind: string;
   label: string;
+  fingerprint?: string;
 }
 
 /**
@@ -30,7 +31,12 @@ export interface SavedPlan extends PlanBinding {
   steps: Array<{ id: string; provider: string; providerType: string; user: string; findings: PlannedFinding[] }>;
 }
 
-export const findingKey = (f: { kind: string; id: string }) => `${f.kind}\u0000${f.id}`;
+/**
+ * What identifies an approved finding: kind and id, plus its fingerprint when the provider gives
+ * one (e.g. exactly what a role owns). A changed fingerprint is a different finding, so `apply`
+ * shows it as drift instead of acting on something the reviewer did not see.
+ */
+export const findingKey = (f: { kind: string; id: string; fingerprint?: string }) => `${f.kind}\u0000${f.id}${f.fingerprint ? `\u0000${f.fingerprint}` : ''}`;
 
 export function planFromRecord(record: RunRecord, sets: string[], only: string[], ttlMs: number, now = new Date()): SavedPlan {
   return {
@@ -43,7 +49,7 @@ export function planFromRecord(record: RunRecord, sets: string[], only: string[]
     user: record.user,
     sets,
     only,
-    steps: record.steps.map((s) => ({ id: s.id, provider: s.provider, providerType: s.providerType, user: s.user, findings: s.findings.map(({ id, kind, label }) => ({ id, kind, label })) })),
+    steps: record.steps.map((s) => ({ id: s.id, provider: s.provider, providerType: s.providerType, user: s.user, findings: s.findings.map(({ id, kind, label, fingerprint }) => ({ id, kind, label, ...(fingerprint ? { fingerprint } : {}) })) })),
   };
 }
 

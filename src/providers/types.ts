@@ -26,6 +26,11 @@ export interface Finding {
   details?: Record<string, string | number | boolean>;
   /** Things the operator should know before approving (e.g. "affects everyone using role X"). */
   warnings?: string[];
+  /**
+   * What a reviewer approves beyond the id, as a digest (e.g. exactly which objects a role owns):
+   * a saved plan records it and `revoke apply` treats a changed one as drift.
+   */
+  fingerprint?: string;
 }
 
 /** What discovery found, plus kinds it could not look at and why (not findings: nothing to revoke). */
