@@ -85,7 +85,7 @@ describe('revoke watch (IAM sandbox with CloudTrail LookupEvents)', () => {
   });
 
   it('reads CloudTrail in every enabled region: a key used in eu-west-1 is seen, an unreadable region is named', async () => {
-    const { key, watch } = await contained();
+    const { key, watch, dir } = await contained();
     const inIreland = new IAM({ endpoint: world.sandbox.endpoint, region: 'eu-west-1', credentials: { accessKeyId: key.id, secretAccessKey: key.secret }, maxAttempts: 1 });
     await expect(inIreland.listUsers({})).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
     world.sandbox.regions.cloudTrailDenied.add('ap-east-1');
@@ -98,6 +98,10 @@ describe('revoke watch (IAM sandbox with CloudTrail LookupEvents)', () => {
     const enabled = [...world.sandbox.regions.status].filter(([, status]) => status !== 'DISABLED').map(([name]) => name);
     expect([...looked].sort()).toEqual(enabled.sort());
     expect(looked.has('af-south-1')).toBe(false);
+    // revoke verify says what a watch report attests.
+    const verified = await runCli(['verify', json.report, '--key', join(dir, 'signer.pub')], builtinRegistry());
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toMatch(/valid: watch of run \S+-jdoe-\S+ for jdoe since \S+: 1 event, 1 not checked \(exit \d\)/);
   });
 
   it('watchRegions on the provider limits where it looks; a region it leaves out is not read', async () => {
