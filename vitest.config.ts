@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    // One temporary root per run, removed at the end (test/support/temp-root.ts).
+    globalSetup: ['test/support/temp-root.ts'],
     // The AWS SDK's notice about future Node versions; revoke's own entry point silences it too.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

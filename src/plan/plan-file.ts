@@ -31,12 +31,7 @@ export interface SavedPlan extends PlanBinding {
   steps: Array<{ id: string; provider: string; providerType: string; user: string; findings: PlannedFinding[] }>;
 }
 
-/**
- * What identifies an approved finding: kind and id, plus its fingerprint when the provider gives
- * one (e.g. exactly what a role owns). A changed fingerprint is a different finding, so `apply`
- * shows it as drift instead of acting on something the reviewer did not see.
- */
-export const findingKey = (f: { kind: string; id: string; fingerprint?: string }) => `${f.kind}\u0000${f.id}${f.fingerprint ? `\u0000${f.fingerprint}` : ''}`;
+export { findingKey } from '../providers/types.js';
 
 export function planFromRecord(record: RunRecord, sets: string[], only: string[], ttlMs: number, now = new Date()): SavedPlan {
   return {

@@ -33,6 +33,14 @@ export interface Finding {
   fingerprint?: string;
 }
 
+/**
+ * A finding's identity inside a step, e.g. to match a plan's findings to a new discovery: kind and
+ * id, plus its fingerprint when the provider gives one (e.g. exactly what a role owns). A changed
+ * fingerprint is a different finding, so `apply` shows it as drift instead of acting on something
+ * the reviewer did not see.
+ */
+export const findingKey = (f: { kind: string; id: string; fingerprint?: string }) => `${f.kind}\u0000${f.id}${f.fingerprint ? `\u0000${f.fingerprint}` : ''}`;
+
 /** What discovery found, plus kinds it could not look at and why (not findings: nothing to revoke). */
 export interface Discovery {
   findings: Finding[];

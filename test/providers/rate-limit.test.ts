@@ -8,7 +8,8 @@ describe('TokenBucket', () => {
     const times: number[] = [];
     await Promise.all(Array.from({ length: 10 }, () => bucket.take().then(() => times.push(performance.now() - started))));
     times.sort((a, b) => a - b);
-    expect(times[4]!).toBeLessThan(30); // the burst of 5
+    // The burst of 5: without one, the 5th would wait for 4 tokens (200 ms); the slack is for a loaded machine.
+    expect(times[4]!).toBeLessThan(100);
     // 5 more at 20 per second take about 250 ms; never faster than the rate allows.
     expect(times[9]!).toBeGreaterThanOrEqual(230);
   });

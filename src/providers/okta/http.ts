@@ -93,14 +93,16 @@ export class OktaHttp {
     // Paging links come from the server: follow them only on the org itself.
     if (new URL(url).origin !== new URL(this.options.orgUrl).origin) throw new Error(`refusing to follow a link off the org (${new URL(url).origin})`);
     for (let attempt = 0; ; attempt++) {
-      const response = await this.paced(async () =>
-        fetch(url, {
+      const response = await this.paced(async () => {
+        const answer = await fetch(url, {
           method,
           headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
-        }),
-      );
-      this.notePacing(response);
+        });
+        // Before the slot is released, so the next request already sees an exhausted window.
+        this.notePacing(answer);
+        return answer;
+      });
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < this.options.maxRetries) {
         await response.arrayBuffer();

@@ -37,7 +37,8 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
   }),
   errorText: oktaErrorText,
   describeUser: (context, user) => `Okta user ${user} in ${context.host}`,
-  readOnly: (context) => ({ ...context, http: context.http.readOnlyView() }),
+  // A fresh user cache per discovery: a later step must see what an earlier one changed (suspended).
+  readOnly: (context) => ({ ...context, http: context.http.readOnlyView(), users: new Map() }),
   countRetries: (counter, run) => retryCount.run(counter, run),
 
   async beforeDiscover(context, { user }) {
@@ -66,6 +67,6 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
 
   async watch(context, request) {
     const { watchOkta } = await import('./watch.js');
-    return watchOkta({ ...context, http: context.http.readOnlyView() }, request);
+    return watchOkta({ ...context, http: context.http.readOnlyView(), users: new Map() }, request);
   },
 });

@@ -71,7 +71,7 @@ export interface IamSandbox {
  * Callers are identified by the access key id in their SigV4 Authorization header (signatures
  * are not checked). Product code: `revoke demo` runs on it; so do the tests and benchmarks.
  */
-export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number } = {}): Promise<IamSandbox> {
+export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number; port?: number } = {}): Promise<IamSandbox> {
   const state = new IamState();
   const faults: SandboxFaults = {
     latencyMs: options.latencyMs ?? 0,
@@ -236,7 +236,8 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     return reply(200, listRegions(regions.status, body));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
