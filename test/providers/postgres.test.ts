@@ -209,6 +209,14 @@ describe('postgres provider against a real PostgreSQL server', () => {
     }
     const lobOwner = async (lo: number) => (await server.sql<{ owner: string }>('SELECT pg_get_userbyid(lomowner) AS owner FROM pg_largeobject_metadata WHERE oid = $1', [lo]))[0]?.owner;
 
+    /** Delete-mode discovery of just the role kind, through the provider API, keeping the connection open for revoke. */
+    async function discoverRole(user: string) {
+      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      const request = { user, kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
+      const found = await postgresProvider.discover(connection.client, request);
+      return { connection, request, finding: (Array.isArray(found) ? found : found.findings)[0]! };
+    }
+
     it('lists a large object, types, a domain, a partitioned table, a publication and a foreign server; refuses them without reassignTo', async () => {
       const lo = await ownsEverything('lobby');
       const refused = await revoke(['user', 'lobby', '-r', runbook(''), '--yes']);
@@ -235,11 +243,8 @@ describe('postgres provider against a real PostgreSQL server', () => {
 
     it('re-checks at revoke time: an object acquired after discovery is refused, nothing changed', async () => {
       await server.sql("CREATE ROLE later LOGIN PASSWORD 'secret-pw'");
-      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      const { connection, request, finding } = await discoverRole('later');
       try {
-        const request = { user: 'later', kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
-        const found = await postgresProvider.discover(connection.client, request);
-        const finding = (Array.isArray(found) ? found : found.findings)[0]!;
         expect(finding.details).toMatchObject({ owned: 0 });
         const [{ lo }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'new data') AS lo")) as [{ lo: number }];
         await server.sql(`ALTER LARGE OBJECT ${lo} OWNER TO later`);
@@ -255,11 +260,8 @@ describe('postgres provider against a real PostgreSQL server', () => {
       await server.sql("CREATE ROLE swapper LOGIN PASSWORD 'secret-pw'");
       const [{ lo: first }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'first') AS lo")) as [{ lo: number }];
       await server.sql(`ALTER LARGE OBJECT ${first} OWNER TO swapper`);
-      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      const { connection, request, finding } = await discoverRole('swapper');
       try {
-        const request = { user: 'swapper', kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
-        const found = await postgresProvider.discover(connection.client, request);
-        const finding = (Array.isArray(found) ? found : found.findings)[0]!;
         expect(finding.details).toMatchObject({ owned: 1 });
         await server.sql(`ALTER LARGE OBJECT ${first} OWNER TO data_owner`);
         const [{ lo: second }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'second') AS lo")) as [{ lo: number }];
