@@ -38,10 +38,8 @@ describe('revoke sandbox (the built binary)', () => {
     expect(dry.code).toBe(0);
     expect((await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }))).AccessKeyMetadata).toHaveLength(2);
 
-    // The KMS stand-in is test-only code and not part of `revoke sandbox`: sign with a key of our own.
-    const keys = mkdtempSync(join(tmpdir(), 'revoke-sandbox-keys-'));
-    expect((await runBin(['keygen', '--out', join(keys, 'op')])).code).toBe(0);
-    const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', join(keys, 'op.key'), '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
+    const keys = mkdtempSync(join(tmpdir(), 'revoke-sandbox-files-'));
+    const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', 'kms:alias/revoke-sandbox', '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
     expect(real.stderr).not.toContain('error');
     expect(real.code).toBe(0);
     await expect(iam.send(new GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });

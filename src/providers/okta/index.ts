@@ -5,6 +5,7 @@ import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './conf
 import { findUser, oktaErrorText, type OktaContext, type OktaRequest, type OktaUser } from './kind.js';
 import { oktaKinds } from './kinds/index.js';
 import { retryCount } from './http.js';
+import { SERVICE_APP_SCOPES } from './scopes.js';
 
 export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>({
   type: 'okta',
@@ -20,6 +21,8 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
       delete: 'for good: the same, factors reset, then the user deactivated and deleted',
     },
   },
+  // What a service app is granted: the scopes it requests by default.
+  permissionsDocument: () => JSON.stringify(SERVICE_APP_SCOPES, null, 2),
   basePermissions: ['okta.users.read (look up the user; with an API token, GET /api/v1/users/me for the self-lockout guard)'],
   user: {
     pattern: /^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/,
@@ -37,7 +40,7 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
   }),
   errorText: oktaErrorText,
   describeUser: (context, user) => `Okta user ${user} in ${context.host}`,
-  // A fresh user cache per discovery: a later step must see what an earlier one changed (suspended).
+  // discover, presence and watch get this (defineProvider applies it); a fresh user cache each time.
   readOnly: (context) => ({ ...context, http: context.http.readOnlyView(), users: new Map() }),
   countRetries: (counter, run) => retryCount.run(counter, run),
 
@@ -58,7 +61,7 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
     // One paged list (200 a page) covers an audit of any number of people. Deactivated users hold
     // nothing but the account itself, which only kind `user` removes.
     const search = kinds.includes('user') ? 'status pr' : 'status ne "DEPROVISIONED"';
-    const users = await context.http.readOnlyView().list<OktaUser>('/api/v1/users', { search, limit: '200' }).catch((error: unknown) => {
+    const users = await context.http.list<OktaUser>('/api/v1/users', { search, limit: '200' }).catch((error: unknown) => {
       throw new Error(`listing the users of ${context.host}: ${oktaErrorText(error)}`);
     });
     const present = new Set(users.map((u) => u.profile.login.toLowerCase()));
@@ -67,6 +70,6 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
 
   async watch(context, request) {
     const { watchOkta } = await import('./watch.js');
-    return watchOkta({ ...context, http: context.http.readOnlyView(), users: new Map() }, request);
+    return watchOkta(context, request);
   },
 });

@@ -12,10 +12,14 @@ export interface OktaFaults {
   throttleRate: number;
   /** The next this many requests are answered 429 (deterministic throttling for tests). */
   throttleNext: number;
+  /** The next this many writes (non-GET admin requests) are answered 429. */
+  throttleNextWrites: number;
   /** Seconds from now that X-Rate-Limit-Reset names on a 429. */
   resetSeconds: number;
   /** Fraction (0-1) of requests answered 500. */
   failureRate: number;
+  /** Fraction (0-1) of requests whose connection is dropped without an answer (logged with status 0). */
+  dropRate: number;
   /** Requests allowed per window before every answer is 429 (X-Rate-Limit-Limit). */
   limitPerWindow: number;
   /** The rate-limit window (Okta's is a minute; tests shorten it). */
@@ -422,8 +426,10 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     throttleNext: options.throttleNext ?? 0,
+    throttleNextWrites: options.throttleNextWrites ?? 0,
     resetSeconds: options.resetSeconds ?? 1,
     failureRate: options.failureRate ?? 0,
+    dropRate: options.dropRate ?? 0,
     limitPerWindow: options.limitPerWindow ?? 600,
     windowSeconds: options.windowSeconds ?? 60,
     phantomNotFound: options.phantomNotFound ?? [],
@@ -481,13 +487,19 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     };
     const fail = (error: OktaError) => send(error.status, { errorCode: error.errorCode, errorSummary: error.message, errorLink: error.errorCode, errorId: `oae${randomBytes(8).toString('hex')}`, errorCauses: error.causes.map((errorSummary) => ({ errorSummary })) }, error.headers);
 
-    const throttled = faults.throttleNext > 0 || (faults.throttleRate > 0 && random() < faults.throttleRate) || window.used > faults.limitPerWindow;
+    const throttledWrite = exchange.mutating && faults.throttleNextWrites > 0;
+    if (throttledWrite) faults.throttleNextWrites -= 1;
+    const throttled = throttledWrite || faults.throttleNext > 0 || (faults.throttleRate > 0 && random() < faults.throttleRate) || window.used > faults.limitPerWindow;
     if (throttled) {
-      if (faults.throttleNext > 0) faults.throttleNext -= 1;
+      if (!throttledWrite && faults.throttleNext > 0) faults.throttleNext -= 1;
       const reset = window.used > faults.limitPerWindow ? windowReset : Math.ceil(Date.now() / 1000) + faults.resetSeconds;
       return fail(new OktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', [], rateHeaders(reset, 0)));
     }
     if (faults.failureRate > 0 && random() < faults.failureRate) return fail(new OktaError(500, 'E0000009', 'Internal Server Error'));
+    if (faults.dropRate > 0 && random() < faults.dropRate) {
+      req.socket.destroy();
+      return;
+    }
     if (!route) return fail(notFound(url.pathname));
     if (faults.phantomNotFound.includes(`${method} ${route.template}`)) return fail(notFound(url.pathname));
 
