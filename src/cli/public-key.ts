@@ -17,3 +17,15 @@ export function resolvePublicKey(key: string | undefined, io: CliIO, whose: stri
   writeLine(io.stderr, `note: no --key given; checking with this machine's default public key ${pub}`);
   return { pem: readPublicKeyFile(pub, whose), path: pub };
 }
+
+/** Where the public key that verifies a report signed by `source` (Signer.source) is, for the line every run prints. */
+export function verifyingKeyHint(source: string, env: NodeJS.ProcessEnv): string {
+  if (source.startsWith('default key ')) return defaultKeyPaths(env).pub;
+  if (source.startsWith('file ')) {
+    const file = source.slice('file '.length);
+    const sibling = [file.replace(/\.key$/, '.pub'), file.replace(/\.pem$/, '.pub.pem')].find((p) => p !== file && existsSync(p));
+    return sibling ?? `the public key of ${file} (openssl pkey -in ${file} -pubout)`;
+  }
+  if (source.startsWith('kms:')) return `the public key of ${source} (aws kms get-public-key --key-id ${source.slice(4)})`;
+  return `the public key of ${source}`;
+}

@@ -17,6 +17,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { isInteractive, writeLine, type CliIO } from './io.js';
+import { verifyingKeyHint } from './public-key.js';
 
 export interface UserOptions {
   runbook: string;
@@ -140,7 +141,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   // An interrupted real run with nothing found yet gets the plan too: it says which steps were never discovered.
   if (record.dryRun || record.totals.findings === 0) writeLine(human, renderPlan(record, style));
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
-  if (report) writeLine(human, reportLine('Report', report));
+  if (report) writeLine(human, `${reportLine('Report', report)}\n  verify it with: revoke verify ${report.path} --key ${verifyingKeyHint(signer.source, io.env)}`);
   if (options.planOut && record.status === 'completed') {
     await writePlan(options.planOut, planFromRecord(record, options.set, options.only, options.planTtl ?? DEFAULT_PLAN_TTL_MS), signer);
     writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);

@@ -26,6 +26,8 @@ describe('report show, verify and --json (the built binary)', () => {
     const run = await runBin(['user', 'alice', '-r', sandbox.exports.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--report', reports], { env, timeoutMs: 60_000 });
     expect(run.code).toBe(0);
     const report = join(reports, readdirSync(reports).find((n) => n.includes('-alice-') && n.endsWith('.intoto.json'))!);
+    // Every run says where the public key that verifies its report is.
+    expect(run.stdout).toContain(`verify it with: revoke verify ${report} --key ${join(env.XDG_CONFIG_HOME!, 'revoke', 'signing-key.pub.pem')}`);
 
     const shown = await runBin(['report', 'show', report], { env });
     expect(shown.code).toBe(0);
