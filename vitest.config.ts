@@ -7,6 +7,7 @@ export default defineConfig({
   define: { __REVOKE_VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
     pool: 'forks',
     // The AWS SDK's notice about future Node versions; revoke's own entry point silences it too.

@@ -29,7 +29,7 @@ beforeAll(async () => {
   prefix = join(work, 'prefix');
   // --ignore-scripts: dist/ is already built by `npm test`; rebuilding here would replace it under the other e2e files.
   const packed = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  const [{ filename, files }] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const { filename, files } = (JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!;
   expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['bin/revoke.js', 'dist/cli/main.js', 'dist/sandbox/index.js', 'runbooks/demo.yaml', 'schema/runbook.schema.json', 'docs/aws-iam-policy.json']));
   expect(files.filter((f) => /^(src|test|node_modules)\//.test(f.path))).toEqual([]);
   // Dependencies come from npm's cache when they are there (npm ci filled it), else the registry.
