@@ -11,11 +11,11 @@ export const PG_OPERATOR = { user: 'revoke_operator', password: 'operator-pw-for
 
 /**
  * Creates the operator role with what the README documents and nothing more: CREATEROLE,
- * pg_signal_backend, and membership of the reassignTo role. Returns its URL.
+ * pg_signal_backend, pg_read_all_stats, and membership of the reassignTo role. Returns its URL.
  */
 export async function createPostgresOperator(server: PostgresServer, reassignTo = 'data_owner'): Promise<string> {
   await server.sql(`CREATE ROLE ${PG_OPERATOR.user} LOGIN CREATEROLE PASSWORD '${PG_OPERATOR.password}'`);
-  await server.sql(`GRANT pg_signal_backend TO ${PG_OPERATOR.user}`);
+  await server.sql(`GRANT pg_signal_backend, pg_read_all_stats TO ${PG_OPERATOR.user}`);
   await server.sql(`GRANT ${reassignTo} TO ${PG_OPERATOR.user}`);
   return server.url(PG_OPERATOR.user, PG_OPERATOR.password);
 }

@@ -4,6 +4,7 @@ import type { Finding, Provider, WatchEvent } from '../types.js';
 import { postgresConfigSchema, postgresStepOptionsSchema, type PostgresConfig } from './config.js';
 import { roleRow, type PostgresContext, type PostgresKind, type PostgresRequest } from './kind.js';
 import { postgresKinds } from './kinds/index.js';
+import { CLIENT_ADDRESS } from './kinds/sessions.js';
 
 const kindsByName = new Map(postgresKinds.map((kind) => [kind.name, kind]));
 const kindOf = (name: string): PostgresKind => {
@@ -43,7 +44,7 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
     // There should be none: any session of the role after the revocation is an event.
     const failed = context.serverLogFile ? await failedLogins(context.serverLogFile, user, since, until) : [];
     const { rows } = await context.client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
-      'SELECT pid, application_name, host(client_addr) AS client_addr, backend_start FROM pg_stat_activity WHERE usename = $1',
+      `SELECT pid, application_name, ${CLIENT_ADDRESS} AS client_addr, coalesce(backend_start, now()) AS backend_start FROM pg_stat_activity WHERE usename = $1`,
       [user],
     );
     return {
