@@ -5,7 +5,8 @@
 // chunk, loaded only when used.
 import { build } from 'esbuild';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -28,11 +29,14 @@ await build({
 });
 
 /**
- * Fails the build on `await import('<package>')` when the package resolves to CommonJS: in the
- * bundle such an import yields only `default`, so `const { Client } = await import(...)` is
- * undefined at run time while the tests on src/ (Node's own interop) pass. That is how
- * `revoke watch` once shipped broken. Import the package statically from a module of ours and
- * load that module lazily instead.
+ * `await import('<package>')` of a CommonJS package yields only `default` in a split ES module
+ * bundle, so `const { Client } = await import(...)` is undefined at run time while the tests on
+ * src/ (Node's own interop) pass. That is how `revoke watch` once shipped broken.
+ * - In our code the build fails: import the package statically from a module of ours and load
+ *   that module lazily instead.
+ * - In a dependency (which we cannot edit; e.g. gaxios loads https-proxy-agent only when a proxy
+ *   is configured) the import is routed through a generated ES module that re-exports the
+ *   package's names statically, which the bundle handles correctly.
  */
 function noDynamicImportOfCommonJs() {
   return {
@@ -42,9 +46,16 @@ function noDynamicImportOfCommonJs() {
         if (args.kind !== 'dynamic-import' || args.pluginData === 'checking') return undefined;
         const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'checking' });
         if (resolved.errors.length > 0 || resolved.external || !isCommonJs(resolved.path)) return undefined;
+        if (args.importer.includes(`${sep}node_modules${sep}`)) return { path: resolved.path, namespace: 'cjs-named-exports' };
         return {
           errors: [{ text: `dynamic import of CommonJS package "${args.path}" (${resolved.path}): the bundle would expose only its default export. Import it statically in a module of ours and import() that module instead.` }],
         };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'cjs-named-exports' }, (args) => {
+        // The names Node's own interop would give: what the module exports when loaded.
+        const names = Object.keys(createRequire(args.path)(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+        const contents = [`import * as ns from ${JSON.stringify(args.path)};`, ...names.map((name) => `export const ${name} = ns.${name};`), 'export default ns.default;'].join('\n');
+        return { contents, loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };

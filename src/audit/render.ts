@@ -40,7 +40,6 @@ export function auditText(outcome: AuditOutcome, summary: AuditSummary): string 
   return lines.join('\n');
 }
 
-
 export function auditMarkdown(outcome: AuditOutcome, summary: AuditSummary, runbook: { name: string }): string {
   const status = summary.failed > 0 ? '⚠️ incomplete' : summary.withAccess > 0 ? '❌ access remains' : '✅ clean';
   const lines = [

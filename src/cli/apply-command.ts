@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../errors.js';
 import { refuseExpiredPlan } from '../plan/binding.js';
 import { findingKey, readPlan } from '../plan/plan-file.js';
 import { loadSigner } from '../report/signer.js';
+import { readPublicKeyFile } from '../report/verify.js';
 import type { CliIO } from './io.js';
 import { userCommand, type UserOptions } from './user-command.js';
 
@@ -22,17 +21,10 @@ export interface ApplyOptions {
  * findings; if the world changed it refuses with a diff, unless --allow-drift.
  */
 export async function applyCommand(planPath: string, options: ApplyOptions, io: CliIO): Promise<number> {
-  let publicKeyPem: string;
-  if (options.key) {
-    try {
-      publicKeyPem = readFileSync(options.key, 'utf8');
-    } catch {
-      throw new InvalidInputError(`cannot read public key ${options.key}`, 'pass the public key of whoever signed the plan');
-    }
-  } else {
-    // Without --key, the plan must be signed by the key this run signs with (same operator or CI secret).
-    publicKeyPem = (await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env })).publicKeyPem;
-  }
+  // Without --key, the plan must be signed by the key this run signs with (same operator or CI secret).
+  const publicKeyPem = options.key
+    ? readPublicKeyFile(options.key, 'whoever made the plan')
+    : (await loadSigner({ ...(options.signKey !== undefined ? { signKey: options.signKey } : {}), env: io.env })).publicKeyPem;
   const plan = readPlan(planPath, publicKeyPem);
   refuseExpiredPlan(plan, planPath);
   const approved = new Map(plan.steps.map((s) => [s.id, new Map(s.findings.map((f) => [findingKey(f), f.label]))]));

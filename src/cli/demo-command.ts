@@ -7,9 +7,19 @@ import { ExitCode } from '../exit-codes.js';
 import { createStyle } from '../output/style.js';
 import { packageRoot } from '../package-root.js';
 import { writeLine, type CliIO } from './io.js';
-import { main } from './main.js';
 
 export const DEMO_USER = 'jdoe';
+const DEMO_EMAIL = `${DEMO_USER}@acme.example`;
+
+const DEMO_GOOGLE_USER = {
+  lastLoginMinutesAgo: 20,
+  oauthApps: [
+    { clientId: '1234567890-slack.apps.googleusercontent.com', name: 'Slack', scopes: ['https://www.googleapis.com/auth/calendar.readonly'] },
+    { clientId: '1234567891-zoom.apps.googleusercontent.com', name: 'Zoom', scopes: ['https://www.googleapis.com/auth/calendar'] },
+  ],
+  appPasswords: [{ name: 'Thunderbird' }],
+  backupCodes: 10,
+};
 
 const DEMO_GITHUB_USER = {
   role: 'member' as const,
@@ -25,14 +35,18 @@ const DEMO_GITHUB_USER = {
  * Runs the bundled demo runbook through the real CLI path against local GitHub and AWS IAM sandboxes:
  * a dry run (the plan), then the real run, then a check of what is left. Nothing leaves the machine.
  */
-export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO): Promise<number> {
+/** `runCli` is the CLI's own entry point, passed in (not imported) so this module does not import main. */
+export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO, runCli: (argv: string[], io: CliIO) => Promise<number>): Promise<number> {
   const style = createStyle({ stream: io.stdout, env: io.env, colorFlag: options.color });
   const { startIamSandbox } = await import('../sandbox/iam/server.js');
   const { seedUser, sandboxIamClient, sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
   const { startGitHubSandbox } = await import('../sandbox/github/server.js');
   const { githubSandboxEnvironment, seedGitHubUser, seedOrg } = await import('../sandbox/github/seed.js');
+  const { startGoogleSandbox } = await import('../sandbox/google/server.js');
+  const { googleSandboxEnvironment, seedGoogleCustomer, seedGoogleUser } = await import('../sandbox/google/seed.js');
   const sandbox = await startIamSandbox();
   const github = await startGitHubSandbox();
+  const google = await startGoogleSandbox();
   const database = await demoDatabase(io);
   try {
     const iam = sandboxIamClient(sandbox);
@@ -40,11 +54,15 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     await seedUser(iam, 'break-glass-admin', { accessKeys: 1 });
     const githubToken = seedOrg(github, { org: 'acme', operator: 'revoke-bot', owners: ['org-owner-bot'] });
     seedGitHubUser(github, 'acme', { login: DEMO_USER, ...DEMO_GITHUB_USER });
+    const googleKey = seedGoogleCustomer(google, { domain: 'acme.example', admin: 'it-admin@acme.example' });
+    seedGoogleUser(google, { email: DEMO_EMAIL, ...DEMO_GOOGLE_USER });
     sandbox.faults.latencyMs = options.latency ?? 0;
     github.faults.latencyMs = options.latency ?? 0;
+    google.faults.latencyMs = options.latency ?? 0;
     const runbook = join(packageRoot(import.meta.url), 'runbooks', 'demo.yaml');
     const count = countCredentials(FULL_USER);
-    writeLine(io.stdout, style.bold(`revoke demo: local GitHub (${github.url}) and AWS IAM (${sandbox.endpoint}) sandboxes; nothing leaves this machine`));
+    writeLine(io.stdout, style.bold(`revoke demo: local Google Workspace (${google.url}), GitHub (${github.url}) and AWS IAM (${sandbox.endpoint}) sandboxes; nothing leaves this machine`));
+    writeLine(io.stdout, `Seeded ${DEMO_EMAIL} in Google Workspace: signed in, 2 authorized apps, an app password, backup codes;`);
     writeLine(io.stdout, `Seeded ${DEMO_USER} in GitHub org acme: member of 2 teams, 2 SSO-authorized credentials, a fine-grained token grant, a codespace,`);
     writeLine(io.stdout, 'a Copilot seat and admin access to repo infra; and as an IAM user with ' + `${count} things to revoke: 2 access keys, a console password, a virtual MFA`);
     writeLine(io.stdout, 'device, an SSH key, a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies.');
@@ -56,28 +74,31 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const keyPrefix = join(scratch, 'demo-signing');
     writeKeyPair(generateKeyPair('ecdsa-p256'), `${keyPrefix}.key`, `${keyPrefix}.pub`);
     const reports = join(scratch, 'reports');
-    const env = githubSandboxEnvironment(github, githubToken, sandboxEnvironment(sandbox, io.env));
+    const env: NodeJS.ProcessEnv = { ...githubSandboxEnvironment(github, githubToken, sandboxEnvironment(sandbox, io.env)), ...googleSandboxEnvironment(google), GOOGLE_WORKSPACE_KEY: googleKey };
     if (database.url) env.DATABASE_URL = database.url;
     const demoIO: CliIO = { ...io, env };
     // Without a database, run every step but the database ones.
-    const only = database.seeded ? [] : ['github-credentials', 'github-membership', 'aws-contain', 'aws-remove'].flatMap((id) => ['--only', id]);
+    const only = database.seeded ? [] : ['google-contain', 'github-credentials', 'github-membership', 'aws-contain', 'aws-remove'].flatMap((id) => ['--only', id]);
     const colour = [...(options.color ? [] : ['--no-color']), '--report', reports, '--sign-key', `${keyPrefix}.key`, ...only];
 
     writeLine(io.stdout, style.bold(`1. Dry run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --dry-run`));
     const before = sandbox.requests.length;
     const githubBefore = github.exchanges.length;
-    const dry = await main(['user', DEMO_USER, '-r', runbook, '--dry-run', ...colour], demoIO);
+    const googleBefore = google.exchanges.length;
+    const dry = await runCli(['user', DEMO_USER, '-r', runbook, '--dry-run', ...colour], demoIO);
     if (dry !== ExitCode.Success) return dry;
-    const dryRequests = [...sandbox.requests.slice(before), ...github.exchanges.slice(githubBefore)];
+    const dryRequests = [...sandbox.requests.slice(before), ...github.exchanges.slice(githubBefore), ...google.exchanges.slice(googleBefore)];
     const mutating = dryRequests.filter((r) => r.mutating).length;
     writeLine(io.stdout, style.dim(`   The dry run sent ${dryRequests.length} requests to the sandboxes; ${mutating} of them could change anything.\n`));
 
     const dryRunReports = new Set(readdirSync(reports));
     writeLine(io.stdout, style.bold(`2. Real run: revoke user ${DEMO_USER} -r runbooks/demo.yaml --yes`));
-    const real = await main(['user', DEMO_USER, '-r', runbook, '--yes', ...colour], demoIO);
+    const real = await runCli(['user', DEMO_USER, '-r', runbook, '--yes', ...colour], demoIO);
 
     writeLine(io.stdout, style.bold('\n3. What is left in the sandbox'));
     const acme = github.state.orgs.get('acme')!;
+    const googleUser = google.state.user(DEMO_EMAIL);
+    writeLine(io.stdout, `   Google Workspace: ${DEMO_EMAIL} ${googleUser?.suspended ? style.green('suspended') : style.red('still active')}; sessions ${googleUser?.sessions.size ? style.red('still open') : style.green('signed out')}; authorized apps ${googleUser?.grants.size ? style.red('still granted') : style.green('revoked')}`);
     writeLine(io.stdout, `   GitHub: ${DEMO_USER} in acme: ${acme.members.has(DEMO_USER) ? style.red('still a member') : style.green('gone')}; org-owner-bot (protected): ${acme.members.has('org-owner-bot') ? style.green('untouched') : style.red('gone')}`);
     writeLine(io.stdout, `   IAM user ${DEMO_USER}: ${sandbox.state.users.has(DEMO_USER) ? style.red('still exists') : style.green('gone')}`);
     if (database.seeded) {
@@ -91,12 +112,12 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     const report = readdirSync(reports).find((name) => name.endsWith('.intoto.json') && !dryRunReports.has(name));
     if (report) {
       writeLine(io.stdout, style.bold(`\n4. Verify the signed report: revoke verify ${join(reports, report)} --key ${keyPrefix}.pub`));
-      await main(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
+      await runCli(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
     }
     writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
     return real;
   } finally {
-    await Promise.all([sandbox.close(), github.close(), database.close()]);
+    await Promise.all([sandbox.close(), github.close(), google.close(), database.close()]);
   }
 }
 

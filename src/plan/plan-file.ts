@@ -1,15 +1,13 @@
-import { createPublicKey, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../errors.js';
 import type { RunRecord } from '../engine/record.js';
-import type { DsseEnvelope } from '../report/dsse.js';
-import { pae } from '../report/dsse.js';
-import { algorithmOf, keyIdOf, type Signer } from '../report/signer.js';
+import { PLAN_PAYLOAD_TYPE } from '../report/dsse.js';
+import type { Signer } from '../report/signer.js';
+import { verifyEnvelope } from '../report/verify.js';
 import { signPayload, writeEnvelope } from '../report/write-report.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import type { PlanBinding } from './binding.js';
 
-export const PLAN_PAYLOAD_TYPE = 'application/vnd.revoke.plan+json';
+export { PLAN_PAYLOAD_TYPE };
 
 export interface PlannedFinding {
   id: string;
@@ -50,39 +48,33 @@ export function planFromRecord(record: RunRecord, sets: string[], only: string[]
 }
 
 export async function writePlan(path: string, plan: SavedPlan, signer: Signer): Promise<void> {
-  writeEnvelope(path, await signPayload(plan, signer, PLAN_PAYLOAD_TYPE));
+  const envelope = await signPayload(plan, signer, PLAN_PAYLOAD_TYPE);
+  try {
+    writeEnvelope(path, envelope);
+  } catch (error) {
+    throw new InvalidInputError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'pass --plan-out a file in an existing folder you can write to');
+  }
 }
 
-/** Reads a plan and checks its signature against `publicKeyPem`; any doubt is bad input (exit 2). */
+/** Reads a plan and checks its signature against `publicKeyPem` (verifyEnvelope); any doubt is bad input (exit 2). */
 export function readPlan(path: string, publicKeyPem: string): SavedPlan {
-  let envelope: DsseEnvelope;
+  const verification = verifyEnvelope(path, publicKeyPem, PLAN_PAYLOAD_TYPE);
+  if (!verification.payload) {
+    const failed = verification.checks.find((c) => !c.ok)!;
+    if (failed.name === 'envelope') throw new InvalidInputError(`${path} is not a revoke plan (${failed.detail})`, 'pass a file written by revoke user ... --dry-run --plan-out <file>');
+    if (failed.name === 'public key') throw new InvalidInputError(`cannot check the plan ${path}: the public key is ${failed.detail}`, 'pass --key with the public key (.pub.pem) of whoever made the plan');
+    throw new InvalidInputError(
+      `the plan ${path} is not signed by the expected key, or was changed after it was signed; nothing was done (${failed.name}: ${failed.detail})`,
+      'make a new plan, or pass --key with the public key of whoever made it',
+    );
+  }
+  let plan: SavedPlan;
   try {
-    envelope = JSON.parse(readFileSync(path, 'utf8')) as DsseEnvelope;
+    plan = JSON.parse(verification.payload.toString('utf8')) as SavedPlan;
   } catch {
-    throw new InvalidInputError(`${path} is not a plan file`, 'pass a file written by revoke user ... --dry-run --plan-out <file>');
+    throw new InvalidInputError(`the plan ${path} is signed but its payload is not JSON`, 'make a new plan');
   }
-  if (envelope.payloadType !== PLAN_PAYLOAD_TYPE || typeof envelope.payload !== 'string' || !Array.isArray(envelope.signatures)) {
-    throw new InvalidInputError(`${path} is not a revoke plan (payloadType ${String(envelope.payloadType)})`);
-  }
-  const key = createPublicKey(publicKeyPem);
-  const algorithm = algorithmOf(key);
-  const payload = Buffer.from(envelope.payload, 'base64');
-  const message = pae(PLAN_PAYLOAD_TYPE, payload);
-  const ok =
-    payload.toString('base64') === envelope.payload &&
-    envelope.signatures.some((s) => {
-      if (s.keyid !== keyIdOf(key) || typeof s.sig !== 'string') return false;
-      const sig = Buffer.from(s.sig, 'base64');
-      try {
-        return algorithm === 'ed25519' ? verify(null, message, key, sig) : verify('sha256', message, { key, dsaEncoding: 'der' }, sig);
-      } catch {
-        return false;
-      }
-    });
-  if (!ok) {
-    throw new InvalidInputError(`the plan ${path} is not signed by the expected key, or was changed after it was signed; nothing was done`, 'make a new plan, or pass --key with the public key of whoever made it');
-  }
-  const plan = JSON.parse(payload.toString('utf8')) as SavedPlan;
+  if (plan?.planVersion !== 1 || !Array.isArray(plan.steps)) throw new InvalidInputError(`the plan ${path} is not a version 1 revoke plan`, 'make a new plan with this version of revoke');
   if (typeof plan.expiresAt !== 'string' || !Array.isArray(plan.actors)) {
     throw new InvalidInputError(`the plan ${path} does not record where it was made or until when it is valid (an older revoke made it); nothing was done`, 'make a new plan (revoke user ... --dry-run --plan-out <file>)');
   }

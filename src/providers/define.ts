@@ -1,7 +1,10 @@
 import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest } from './types.js';
 
-/** What one kind module's discovery returns: findings, or why this kind could not be looked at. */
-export type KindDiscovery = Finding[] | { skipped: string };
+/**
+ * What one kind module's discovery returns: findings, or why this kind could not be looked at, or
+ * findings plus what it saw but leaves alone and why (e.g. memberships managed elsewhere).
+ */
+export type KindDiscovery = Finding[] | { skipped: string; findings?: Finding[] };
 
 /**
  * One revoke kind of a provider, in its own module: metadata, discovery (reads only, through the
@@ -100,7 +103,10 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
       const discovery: Discovery = { findings: [], skipped: [], warnings: stepWarnings?.(context, request, step.kinds) ?? [] };
       for (const { name, result } of results) {
         if (Array.isArray(result)) discovery.findings.push(...result);
-        else discovery.skipped!.push({ kind: name, reason: result.skipped });
+        else {
+          discovery.findings.push(...(result.findings ?? []));
+          discovery.skipped!.push({ kind: name, reason: result.skipped });
+        }
       }
       return discovery;
     },

@@ -1,6 +1,8 @@
 /** DSSE (Dead Simple Signing Envelope) v1: https://github.com/secure-systems-lab/dsse */
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+/** A saved plan (revoke user --plan-out): DSSE over the plan JSON itself, not an in-toto statement. */
+export const PLAN_PAYLOAD_TYPE = 'application/vnd.revoke.plan+json';
 
 export interface DsseEnvelope {
   payloadType: string;

@@ -1,7 +1,8 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { InvalidInputError } from '../errors.js';
 import { dirname, join } from 'node:path';
-import { IN_TOTO_PAYLOAD_TYPE, pae, type DsseEnvelope } from './dsse.js';
+import { IN_TOTO_PAYLOAD_TYPE, pae, PLAN_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js';
 import { readJournal, sha256Hex } from './journal.js';
 import { algorithmOf, keyIdOf } from './signer.js';
 import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
@@ -18,13 +19,22 @@ export interface Verification {
   statement?: Statement;
 }
 
+export interface EnvelopeVerification {
+  valid: boolean;
+  checks: Check[];
+  /** The signed payload bytes, only when every check passed. */
+  payload?: Buffer;
+}
+
 /**
- * Checks a report the way a third party would: the DSSE signature over the PAE, the statement
- * and predicate types, each subject journal's sha256, and each journal's hash chain.
+ * The one DSSE verifier, for run/audit/watch reports and plans alike: the file is a JSON DSSE
+ * envelope of `payloadType` with exactly its three fields, the key is a PEM public key revoke
+ * uses, the payload and signature are canonical standard base64, and a signature naming this
+ * key's keyid (and carrying nothing else) verifies over the PAE. Never throws.
  */
-export function verifyReport(reportPath: string, publicKeyPem: string, journalDir = dirname(reportPath)): Verification {
+export function verifyEnvelope(path: string, publicKeyPem: string, payloadType: string): EnvelopeVerification {
   const checks: Check[] = [];
-  const done = (statement?: Statement): Verification => ({ valid: checks.every((c) => c.ok), checks, ...(statement ? { statement } : {}) });
+  const done = (payload?: Buffer): EnvelopeVerification => ({ valid: checks.every((c) => c.ok), checks, ...(payload && checks.every((c) => c.ok) ? { payload } : {}) });
   const check = (name: string, ok: boolean, detail: string) => {
     checks.push({ name, ok, detail });
     return ok;
@@ -32,12 +42,19 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
 
   let envelope: DsseEnvelope;
   try {
-    envelope = JSON.parse(readFileSync(reportPath, 'utf8')) as DsseEnvelope;
+    envelope = JSON.parse(readFileSync(path, 'utf8')) as DsseEnvelope;
   } catch (error) {
-    check('envelope', false, `not a JSON DSSE envelope: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    check('envelope', false, code ? `cannot read ${path}: ${code}` : `not a JSON DSSE envelope: ${(error as Error).message}`);
     return done();
   }
-  if (!check('envelope', envelope.payloadType === IN_TOTO_PAYLOAD_TYPE && typeof envelope.payload === 'string' && Array.isArray(envelope.signatures), `payloadType ${envelope.payloadType}`)) return done();
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
+    check('envelope', false, 'not a JSON DSSE envelope: not an object');
+    return done();
+  }
+  if (!check('envelope', envelope.payloadType === payloadType && typeof envelope.payload === 'string' && Array.isArray(envelope.signatures), `payloadType ${String(envelope.payloadType)}${envelope.payloadType === payloadType ? '' : `, expected ${payloadType}`}`)) return done();
+  const extraKeys = Object.keys(envelope).filter((k) => !['payloadType', 'payload', 'signatures'].includes(k));
+  if (!check('envelope fields', extraKeys.length === 0, extraKeys.length === 0 ? 'payloadType, payload, signatures' : `unexpected ${extraKeys.join(', ')}`)) return done();
 
   let key: KeyObject;
   try {
@@ -56,8 +73,6 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
   }
   const message = pae(envelope.payloadType, payload);
   const keyid = keyIdOf(key);
-  const extraKeys = Object.keys(envelope).filter((k) => !['payloadType', 'payload', 'signatures'].includes(k));
-  if (!check('envelope fields', extraKeys.length === 0, extraKeys.length === 0 ? 'payloadType, payload, signatures' : `unexpected ${extraKeys.join(', ')}`)) return done();
   // Strict on purpose: the signature must name this key, and carry nothing else.
   const valid = envelope.signatures.some((s) => {
     if (typeof s !== 'object' || s === null || Object.keys(s).some((k) => k !== 'keyid' && k !== 'sig') || s.keyid !== keyid) return false;
@@ -69,7 +84,40 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
       return false;
     }
   });
-  if (!check('signature', valid, valid ? `valid ${algorithm} signature over the DSSE PAE by keyid ${keyid.slice(0, 16)}…` : 'no signature in the envelope is by this key and verifies')) return done();
+  check('signature', valid, valid ? `valid ${algorithm} signature over the DSSE PAE by keyid ${keyid.slice(0, 16)}…` : 'no signature in the envelope is by this key and verifies');
+  return done(payload);
+}
+
+/** A public key file for --key: unreadable or not a PEM public key is bad input (exit 2), never a crash. */
+export function readPublicKeyFile(path: string, whose: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read public key ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, `pass the public key of ${whose}`);
+  }
+  try {
+    createPublicKey(pem);
+  } catch {
+    throw new InvalidInputError(`${path} is not a PEM public key`, `pass the public key (.pub.pem) of ${whose}, not a private key or a certificate`);
+  }
+  return pem;
+}
+
+/**
+ * Checks a report the way a third party would: the envelope (verifyEnvelope), the statement
+ * and predicate types, each subject journal's sha256, and each journal's hash chain.
+ */
+export function verifyReport(reportPath: string, publicKeyPem: string, journalDir = dirname(reportPath)): Verification {
+  const envelope = verifyEnvelope(reportPath, publicKeyPem, IN_TOTO_PAYLOAD_TYPE);
+  const checks: Check[] = [...envelope.checks];
+  const done = (statement?: Statement): Verification => ({ valid: checks.every((c) => c.ok), checks, ...(statement ? { statement } : {}) });
+  const check = (name: string, ok: boolean, detail: string) => {
+    checks.push({ name, ok, detail });
+    return ok;
+  };
+  const payload = envelope.payload;
+  if (!payload) return done();
 
   let statement: Statement;
   try {
@@ -111,4 +159,72 @@ function readJournalIfPresent(dir: string, name: string | undefined) {
   if (!name) return undefined;
   const path = join(dir, name);
   return existsSync(path) ? readJournal(path) : undefined;
+}
+
+/**
+ * `revoke verify` on any file revoke signs: a plan is checked as a plan envelope, everything
+ * else as a report (run, audit or watch statement with its journals).
+ */
+export function verifySignedFile(path: string, publicKeyPem: string, journalDir?: string): Verification & { plan?: PlanSummary } {
+  if (payloadTypeOf(path) !== PLAN_PAYLOAD_TYPE) return verifyReport(path, publicKeyPem, journalDir);
+  const envelope = verifyEnvelope(path, publicKeyPem, PLAN_PAYLOAD_TYPE);
+  const checks = [...envelope.checks];
+  if (!envelope.payload) return { valid: false, checks };
+  let plan: PlanSummary | undefined;
+  try {
+    plan = JSON.parse(envelope.payload.toString('utf8')) as PlanSummary;
+  } catch {
+    // reported below
+  }
+  const ok = plan?.planVersion === 1 && Array.isArray(plan.steps);
+  checks.push({ name: 'plan', ok, detail: ok ? `version 1, ${plan!.steps.length} steps` : 'payload is not a version 1 revoke plan' });
+  return { valid: checks.every((c) => c.ok), checks, ...(ok ? { plan: plan! } : {}) };
+}
+
+/** The parts of a saved plan `revoke verify` names (the full type lives in src/plan). */
+interface PlanSummary {
+  planVersion: number;
+  user: string;
+  createdAt: string;
+  expiresAt?: string;
+  runbook: { name: string };
+  actors?: Array<{ provider: string; actor: string }>;
+  steps: Array<{ findings: unknown[] }>;
+}
+
+/** One line saying what was verified, worded for its predicate type (or plan). */
+export function describeVerified(result: Verification & { plan?: PlanSummary }, now = new Date()): string {
+  if (result.plan) {
+    const p = result.plan;
+    const findings = p.steps.reduce((n, s) => n + s.findings.length, 0);
+    const expired = p.expiresAt !== undefined && new Date(p.expiresAt) <= now;
+    const against = (p.actors ?? []).map((a) => `${a.provider}: ${a.actor}`).join('; ') || 'no recorded systems';
+    return `plan for ${p.user} with runbook ${p.runbook.name} (${findings} finding${findings === 1 ? '' : 's'} in ${p.steps.length} step${p.steps.length === 1 ? '' : 's'}), made ${p.createdAt} against ${against}; ${p.expiresAt ? `${expired ? 'expired' : 'expires'} ${p.expiresAt}` : 'no expiry recorded (apply refuses it)'}`;
+  }
+  const statement = result.statement;
+  if (!statement) return 'nothing';
+  const predicate = statement.predicate as unknown as Record<string, any>;
+  const incomplete = predicate.complete === false ? ', incomplete' : '';
+  switch (statement.predicateType) {
+    case AUDIT_PREDICATE_TYPE: {
+      const summary = predicate.summary ?? {};
+      return `audit of ${summary.users} user${summary.users === 1 ? '' : 's'} from ${predicate.input?.source ?? '?'} with runbook ${predicate.runbook?.name ?? '?'}: ${summary.withAccess} with access, ${summary.failed} not fully checked (exit ${predicate.exitCode}${incomplete})`;
+    }
+    case WATCH_PREDICATE_TYPE: {
+      const events = Array.isArray(predicate.events) ? predicate.events.length : 0;
+      const skipped = Array.isArray(predicate.skipped) ? predicate.skipped.length : 0;
+      return `watch of run ${predicate.watched?.runId ?? '?'} for ${predicate.user} since ${predicate.since}${predicate.until ? ` until ${predicate.until}` : ''}: ${events} event${events === 1 ? '' : 's'}, ${skipped} not checked (exit ${predicate.exitCode}${incomplete})`;
+    }
+    default:
+      return `run ${predicate.runId} for ${predicate.user} (${predicate.dryRun ? 'dry run' : 'real run'}, ${predicate.status}${incomplete})`;
+  }
+}
+
+/** The payloadType a file claims, if it is a JSON object with one (to pick the checks). */
+function payloadTypeOf(path: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { payloadType?: unknown })?.payloadType;
+  } catch {
+    return undefined;
+  }
 }

@@ -58,6 +58,17 @@ describe('revoke audit (both sandboxes, real SDK and Octokit)', () => {
     expect(github!.exchanges.filter((e) => e.mutating)).toEqual([]);
   });
 
+  it('revoke verify names what an audit report attests', async () => {
+    const { dir, env } = await world();
+    const users = departed(['jdoe', ...cleanNames(2)]);
+    const result = await runCli(['audit', '-r', demo, '--users', users, '--format', 'json', '--report', join(dir, 'r')], builtinRegistry(), { env });
+    expect(result.code, result.stderr).toBe(3);
+    const verified = await runCli(['verify', JSON.parse(result.stdout).report, '--key', join(dir, 'revoke', 'signing-key.pub.pem')], builtinRegistry(), { env });
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toContain(`valid: audit of 3 users from ${users} with runbook github-aws-offboarding: 1 with access, 0 not fully checked (exit 3)`);
+    expect(verified.stdout).not.toContain('undefined');
+  });
+
   it('exit 0 when everyone is clean', async () => {
     const { dir, env } = await world();
     const result = await runCli(['audit', '-r', demo, '--users', departed(cleanNames(5)), '--report', join(dir, 'r')], builtinRegistry(), { env });

@@ -90,7 +90,7 @@ describe('the revoke binary with the built-in providers', () => {
   it('validate accepts every example runbook', async () => {
     const { code, stdout } = await runBin(['validate', 'runbooks/demo.yaml', 'runbooks/offboarding.yaml', 'runbooks/incident-contain.yaml']);
     expect(code).toBe(0);
-    expect(stdout).toBe('runbooks/demo.yaml: ok (6 steps)\nrunbooks/offboarding.yaml: ok (2 steps)\nrunbooks/incident-contain.yaml: ok (1 step)\n');
+    expect(stdout).toBe('runbooks/demo.yaml: ok (7 steps)\nrunbooks/offboarding.yaml: ok (2 steps)\nrunbooks/incident-contain.yaml: ok (1 step)\n');
   });
 
   it('demo runs the dry run and the real run against the sandbox, with no stray warnings', async () => {
@@ -100,6 +100,7 @@ describe('the revoke binary with the built-in providers', () => {
     expect(stdout).toMatch(/The dry run sent \d+ requests to the sandboxes; 0 of them could change anything\./);
     expect(stdout).toContain('Result for jdoe: done');
     expect(stdout).toContain('IAM user jdoe: gone');
+    expect(stdout).toContain('Google Workspace: jdoe@acme.example suspended; sessions signed out; authorized apps revoked');
     expect(stdout).toContain('GitHub: jdoe in acme: gone; org-owner-bot (protected): untouched');
     expect(stdout).toContain('PostgreSQL: role jdoe gone; its open session terminated; table jdoe_reports now owned by data_owner');
     expect(stdout).toMatch(/valid: run \S+ for jdoe \(real run, completed\)/);

@@ -82,9 +82,12 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
   });
 
-  it('--plan-out needs --dry-run; apply without a terminal needs --yes', async () => {
-    const { plan, env, runbook } = await planned();
+  it('--plan-out needs --dry-run and a writable place; apply without a terminal needs --yes', async () => {
+    const { plan, env, runbook, dir } = await planned();
     expect((await world.revoke(['user', 'jdoe', '-r', runbook, '--yes', '--plan-out', plan], env)).code).toBe(2);
+    const nowhere = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', join(dir, 'missing', 'p.json')], env);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(`error: cannot write the plan to ${join(dir, 'missing', 'p.json')}: ENOENT`);
     const noYes = await world.revoke(['apply', plan], env);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
@@ -103,5 +106,36 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     expect(applied.stderr).toMatch(/error: the plan .* expired at \d{4}-\d\d-\d\dT[\d:.]+Z; nothing was done/);
     expect(world.sandbox.requests.length).toBe(before);
     expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
+  });
+
+  it('one strict verifier: extra envelope fields, a non-canonical signature and a key that is not a key are refused (exit 2)', async () => {
+    const { plan, env, dir } = await planned({ accessKeys: 1, groups: [] });
+    const envelope = JSON.parse(readFileSync(plan, 'utf8'));
+    const variants = {
+      extra: { ...envelope, note: 'added after signing' },
+      sloppySig: { ...envelope, signatures: envelope.signatures.map((s: { keyid: string; sig: string }) => ({ ...s, sig: `${s.sig}\n` })) },
+      extraSigField: { ...envelope, signatures: envelope.signatures.map((s: { keyid: string; sig: string }) => ({ ...s, cert: 'x' })) },
+    };
+    for (const [name, variant] of Object.entries(variants)) {
+      const file = join(dir, `${name}.plan.json`);
+      writeFileSync(file, JSON.stringify(variant));
+      const applied = await world.revoke(['apply', file, '--yes'], env);
+      expect(applied.code, name).toBe(2);
+      expect(applied.stderr, name).toContain('nothing was done');
+    }
+    const notAKey = join(dir, 'not-a-key.pem');
+    writeFileSync(notAKey, 'hello\n');
+    const badKey = await world.revoke(['apply', plan, '--yes', '--key', notAKey], env);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain(`error: ${notAKey} is not a PEM public key`);
+    expect(badKey.stderr).not.toContain('internal error');
+    const missing = await world.revoke(['apply', plan, '--yes', '--key', join(dir, 'missing.pem')], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read public key');
+    expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
+    // revoke verify says what a plan is.
+    const verified = await world.revoke(['verify', plan, '--key', join(dir, 'revoke', 'signing-key.pub.pem')], env);
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toMatch(/valid: plan for jdoe with runbook aws-offboarding \(\d+ findings in 2 steps\), made \S+ against aws: arn:aws:iam::123456789012:user\/revoke-operator; expires \S+/);
   });
 });

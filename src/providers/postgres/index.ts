@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../errors.js';
 import type { Finding, Provider, WatchEvent } from '../types.js';
 import { postgresConfigSchema, postgresStepOptionsSchema, type PostgresConfig } from './config.js';
 import { roleRow, type PostgresContext, type PostgresKind, type PostgresRequest } from './kind.js';
 import { postgresKinds } from './kinds/index.js';
 import { CLIENT_ADDRESS } from './kinds/sessions.js';
+import { failedLogins } from './server-log.js';
 
 const kindsByName = new Map(postgresKinds.map((kind) => [kind.name, kind]));
 const kindOf = (name: string): PostgresKind => {
@@ -42,7 +42,7 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
 
   async watch(context, { user, since, until }) {
     // There should be none: any session of the role after the revocation is an event.
-    const failed = context.serverLogFile ? await failedLogins(context.serverLogFile, user, since, until) : [];
+    const failed = context.serverLogFile ? await failedLogins(context.client, context.serverLogFile, user, since, until) : [];
     const { rows } = await context.client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
       `SELECT pid, application_name, ${CLIENT_ADDRESS} AS client_addr, coalesce(backend_start, now()) AS backend_start FROM pg_stat_activity WHERE usename = $1`,
       [user],
@@ -92,26 +92,3 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
     }
   },
 };
-
-/**
- * Failed logins of `role` in a server log with the default log_line_prefix ("%m [%p] "):
- * "role … is not permitted to log in", "password authentication failed for user …", "role … does not exist".
- */
-async function failedLogins(path: string, role: string, since: Date, until?: Date): Promise<WatchEvent[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read the PostgreSQL server log ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const quoted = `"${role.replace(/"/g, '""')}"`;
-  const events: WatchEvent[] = [];
-  text.split('\n').forEach((line, index) => {
-    const match = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (\w+) \[\d+\].*FATAL:\s+(.*)$/.exec(line);
-    if (!match || !match[3]!.includes(quoted)) return;
-    const time = new Date(`${match[1]!.replace(' ', 'T')}${match[2] === 'UTC' ? 'Z' : ''}`);
-    if (Number.isNaN(time.getTime()) || time < since || (until && time > until)) return;
-    events.push({ id: `log-${index}`, time: time.toISOString(), what: `failed login: ${match[3]}`, outcome: 'denied' });
-  });
-  return events;
-}

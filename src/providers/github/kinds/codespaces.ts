@@ -17,7 +17,14 @@ export const codespaces: GitHubKind = {
   },
   async revoke(context, finding, { user }) {
     const { octokit, org } = context;
-    const list = async () => (await octokit.paginate(octokit.rest.codespaces.getCodespacesForUserInOrg, { org, username: user, per_page: 100 }).catch(() => [])).some((c) => c.name === finding.id);
+    // A 404 to the list means the person has no codespaces here; any other failure is not evidence of "gone".
+    const list = async () =>
+      (
+        await octokit.paginate(octokit.rest.codespaces.getCodespacesForUserInOrg, { org, username: user, per_page: 100 }).catch((error: unknown) => {
+          if (statusOf(error) === 404) return [];
+          throw error;
+        })
+      ).some((c) => c.name === finding.id);
     // Stop first so nothing keeps running while the delete is processed.
     try {
       await octokit.rest.codespaces.stopInOrganization({ org, username: user, codespace_name: finding.id });

@@ -1,0 +1,21 @@
+import { Option } from 'commander';
+import type { RegisterCommand } from './define-command.js';
+import { durationMs, formatOption } from './option-parsers.js';
+
+export const registerWatch: RegisterCommand = (program, { action }) => {
+  program
+    .command('watch')
+    .description('after a revocation: is anyone still using, or trying to use, what it took away? (exit 3 if so)')
+    .argument('<report>', 'the signed report of the run to watch')
+    .option('--key <pub.pem>', "public key the report must be signed with (default: this machine's signing key)")
+    .option('--since <time>', 'look from this time (ISO 8601; default: when the run finished)')
+    .option('--until <time>', 'look up to this time (ISO 8601)')
+    .option('--follow', 'keep polling every --interval, printing each new event, until interrupted')
+    .addOption(new Option('--interval <duration>', 'how often --follow polls').default(30_000, '30s').argParser(durationMs))
+    .addOption(formatOption())
+    .option('--json', 'same as --format json')
+    .option('--report <dir>', 'where the journal and the signed watch report go', 'reports')
+    .option('--sign-key <pem|kms:key-id>', 'signing key for the watch report')
+    .addHelpText('after', '\nExit codes: 0 quiet, 3 use or attempted use found, 2 bad input (e.g. a report that does not verify), 130 interrupted.\n\nExamples:\n  $ revoke watch reports/<run>.intoto.json --key ci.pub\n  $ revoke watch reports/<run>.intoto.json --follow --interval 1m   # during an incident')
+    .action(action(async () => (await import('../watch-command.js')).watchCommand));
+};

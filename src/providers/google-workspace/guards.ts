@@ -1,0 +1,38 @@
+import { InvalidInputError } from '../../errors.js';
+import { allPages, domainOf, statusOf, type GoogleContext, type GoogleRequest } from './kind.js';
+
+/** Whether the user was deleted recently (Google keeps deleted users listable for 20 days). */
+async function recentlyDeleted({ directory, customer }: GoogleContext, user: string): Promise<boolean> {
+  const deleted = await allPages(async (pageToken) => {
+    const { data } = await directory.users.list({ customer, showDeleted: 'true', maxResults: 500, ...(pageToken ? { pageToken } : {}) });
+    return { items: data.users, nextPageToken: data.nextPageToken };
+  });
+  return deleted.some((u) => u.primaryEmail?.toLowerCase() === user);
+}
+
+/**
+ * Runs before any kind is discovered, so every refusal comes before any change: the user must be
+ * in one of the provider's domains, exist (or have been deleted: nothing left to do), be named by
+ * the primary email (an alias would slip past protect: and the self-lockout guard), and not be a
+ * super admin unless the step allows it.
+ */
+export async function checkTarget(context: GoogleContext, { user, allowSuperAdmin }: GoogleRequest): Promise<'absent' | void> {
+  const domain = domainOf(user);
+  if (!context.domains.includes(domain)) {
+    throw new InvalidInputError(`${user} is not in ${context.domains.join(', ')}, the domains of this provider`, `check the address, or add ${domain} to domains: if the same customer owns it`);
+  }
+  let profile;
+  try {
+    ({ data: profile } = await context.directory.users.get({ userKey: user, projection: 'basic' }));
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    if (await recentlyDeleted(context, user)) return 'absent';
+    throw new InvalidInputError(`there is no user ${user} in ${domain} (nor one deleted in the last 20 days)`, 'check the spelling; give the primary email address');
+  }
+  const primary = (profile.primaryEmail ?? '').toLowerCase();
+  if (primary !== user) throw new InvalidInputError(`${user} is an alias of ${primary}`, `run with the primary email: revoke user ${primary} ...`);
+  if (primary === context.subject) throw new InvalidInputError(`${user} is the admin this provider impersonates (subject:); revoking it would lock revoke out`, 'impersonate another admin (subject:) to revoke this one');
+  if (profile.isAdmin && !allowSuperAdmin) {
+    throw new InvalidInputError(`${user} is a super admin; refusing to revoke a super admin`, 'add allowSuperAdmin: true to the step if this is intended');
+  }
+}

@@ -1,0 +1,71 @@
+import { InvalidInputError } from '../../errors.js';
+import { defineProvider } from '../define.js';
+import { DEFAULT_RECENT_MS } from '../types.js';
+import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './config.js';
+import { findUser, oktaErrorText, type OktaContext, type OktaRequest, type OktaUser } from './kind.js';
+import { oktaKinds } from './kinds/index.js';
+import { retryCount } from './http.js';
+
+export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>({
+  type: 'okta',
+  description: 'an Okta org: sessions, OAuth grants and tokens, API tokens, factors, groups, admin roles, app assignments; suspend or delete',
+  configSchema: oktaConfigSchema,
+  stepOptionsSchema: oktaStepOptionsSchema,
+  kinds: oktaKinds,
+  modes: {
+    names: ['disable', 'delete'],
+    default: 'disable',
+    descriptions: {
+      disable: 'reversible where Okta allows: credentials revoked, access removed, the user suspended',
+      delete: 'for good: the same, factors reset, then the user deactivated and deleted',
+    },
+  },
+  basePermissions: ['okta.users.read (look up the user; with an API token, GET /api/v1/users/me for the self-lockout guard)'],
+  user: {
+    pattern: /^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/,
+    description: "an Okta login in email form (e.g. jane.doe@acme.com), case-insensitive",
+    caseInsensitive: true,
+  },
+
+  requestOf: ({ user, mode, options, recentMs }) => ({
+    user,
+    mode: mode === 'delete' ? 'delete' : 'disable',
+    recentMs: recentMs ?? DEFAULT_RECENT_MS,
+    universalLogout: options.universalLogout === true,
+    resetFactors: options.resetFactors === true,
+    allowSuperAdmin: options.allowSuperAdmin === true,
+  }),
+  errorText: oktaErrorText,
+  describeUser: (context, user) => `Okta user ${user} in ${context.host}`,
+  readOnly: (context) => ({ ...context, http: context.http.readOnlyView() }),
+  countRetries: (counter, run) => retryCount.run(counter, run),
+
+  async beforeDiscover(context, { user }) {
+    const domain = user.slice(user.lastIndexOf('@') + 1).toLowerCase();
+    if (context.domains && !context.domains.some((d) => d.toLowerCase() === domain)) {
+      throw new InvalidInputError(`${user} is not in the domains of ${context.host} (${context.domains.join(', ')}); nothing was changed`, 'check the user, or add the domain to domains: of the provider');
+    }
+    return (await findUser(context, user)) ? undefined : 'absent';
+  },
+
+  async connect(config, context) {
+    const { connectOkta } = await import('./client.js');
+    return connectOkta(config, context);
+  },
+
+  async presence(context, { kinds }) {
+    // One paged list (200 a page) covers an audit of any number of people. Deactivated users hold
+    // nothing but the account itself, which only kind `user` removes.
+    const search = kinds.includes('user') ? 'status pr' : 'status ne "DEPROVISIONED"';
+    const users = await context.http.readOnlyView().list<OktaUser>('/api/v1/users', { search, limit: '200' }).catch((error: unknown) => {
+      throw new Error(`listing the users of ${context.host}: ${oktaErrorText(error)}`);
+    });
+    const present = new Set(users.map((u) => u.profile.login.toLowerCase()));
+    return (user) => present.has(user.toLowerCase());
+  },
+
+  async watch(context, request) {
+    const { watchOkta } = await import('./watch.js');
+    return watchOkta({ ...context, http: context.http.readOnlyView() }, request);
+  },
+});
