@@ -10,6 +10,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    // Most files wait (on sandboxes' latency, retries' backoff, child processes), not compute:
+    // vitest's default of one worker per core minus one ran them one at a time on 2 cores.
+    maxWorkers: 4,
     // The AWS SDK's notice about future Node versions; revoke's own entry point silences it too.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
