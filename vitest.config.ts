@@ -7,7 +7,9 @@ export default defineConfig({
   define: { __REVOKE_VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    // One temporary root per run, removed at the end (test/support/temp-root.ts); the suite-wide
+    // least-privilege check (test/support/global-setup.ts).
+    globalSetup: ['test/support/temp-root.ts', 'test/support/global-setup.ts'],
     testTimeout: 20_000,
     pool: 'forks',
     // Most files wait (on sandboxes' latency, retries' backoff, child processes), not compute:

@@ -196,20 +196,30 @@ function resolve(path) {
   return { ...current, via };
 }
 
-const QUERY = ['$select', '$filter', '$top', '$skiptoken', '$count', '$orderby', '$expand', '$search'];
+// OData query options, as Graph's OpenAPI description declares them on its operations.
+const QUERY = [
+  ['$select', { type: 'string' }],
+  ['$filter', { type: 'string' }],
+  ['$top', { type: 'integer', minimum: 0 }],
+  ['$skiptoken', { type: 'string' }],
+  ['$count', { type: 'boolean' }],
+  ['$orderby', { type: 'string' }],
+  ['$expand', { type: 'string' }],
+  ['$search', { type: 'string' }],
+];
+const errorRef = { $ref: '#/components/schemas/microsoft.graph.ODataErrors.ODataError' };
+// Graph's description answers every operation's 4XX and 5XX with its OData error.
+const ERRORS = Object.fromEntries([400, 401, 403, 404, 409, 429, 500, 503, 504].map((status) => [String(status), { content: { 'application/json': { schema: errorRef } } }]));
+const collectionOf = (item) => ({ type: 'object', properties: { value: { type: 'array', items: item } }, required: ['value'], patternProperties: { '^@odata\\.': {} }, additionalProperties: false });
 const paths = {};
 for (const [method, path] of OPERATIONS) {
   const target = resolve(path);
-  const operation = { resolvedVia: target.via, parameters: QUERY.map((name) => ({ name, in: 'query' })), responses: {} };
+  const operation = { 'x-resolved-via': target.via, parameters: QUERY.map(([name, schema]) => ({ name, in: 'query', schema })), responses: { ...ERRORS } };
   if (target.action) {
     operation.responses['200'] = { content: { 'application/json': { schema: { type: 'object', properties: { value: edm(target.returns) }, required: ['value'], patternProperties: { '^@odata\\.': {} }, additionalProperties: false } } } };
     operation.responses['204'] = {};
   } else if (method === 'get') {
-    const item = edm(target.type);
-    const schema = target.collection
-      ? { type: 'object', properties: { value: { type: 'array', items: item } }, required: ['value'], patternProperties: { '^@odata\\.': {} }, additionalProperties: false }
-      : item;
-    operation.responses['200'] = { content: { 'application/json': { schema } } };
+    operation.responses['200'] = { content: { 'application/json': { schema: target.collection ? collectionOf(edm(target.type)) : edm(target.type) } } };
   } else if (method === 'patch') {
     operation.requestBody = { content: { 'application/json': { schema: edm(target.type) } } };
     operation.responses['204'] = {};
@@ -219,6 +229,19 @@ for (const [method, path] of OPERATIONS) {
   paths[path] ??= {};
   paths[path][method] = operation;
 }
+// JSON batching is not in the CSDL (nor in openapi.yaml): its envelope as Graph's batching
+// documentation gives it; each request inside is checked as its own operation.
+paths['/$batch'] = {
+  post: {
+    'x-source': 'Microsoft Graph JSON batching documentation (not in the CSDL)',
+    parameters: [],
+    requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['requests'], additionalProperties: false, properties: { requests: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object', required: ['id', 'method', 'url'], additionalProperties: false, properties: { id: { type: 'string' }, method: { type: 'string' }, url: { type: 'string', pattern: '^/' }, headers: { type: 'object' }, body: {}, dependsOn: { type: 'array', items: { type: 'string' } } } } } } } } } },
+    responses: {
+      ...ERRORS,
+      200: { content: { 'application/json': { schema: { type: 'object', required: ['responses'], properties: { responses: { type: 'array', items: { type: 'object', required: ['id', 'status'], additionalProperties: false, properties: { id: { type: 'string' }, status: { type: 'integer' }, headers: { type: 'object' }, body: {} } } } } } } } },
+    },
+  },
+};
 // Graph's error body, as openapi.yaml describes it (microsoft.graph.ODataErrors.ODataError).
 components['microsoft.graph.ODataErrors.ODataError'] = {
   type: 'object',

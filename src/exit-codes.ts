@@ -4,6 +4,7 @@ export const ExitCode = {
   ActionFailed: 1,
   InvalidInput: 2,
   AccessFound: 3,
+  Incomplete: 4,
   Interrupted: 130,
 } as const;
 
@@ -14,5 +15,6 @@ export const exitCodeMeanings: ReadonlyArray<{ code: ExitCodeValue; meaning: str
   { code: ExitCode.ActionFailed, meaning: 'some action failed (the output says which; independent steps still ran), or the confirmation was declined' },
   { code: ExitCode.InvalidInput, meaning: 'invalid input: usage error, invalid runbook, protected identity, missing credential; nothing ran' },
   { code: ExitCode.AccessFound, meaning: 'access found: `user --dry-run --detailed-exitcode` found something to revoke' },
+  { code: ExitCode.Incomplete, meaning: 'incomplete: a watch could not check every provider it should have (it says which); never read as quiet' },
   { code: ExitCode.Interrupted, meaning: 'interrupted (SIGINT/SIGTERM) after finishing in-flight calls and printing what happened' },
 ];

@@ -1,16 +1,12 @@
 import { appendFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { auditJson, auditMarkdown, auditText, summarize } from '../audit/render.js';
 import { runAudit, type AuditUserResult } from '../audit/run-audit.js';
 import { inShard, parseShard, parseUsers, readUsersInput } from '../audit/users-file.js';
 import { InvalidInputError } from '../errors.js';
-import { newRunId } from '../engine/run.js';
-import { StopController } from '../engine/stop.js';
 import { ExitCode } from '../exit-codes.js';
-import { GENESIS, JournalWriter, sha256Hex } from '../report/journal.js';
-import { loadSigner } from '../report/signer.js';
-import { AUDIT_PREDICATE_TYPE } from '../report/statement.js';
-import { writeJournaledReport } from '../report/write-report.js';
+import { sha256Hex } from '../report/journal.js';
+import { AUDIT_PREDICATE_TYPE, STATEMENT_TYPE } from '../report/statement.js';
+import { reportLine, resolveSigner, runRecordedCommand } from '../session/recorded-command.js';
 import { loadRunbook } from '../runbook/load.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { writeLine, type CliIO } from './io.js';
@@ -36,83 +32,77 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIO): Pro
   const input = await readUsers(options.users, io);
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const users = parseUsers(input, source).filter((u) => !shard || inShard(u.user, shard));
-  const signer = await loadSigner({
-    ...(options.signKey !== undefined ? { signKey: options.signKey } : {}),
-    env: io.env,
-    onDefaultKeyCreated: (pub) => writeLine(io.stderr, `note: created a signing key for reports; give its public key to \`revoke verify --key\`: ${pub}`),
-  });
-
-  const reportDir = resolve(options.report);
-  const runId = newRunId('audit');
-  const journal = new JournalWriter(join(reportDir, `${runId}.journal.jsonl`), GENESIS);
-  let seq = 0;
-  const record = (type: string, body: Record<string, unknown>) => journal.append({ ...body, type, seq: ++seq, ts: new Date().toISOString() });
-  const startedAt = new Date().toISOString();
+  const signer = await resolveSigner(options.signKey, io);
   const shardText = shard ? `${shard.index}/${shard.count}` : undefined;
-  record('audit-started', {
-    runId,
-    runbook: { name: runbook.name, file: runbook.file, sha256: runbook.sha256 },
-    input: { source, sha256: sha256Hex(input), users: users.length },
-    ...(shardText ? { shard: shardText } : {}),
-  });
+  const startedAt = new Date().toISOString();
+  const runbookRef = { name: runbook.name, file: runbook.file, sha256: runbook.sha256 };
 
-  const stop = new StopController(10_000);
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.request(signal)) writeLine(io.stderr, `${signal}: stopping the audit after in-flight calls`);
-    else stop.abortNow();
-  };
-  io.signals.on('SIGINT', onSignal);
-  io.signals.on('SIGTERM', onSignal);
-  const progress = await startProgress(io, users.length);
-  let withAccess = 0;
-  let outcome;
-  try {
-    outcome = await runAudit(runbook, registry, users, {
-      concurrency: options.concurrency,
-      env: io.env,
-      signal: stop.signal,
-      isStopped: () => stop.requested,
-      onUser: (result: AuditUserResult, done) => {
-        if (result.hasAccess) withAccess++;
-        if (result.hasAccess || result.failed) {
-          record('user-audited', { user: result.user, line: result.line, steps: result.steps.map((s) => ({ step: s.step, provider: s.provider, identity: s.identity, findings: s.findings.map((f) => ({ kind: f.kind, id: f.id, label: f.label })), ...(s.error ? { error: s.error } : {}) })) });
-        }
-        progress.update(done, withAccess);
-      },
-    });
-  } catch (error) {
-    record('audit-finished', { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    journal.close();
-    await progress.done();
-    throw error;
-  } finally {
-    stop.dispose();
-    io.signals.off('SIGINT', onSignal);
-    io.signals.off('SIGTERM', onSignal);
-  }
-  await progress.done();
-
-  const summary = summarize(outcome, shardText);
-  const exitCode = stop.requested ? ExitCode.Interrupted : outcome.failedProviders.length > 0 ? ExitCode.ActionFailed : summary.withAccess > 0 ? ExitCode.AccessFound : ExitCode.Success;
-  record('audit-finished', { status: stop.requested ? 'interrupted' : 'completed', summary, exitCode });
-  journal.close();
-
-  const body = auditJson(outcome, summary, { name: runbook.name, file: runbook.file, sha256: runbook.sha256 });
-  const reportPath = await writeJournaledReport({
-    dir: reportDir,
-    id: runId,
-    journalPath: journal.path,
-    predicateType: AUDIT_PREDICATE_TYPE,
-    predicate: { input: { source, sha256: sha256Hex(input) }, startedAt, finishedAt: new Date().toISOString(), complete: !stop.requested, exitCode, ...body },
+  const { result: outcome, report } = await runRecordedCommand({
+    io,
+    subject: 'audit',
+    reportDir: options.report,
     signer,
+    onStopRequested: (signal) => writeLine(io.stderr, `${signal}: stopping the audit after in-flight calls`),
+    body: async ({ runId, record, stop }) => {
+      record('audit-started', { runId, runbook: runbookRef, input: { source, sha256: sha256Hex(input), users: users.length }, ...(shardText ? { shard: shardText } : {}) });
+      const progress = await startProgress(io, users.length);
+      let withAccess = 0;
+      try {
+        const outcome = await runAudit(runbook, registry, users, {
+          concurrency: options.concurrency,
+          env: io.env,
+          signal: stop.signal,
+          isStopped: () => stop.requested,
+          onUser: (result: AuditUserResult, done) => {
+            if (result.hasAccess) withAccess++;
+            if (result.hasAccess || result.failed) record('user-audited', auditedEntry(result));
+            progress.update(done, withAccess);
+          },
+        });
+        const summary = summarize(outcome, shardText);
+        const exitCode = stop.requested ? ExitCode.Interrupted : outcome.failedProviders.length > 0 ? ExitCode.ActionFailed : summary.withAccess > 0 ? ExitCode.AccessFound : ExitCode.Success;
+        record('audit-finished', { status: stop.requested ? 'interrupted' : 'completed', summary, exitCode });
+        return { runId, outcome, summary, exitCode, complete: !stop.requested, body: auditJson(outcome, summary, runbookRef) };
+      } catch (error) {
+        record('audit-finished', { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        await progress.done();
+      }
+    },
+    statement: (ending, journal, runId) => ({
+      _type: STATEMENT_TYPE,
+      subject: [journal],
+      predicateType: AUDIT_PREDICATE_TYPE,
+      predicate: {
+        tool: { name: TOOL_NAME, version: toolVersion() },
+        runId,
+        input: { source, sha256: sha256Hex(input) },
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        ...(ending.status === 'completed'
+          ? { complete: ending.result.complete, exitCode: ending.result.exitCode, ...ending.result.body }
+          : { complete: false, status: 'failed', error: ending.error instanceof Error ? ending.error.message : String(ending.error), runbook: runbookRef }),
+      },
+    }),
   });
 
-  if (options.format === 'json') writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, runId, ...body, exitCode, report: reportPath }, null, 2));
-  else if (options.format === 'md') io.stdout.write(auditMarkdown(outcome, summary, runbook));
-  else writeLine(io.stdout, auditText(outcome, summary));
-  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, auditMarkdown(outcome, summary, runbook));
-  writeLine(io.stderr, `Audit report (signed, key ${signer.keyid.slice(0, 16)}…): ${reportPath}`);
+  const { runId, summary, exitCode, body } = outcome;
+  if (options.format === 'json') writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, runId, ...body, exitCode, report: report?.path }, null, 2));
+  else if (options.format === 'md') io.stdout.write(auditMarkdown(outcome.outcome, summary, runbook));
+  else writeLine(io.stdout, auditText(outcome.outcome, summary));
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, auditMarkdown(outcome.outcome, summary, runbook));
+  if (report) writeLine(io.stderr, reportLine('Audit report', report));
   return exitCode;
+}
+
+/** What the journal keeps of a user with access or a failed check (clean users are only counted). */
+function auditedEntry(result: AuditUserResult): Record<string, unknown> {
+  return {
+    user: result.user,
+    line: result.line,
+    steps: result.steps.map((s) => ({ step: s.step, provider: s.provider, identity: s.identity, findings: s.findings.map((f) => ({ kind: f.kind, id: f.id, label: f.label })), ...(s.error ? { error: s.error } : {}) })),
+  };
 }
 
 async function readUsers(path: string, io: CliIO): Promise<string> {

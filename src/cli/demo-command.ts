@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, writeKeyPair } from '../report/signer.js';
@@ -11,51 +11,33 @@ import { writeLine, type CliIO } from './io.js';
 export const DEMO_USER = 'jdoe';
 const DEMO_EMAIL = `${DEMO_USER}@acme.example`;
 
-const DEMO_GOOGLE_USER = {
-  lastLoginMinutesAgo: 20,
-  oauthApps: [
-    { clientId: '1234567890-slack.apps.googleusercontent.com', name: 'Slack', scopes: ['https://www.googleapis.com/auth/calendar.readonly'] },
-    { clientId: '1234567891-zoom.apps.googleusercontent.com', name: 'Zoom', scopes: ['https://www.googleapis.com/auth/calendar'] },
-  ],
-  appPasswords: [{ name: 'Thunderbird' }],
-  backupCodes: 10,
-};
-
-const DEMO_GITHUB_USER = {
-  role: 'member' as const,
-  teams: ['platform', 'oncall'],
-  ssoCredentials: 2,
-  patGrants: 1,
-  codespaces: ['api'],
-  copilot: true,
-  repoCollaborator: ['infra'],
-};
 
 /**
  * Runs the bundled demo runbook through the real CLI path against local GitHub and AWS IAM sandboxes:
  * a dry run (the plan), then the real run, then a check of what is left. Nothing leaves the machine.
  */
 /** `runCli` is the CLI's own entry point, passed in (not imported) so this module does not import main. */
-export async function demoCommand(options: { color: boolean; latency?: number }, io: CliIO, runCli: (argv: string[], io: CliIO) => Promise<number>): Promise<number> {
+export async function demoCommand(options: { color: boolean; latency?: number; keep?: boolean }, io: CliIO, runCli: (argv: string[], io: CliIO) => Promise<number>): Promise<number> {
   const style = createStyle({ stream: io.stdout, env: io.env, colorFlag: options.color });
   const { startIamSandbox } = await import('../sandbox/iam/server.js');
-  const { seedUser, sandboxIamClient, sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
+  const { sandboxEnvironment, FULL_USER } = await import('../sandbox/iam/seed.js');
+  const { seedDepartingPeople } = await import('../sandbox/people.js');
   const { startGitHubSandbox } = await import('../sandbox/github/server.js');
-  const { githubSandboxEnvironment, seedGitHubUser, seedOrg } = await import('../sandbox/github/seed.js');
+  const { githubSandboxEnvironment, seedOrg } = await import('../sandbox/github/seed.js');
   const { startGoogleSandbox } = await import('../sandbox/google/server.js');
-  const { googleSandboxEnvironment, seedGoogleCustomer, seedGoogleUser } = await import('../sandbox/google/seed.js');
+  const { googleSandboxEnvironment, seedGoogleCustomer } = await import('../sandbox/google/seed.js');
   const sandbox = await startIamSandbox();
   const github = await startGitHubSandbox();
   const google = await startGoogleSandbox();
   const database = await demoDatabase(io);
+  // The demo signs its reports with a key of its own, in a folder of its own: it never creates
+  // or uses your default signing key, leaves nothing in your working directory, and removes the
+  // folder at the end unless --keep asks for it.
+  const scratch = mkdtempSync(join(tmpdir(), 'revoke-demo-'));
   try {
-    const iam = sandboxIamClient(sandbox);
-    await seedUser(iam, DEMO_USER, FULL_USER);
-    await seedUser(iam, 'break-glass-admin', { accessKeys: 1 });
     const githubToken = seedOrg(github, { org: 'acme', operator: 'revoke-bot', owners: ['org-owner-bot'] });
-    seedGitHubUser(github, 'acme', { login: DEMO_USER, ...DEMO_GITHUB_USER });
     const googleKey = seedGoogleCustomer(google, { domain: 'acme.example', admin: 'it-admin@acme.example' });
-    seedGoogleUser(google, { email: DEMO_EMAIL, ...DEMO_GOOGLE_USER });
+    await seedDepartingPeople({ iam: sandbox, github, google }, 'acme', [DEMO_USER]);
     sandbox.faults.latencyMs = options.latency ?? 0;
     github.faults.latencyMs = options.latency ?? 0;
     google.faults.latencyMs = options.latency ?? 0;
@@ -68,9 +50,6 @@ export async function demoCommand(options: { color: boolean; latency?: number },
     writeLine(io.stdout, 'device, an SSH key, a signing certificate, a CodeCommit credential, 3 groups, 3 managed and 3 inline policies.');
     writeLine(io.stdout, `${database.note} Runbook: runbooks/demo.yaml\n`);
 
-    // The demo signs its reports with a key of its own, in a folder of its own: it never creates
-    // or uses your default signing key, and leaves nothing in your working directory.
-    const scratch = mkdtempSync(join(tmpdir(), 'revoke-demo-'));
     const keyPrefix = join(scratch, 'demo-signing');
     writeKeyPair(generateKeyPair('ecdsa-p256'), `${keyPrefix}.key`, `${keyPrefix}.pub`);
     const reports = join(scratch, 'reports');
@@ -114,10 +93,12 @@ export async function demoCommand(options: { color: boolean; latency?: number },
       writeLine(io.stdout, style.bold(`\n4. Verify the signed report: revoke verify ${join(reports, report)} --key ${keyPrefix}.pub`));
       await runCli(['verify', join(reports, report), '--key', `${keyPrefix}.pub`, ...(options.color ? [] : ['--no-color'])], demoIO);
     }
-    writeLine(io.stdout, `\nTry it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run`);
+    writeLine(io.stdout, options.keep ? `\nThe demo's reports and key are kept in ${scratch}` : `\nThe demo's folder ${scratch} is removed now (run \`revoke demo --keep\` to keep its reports and key).`);
+    writeLine(io.stdout, `Try it on your own account: revoke user <name> -r runbooks/offboarding.yaml --dry-run; or on a local sandbox first: revoke sandbox`);
     return real;
   } finally {
     await Promise.all([sandbox.close(), github.close(), google.close(), database.close()]);
+    if (!options.keep) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

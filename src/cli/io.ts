@@ -25,6 +25,15 @@ export function processIO(): CliIO {
   };
 }
 
+/**
+ * Whether a person can be asked: stdin and stderr are terminals and this is not CI. CI=true (as
+ * every CI system sets it) means non-interactive even where a job allocates a terminal.
+ */
+export function isInteractive(io: Pick<CliIO, 'stdin' | 'stderr' | 'env'>): boolean {
+  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && io.env.CI !== '0';
+  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !ci;
+}
+
 export function writeLine(stream: OutStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }

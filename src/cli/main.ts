@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { RevokeError } from '../errors.js';
 import { ExitCode, exitCodeMeanings } from '../exit-codes.js';
 import { toolVersion } from '../version.js';
+import { reportError, wantsJson } from './error-output.js';
 import { processIO, writeLine, type CliIO } from './io.js';
+import { checkCommandPaths } from './paths.js';
 import { registerApply } from './commands/apply.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerSandbox } from './commands/sandbox.js';
 import { registerAudit } from './commands/audit.js';
 import type { CommandContext, RegisterCommand } from './commands/define-command.js';
 import { registerDemo } from './commands/demo.js';
@@ -17,7 +20,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerWatch } from './commands/watch.js';
 
 /** Every command, in the order `--help` lists them; each module adds one command. */
-const commands: RegisterCommand[] = [registerUser, registerApply, registerWatch, registerAudit, registerValidate, registerProviders, registerKeygen, registerVerify, registerReport, registerSchema, registerDemo];
+const commands: RegisterCommand[] = [registerUser, registerApply, registerWatch, registerAudit, registerValidate, registerProviders, registerKeygen, registerVerify, registerReport, registerSchema, registerDemo, registerSandbox, registerCompletion];
 
 /**
  * Builds the command tree. Only commander loads here: every command's work (zod, yaml, chalk,
@@ -40,8 +43,12 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     runCli: main,
     action: (load) => async (...args) => {
       const command = args[args.length - 1] as Command;
+      const options = command.optsWithGlobals();
+      // Every path is checked before anything runs: a bad one is exit 2 with a fix, not a crash later.
+      const positional = Object.fromEntries(command.registeredArguments.map((a, i) => [`<${a.name()}${a.variadic ? '...' : ''}>`, args[i]]));
+      checkCommandPaths(command.name(), options, positional);
       const handler = await load();
-      setExitCode(await handler(...args.slice(0, -2), { ...command.optsWithGlobals() }, io));
+      setExitCode(await handler(...args.slice(0, -2), { ...options }, io));
     },
   };
   for (const register of commands) register(program, context);
@@ -58,19 +65,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Success;
+      // commander printed the usage error on stderr; --json callers get it on stdout too.
+      if (wantsJson(argv)) writeLine(io.stdout, JSON.stringify({ error: { message: error.message.replace(/^error: /, ''), fix: 'run with --help for usage', exitCode: ExitCode.InvalidInput } }, null, 2));
       return ExitCode.InvalidInput;
     }
-    return reportError(error, io);
+    return reportError(error, io, { json: wantsJson(argv) });
   }
 }
 
-export function reportError(error: unknown, io: CliIO): number {
-  if (error instanceof RevokeError) {
-    writeLine(io.stderr, `error: ${error.message}`);
-    if (error.fix) writeLine(io.stderr, `  fix: ${error.fix}`);
-    return error.exitCode;
-  }
-  writeLine(io.stderr, `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  writeLine(io.stderr, '  this is a bug in revoke; please report it with the command you ran');
-  return ExitCode.ActionFailed;
-}
+export { reportError } from './error-output.js';

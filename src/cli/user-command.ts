@@ -1,24 +1,22 @@
-import { join, resolve } from 'node:path';
-import { errorMessage, InvalidInputError, RevokeError } from '../errors.js';
+import { basename, resolve } from 'node:path';
+import { InvalidInputError } from '../errors.js';
 import { RunEventStream } from '../engine/events.js';
 import { RunRecorder } from '../engine/record.js';
-import { executeRun, newRunId, type RunOutcome } from '../engine/run.js';
+import { executeRun, type RunOutcome } from '../engine/run.js';
 import { StopController } from '../engine/stop.js';
-import { ExitCode } from '../exit-codes.js';
 import { plainProgress } from '../output/plain-progress.js';
 import { renderPlan } from '../output/plan-text.js';
 import { createStyle } from '../output/style.js';
 import { renderSummary } from '../output/summary-text.js';
-import { JournalWriter } from '../report/journal.js';
 import { resumePoint, unfinishedJournals } from '../report/resume.js';
-import { loadSigner } from '../report/signer.js';
-import { writeReport, type WrittenReport } from '../report/write-report.js';
-import { DEFAULT_PLAN_TTL_MS, refuseRetargetedSteps, type PlanBinding } from '../plan/binding.js';
+import { buildStatement } from '../report/statement.js';
+import { reportLine, resolveSigner, runRecordedCommand } from '../session/recorded-command.js';
+import { DEFAULT_PLAN_TTL_MS, refuseForeignActors, refuseRetargetedSteps, type PlanBinding } from '../plan/binding.js';
 import { planFromRecord, writePlan } from '../plan/plan-file.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
-import { writeLine, type CliIO } from './io.js';
+import { isInteractive, writeLine, type CliIO } from './io.js';
 
 export interface UserOptions {
   runbook: string;
@@ -50,15 +48,12 @@ export interface ApplyContext {
   binding: PlanBinding;
 }
 
-/** How long in-flight provider calls may take to finish after Ctrl-C before they are aborted. */
-const STOP_GRACE_MS = 10_000;
-
 export async function userCommand(user: string, options: UserOptions, io: CliIO, apply?: ApplyContext): Promise<number> {
-  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
+  const interactive = isInteractive(io);
   // Decided before anything else, so a CI job without --yes fails at once instead of hanging.
   if (!options.dryRun && !options.yes && !interactive) {
     throw new InvalidInputError(
-      'a real run needs confirmation, and there is no terminal to ask on',
+      io.stdin.isTTY && io.stderr.isTTY ? 'a real run needs confirmation, and CI is set (no prompts in CI)' : 'a real run needs confirmation, and there is no terminal to ask on',
       'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
     );
   }
@@ -75,16 +70,11 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   }
   const plan = resolveRun(runbook, registry, { user, sets: options.set, only: options.only });
   if (apply) refuseRetargetedSteps(apply.binding, plan, apply.planPath);
-  const reportDir = resolve(options.report);
   // The key is checked before anything runs: a bad key is bad input, not a half-recorded run.
-  const signer = await loadSigner({
-    ...(options.signKey !== undefined ? { signKey: options.signKey } : {}),
-    env: io.env,
-    onDefaultKeyCreated: (pub) => writeLine(io.stderr, `note: created a signing key for reports; give its public key to \`revoke verify --key\`: ${pub}`),
-  });
+  const signer = await resolveSigner(options.signKey, io);
   const resumed = options.resume ? resumePoint(options.resume, runbook.sha256, plan.user) : undefined;
   if (!resumed) {
-    for (const path of unfinishedJournals(reportDir, runbook.sha256, plan.user)) {
+    for (const path of unfinishedJournals(resolve(options.report), runbook.sha256, plan.user)) {
       writeLine(io.stderr, `note: an earlier run for ${plan.user} with this runbook did not finish (${path}); to continue it, add --resume ${path}`);
     }
   }
@@ -92,11 +82,8 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   const human = options.json ? io.stderr : io.stdout;
   const style = createStyle({ stream: human, env: io.env, colorFlag: options.color });
   const progressStyle = createStyle({ stream: io.stderr, env: io.env, colorFlag: options.color });
-  const runId = newRunId(plan.user);
-  const journal = openJournal(join(reportDir, `${runId}.journal.jsonl`));
   const events = new RunEventStream();
   const recorder = new RunRecorder();
-  events.subscribe(journal.listener); // first: recorded before it is shown
   events.subscribe(recorder.listener);
   // listr2 draws on stdout, so live progress only when stdout (and stderr) are a terminal and
   // stdout is not reserved for --json; it only loads then. Otherwise plain lines on stderr.
@@ -104,71 +91,56 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
     io.stderr.isTTY && io.stdout.isTTY && !options.json && io.env.TERM !== 'dumb'
       ? new (await import('../output/listr-progress.js')).ListrProgress(io.stderr as NodeJS.WriteStream)
       : undefined;
-  events.subscribe(live ? live.listener : plainProgress((line) => writeLine(io.stderr, line), progressStyle));
 
-  const stop = new StopController(STOP_GRACE_MS);
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.request(signal)) {
+  const { result: outcome, report } = await runRecordedCommand<RunOutcome>({
+    io,
+    subject: plan.user,
+    reportDir: options.report,
+    signer,
+    onStopRequested: (signal) => {
       events.emit({ type: 'stop-requested', signal });
       if (live) writeLine(io.stderr, `${signal}: stopping after in-flight calls (press Ctrl-C again to abort them)`);
-    } else {
-      writeLine(io.stderr, `${signal} again: aborting in-flight calls`);
-      stop.abortNow();
-    }
-  };
-  io.signals.on('SIGINT', onSignal);
-  io.signals.on('SIGTERM', onSignal);
-
-  let outcome: RunOutcome | undefined;
-  let failure: unknown;
-  try {
-    outcome = await executeRun(plan, registry, events, {
-      dryRun: Boolean(options.dryRun),
-      concurrency: options.concurrency,
-      detailedExitCode: Boolean(options.detailedExitcode),
-      ...(options.recent !== undefined ? { recentMs: options.recent } : {}),
-      failOnWarning: Boolean(options.failOnWarning),
-      env: io.env,
-      stop,
-      runId,
-      ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
-      ...(apply ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift, actors: apply.binding.actors, planPath: apply.planPath } } : {}),
-      confirm: async () => {
+    },
+    body: async ({ runId, journal, stop }) => {
+      events.subscribe(journal.listener); // before progress: recorded before it is shown
+      events.subscribe(live ? live.listener : plainProgress((line) => writeLine(io.stderr, line), progressStyle));
+      try {
+        return await executeRun(plan, registry, events, {
+          dryRun: Boolean(options.dryRun),
+          concurrency: options.concurrency,
+          detailedExitCode: Boolean(options.detailedExitcode),
+          ...(options.recent !== undefined ? { recentMs: options.recent } : {}),
+          failOnWarning: Boolean(options.failOnWarning),
+          env: io.env,
+          stop,
+          runId,
+          ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
+          ...(apply
+            ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift, refuseConnections: (connected) => refuseForeignActors(apply.binding.actors, connected, apply.planPath) } }
+            : {}),
+          confirm: async () => {
+            await live?.settled();
+            writeLine(human, renderPlan(recorder.record, style));
+            if (options.yes) return { approved: true, by: 'flag' };
+            return { approved: await askToProceed(recorder.record.totals.findings, recorder.record.warnings.length, plan.user, io, stop), by: 'prompt' };
+          },
+        });
+      } finally {
         await live?.settled();
-        writeLine(human, renderPlan(recorder.record, style));
-        if (options.yes) return { approved: true, by: 'flag' };
-        return { approved: await askToProceed(recorder.record.totals.findings, recorder.record.warnings.length, plan.user, io, stop), by: 'prompt' };
-      },
-    });
-  } catch (error) {
-    failure = error;
-  } finally {
-    journal.close();
-    stop.dispose();
-    io.signals.off('SIGINT', onSignal);
-    io.signals.off('SIGTERM', onSignal);
-  }
-  await live?.settled();
-
-  // Every run that started ends with a signed report, whatever happened to it.
-  let report: WrittenReport | undefined;
-  if (recorder.started) {
-    try {
-      report = await writeReport({ dir: reportDir, record: recorder.record, journalPath: journal.path, signer, ...(resumed ? { resumedFrom: resumed } : {}) });
-    } catch (error) {
-      writeLine(io.stderr, `error: could not sign the report (${errorMessage(error)}); the journal is complete at ${journal.path}`);
-      if (!failure) failure = new RevokeError(`report not written: ${errorMessage(error)}`, ExitCode.ActionFailed);
-    }
-  }
-  if (failure) {
-    if (report) writeLine(io.stderr, `Report (signed): ${report.path}`);
-    throw failure;
-  }
+      }
+    },
+    // Every run that started ends with a signed report, whatever happened to it.
+    statement: (_ending, journal) =>
+      recorder.started
+        ? buildStatement(recorder.record, [journal, ...(resumed ? [{ name: basename(resumed.path), digest: { sha256: resumed.sha256 } }] : [])], resumed ? { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } : undefined)
+        : undefined,
+  });
 
   const record = recorder.record;
-  if (record.dryRun || (record.totals.findings === 0 && record.status !== 'interrupted')) writeLine(human, renderPlan(record, style));
+  // An interrupted real run with nothing found yet gets the plan too: it says which steps were never discovered.
+  if (record.dryRun || record.totals.findings === 0) writeLine(human, renderPlan(record, style));
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
-  if (report) writeLine(human, `Report (signed, key ${report.keyid.slice(0, 16)}…): ${report.path}`);
+  if (report) writeLine(human, reportLine('Report', report));
   if (options.planOut && record.status === 'completed') {
     await writePlan(options.planOut, planFromRecord(record, options.set, options.only, options.planTtl ?? DEFAULT_PLAN_TTL_MS), signer);
     writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);
@@ -177,15 +149,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
     const reportInfo = report ? { report: { path: report.path, journal: report.journal, keyid: report.keyid } } : {};
     writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, ...record, ...reportInfo }, null, 2));
   }
-  return outcome!.exitCode;
-}
-
-function openJournal(path: string): JournalWriter {
-  try {
-    return new JournalWriter(path);
-  } catch (error) {
-    throw new InvalidInputError(`cannot write the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, 'pass --report <dir> with a directory you can write to');
-  }
+  return outcome.exitCode;
 }
 
 async function askToProceed(findings: number, warnings: number, user: string, io: CliIO, stop: StopController): Promise<boolean> {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, RevokeError } from '../errors.js';
-import { refuseForeignActors, type PlannedActor } from '../plan/binding.js';
-import { findingKey } from '../plan/plan-file.js';
 import type { DiscoveryResult } from './discover.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { findingKey } from '../providers/types.js';
 import type { RunPlan } from '../runbook/resolve.js';
 import { connectProviders, refuseSelfRevocation } from './connect.js';
 import { discoverAll } from './discover.js';
@@ -27,7 +26,12 @@ export interface RunOptions {
   confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
   runId?: string;
   /** `revoke apply`: revoke exactly these findings (step id -> kind/id keys); refuse on drift unless allowed. */
-  approved?: { findings: Map<string, Map<string, string>>; allowDrift: boolean; actors: PlannedActor[]; planPath: string };
+  approved?: {
+    findings: Map<string, Map<string, string>>;
+    allowDrift: boolean;
+    /** Checked after connecting, before discovery: throws when these are not the systems the plan was made against. */
+    refuseConnections(connected: Map<string, { actor: string }>): void;
+  };
   resumedFrom?: { journal: string; sha256: string; runId: string };
 }
 
@@ -62,7 +66,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   try {
     connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal });
     refuseSelfRevocation(plan, connections);
-    if (options.approved) refuseForeignActors(options.approved.actors, connections, options.approved.planPath);
+    options.approved?.refuseConnections(connections);
   } catch (error) {
     await disconnectAll(plan, registry, connections);
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);

@@ -4,6 +4,7 @@
  */
 export class StopController {
   private readonly abort = new AbortController();
+  private readonly stopRequest = new AbortController();
   private requestedBy: string | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -11,6 +12,11 @@ export class StopController {
 
   get signal(): AbortSignal {
     return this.abort.signal;
+  }
+
+  /** Fires as soon as a stop is requested (the first Ctrl-C): for waits that should end at once. */
+  get requestedSignal(): AbortSignal {
+    return this.stopRequest.signal;
   }
 
   get requested(): boolean {
@@ -25,6 +31,7 @@ export class StopController {
   request(reason: string): boolean {
     if (this.requestedBy !== undefined) return false;
     this.requestedBy = reason;
+    this.stopRequest.abort(new Error(`stop requested by ${reason}`));
     this.timer = setTimeout(() => this.abort.abort(new Error(`interrupted by ${reason}`)), this.graceMs);
     this.timer.unref();
     return true;

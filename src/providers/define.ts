@@ -1,4 +1,4 @@
-import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest } from './types.js';
+import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest, WatchRequest } from './types.js';
 
 /**
  * What one kind module's discovery returns: findings, or why this kind could not be looked at, or
@@ -33,7 +33,9 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
   describeUser(context: Context, user: string): string;
   /**
    * A client for discovery, presence and watch that cannot mutate (e.g. an SDK middleware that
-   * refuses writes). Omitted only where the connected client is already read-only.
+   * refuses writes). `discover`, `presence`, `watch`, `beforeDiscover` and `stepWarnings` only
+   * ever see what this returns; the connected client reaches `revoke` alone. Omitted only where
+   * the connected client is already read-only.
    */
   readOnly?(context: Context): Context;
   /**
@@ -41,6 +43,11 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
    * (the user does not exist → nothing to revoke) or throw a refusal (a superuser, the last owner).
    */
   beforeDiscover?(context: Context, request: Request): Promise<'absent' | void>;
+  /**
+   * Run `beforeDiscover` alongside the kinds' discovery instead of before it: one round trip, not
+   * two. When it answers 'absent', whatever the kinds found or failed with is dropped.
+   */
+  concurrentBeforeDiscover?: boolean;
   /** Step-level warnings after discovery (e.g. the cost of a scan the step asked for). */
   stepWarnings?(context: Context, request: Request, kinds: string[]): string[];
   /**
@@ -64,8 +71,11 @@ const isWorded = (error: unknown, isVendor: (error: unknown) => boolean) => erro
  */
 export function defineProvider<Config, Context, Request>(definition: ProviderDefinition<Config, Context, Request>): Provider<Config, Context> & {
   kindModules: Array<ProviderKind<Context, Request>>;
+  /** The read-only view of a connected client: what discover, presence and watch receive. */
+  readOnly(connected: Context): Context;
 } {
-  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, stepWarnings, sequentialDiscovery, explainRevokeError, countRetries, ...base } = definition;
+  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, concurrentBeforeDiscover, stepWarnings, sequentialDiscovery, explainRevokeError, countRetries, presence, watch, ...base } = definition;
+  const readOnlyOf = (connected: Context) => (readOnly ? readOnly(connected) : connected);
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
   const kindOf = (name: string) => {
     const kind = byName.get(name);
@@ -89,16 +99,30 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
     ...base,
     kinds: kinds.map(({ name, description, permissions, reversible }) => ({ name, description, permissions, reversible })),
     kindModules: kinds,
+    readOnly: readOnlyOf,
+
+    ...(presence ? { presence: (connected: Context, request: Parameters<typeof presence>[1]) => presence(readOnlyOf(connected), request) } : {}),
+    ...(watch ? { watch: (connected: Context, request: WatchRequest) => watch(readOnlyOf(connected), request) } : {}),
 
     async discover(connected, step: DiscoverRequest): Promise<Discovery> {
-      const context = readOnly ? readOnly(connected) : connected;
+      const context = readOnlyOf(connected);
       const request = requestOf(step);
-      if ((await beforeDiscover?.(context, request)) === 'absent') return { findings: [] };
-      const results = [];
-      if (sequentialDiscovery) {
+      const discoverKinds = async () => {
+        if (!sequentialDiscovery) return Promise.all(step.kinds.map((name) => discoverKind(context, name, request, step.user)));
+        const results = [];
         for (const name of step.kinds) results.push(await discoverKind(context, name, request, step.user));
+        return results;
+      };
+      let results: Awaited<ReturnType<typeof discoverKinds>>;
+      if (concurrentBeforeDiscover && beforeDiscover) {
+        const [before, kindResults] = await Promise.allSettled([beforeDiscover(context, request), discoverKinds()]);
+        if (before.status === 'rejected') throw before.reason;
+        if (before.value === 'absent') return { findings: [] };
+        if (kindResults.status === 'rejected') throw kindResults.reason;
+        results = kindResults.value;
       } else {
-        results.push(...(await Promise.all(step.kinds.map((name) => discoverKind(context, name, request, step.user)))));
+        if ((await beforeDiscover?.(context, request)) === 'absent') return { findings: [] };
+        results = await discoverKinds();
       }
       const discovery: Discovery = { findings: [], skipped: [], warnings: stepWarnings?.(context, request, step.kinds) ?? [] };
       for (const { name, result } of results) {

@@ -93,11 +93,3 @@ export function readJournal(path: string): JournalReading {
   if (broken) reading.broken = broken;
   return reading;
 }
-
-/** The hash a record appended after the journal's last complete line must carry as `prev`. */
-export function chainHead(path: string): string {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  lines.pop();
-  return lines.length === 0 ? GENESIS : sha256Hex(`${lines[lines.length - 1]}\n`);
-}

@@ -1,8 +1,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { InvalidInputError } from '../errors.js';
-import type { Signer } from './signer.js';
-import { keyIdOf } from './signer.js';
+import { keyIdOf, type Signer } from './signing-key.js';
 
 /**
  * Signs with an AWS KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY): revoke sends only the

@@ -1,31 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 
-export type SigningAlgorithm = 'ecdsa-p256-sha256' | 'ed25519';
+import { algorithmOf, keyIdOf, type Signer } from './signing-key.js';
 
-/** Signs DSSE pre-authentication encodings. Never exposes the private key. */
-export interface Signer {
-  algorithm: SigningAlgorithm;
-  /** sha256 of the public key's SPKI DER, hex. */
-  keyid: string;
-  publicKeyPem: string;
-  /** Where the key came from, for messages: "file ci.key", "REVOKE_SIGNING_KEY", "kms:alias/x". */
-  source: string;
-  sign(data: Buffer): Promise<Buffer>;
-}
-
-export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
-}
-
-export function algorithmOf(key: KeyObject): SigningAlgorithm | undefined {
-  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ecdsa-p256-sha256';
-  return undefined;
-}
+export { algorithmOf, keyIdOf, type Signer, type SigningAlgorithm } from './signing-key.js';
 
 /** A signer over a private key held in this process (file, environment, or the default key). */
 export function localSigner(privateKey: KeyObject, source: string): Signer {
@@ -109,11 +90,38 @@ export function defaultKeyPaths(env: NodeJS.ProcessEnv): { dir: string; key: str
 function defaultSigner(env: NodeJS.ProcessEnv, onCreated?: (publicKeyPath: string) => void): Signer {
   const paths = defaultKeyPaths(env);
   if (!existsSync(paths.key)) {
-    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-    writeKeyPair(generateKeyPair('ecdsa-p256'), paths.key, paths.pub);
+    try {
+      makeConfigDir(paths.dir, env);
+      writeKeyPair(generateKeyPair('ecdsa-p256'), paths.key, paths.pub);
+    } catch (error) {
+      // A CI job with a read-only or missing HOME: say how to give a key instead.
+      throw new InvalidInputError(
+        `no signing key given, and the default key cannot be created in ${paths.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        'pass --sign-key <key.pem|kms:key-id> or set REVOKE_SIGNING_KEY (make one with `revoke keygen --out <prefix>`), or point XDG_CONFIG_HOME at a writable folder',
+      );
+    }
     onCreated?.(paths.pub);
   }
   return localSigner(readPrivateKeyFile(paths.key, env), `default key ${paths.key}`);
+}
+
+/**
+ * Creates the config folder one level at a time below a base that must exist (XDG_CONFIG_HOME,
+ * or HOME): a missing HOME is not invented, and recursive mkdir under /proc would spin forever.
+ */
+function makeConfigDir(dir: string, env: NodeJS.ProcessEnv): void {
+  const base = env.XDG_CONFIG_HOME || env.HOME || homedir();
+  if (!statSync(base).isDirectory()) throw Object.assign(new Error(`${base} is not a folder`), { code: 'ENOTDIR' });
+  const below = relative(base, dir).split(sep);
+  let current = base;
+  for (const part of below) {
+    current = join(current, part);
+    try {
+      mkdirSync(current, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 export type KeyType = 'ecdsa-p256' | 'ed25519';

@@ -69,10 +69,6 @@ export function renderTemplate(source: string, scope: TemplateScope): string {
     .join('');
 }
 
-export function isTemplated(source: string): boolean {
-  return parseTemplate(source).parts.some((part) => part.kind === 'ref');
-}
-
 /**
  * Resolves vars that may refer to {{user}} and to each other. Returns the cycle when one exists.
  */

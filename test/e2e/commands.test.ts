@@ -167,7 +167,7 @@ describe('revoke watch through the binary (lazy CloudTrail, GitHub audit log, po
     expect(seen.code, seen.stderr).toBe(3);
     noSecrets(seen);
     const events = JSON.parse(seen.stdout).events as Array<{ provider: string; what: string }>;
-    expect(events.filter((e) => e.provider === 'aws').map((e) => e.what)).toContain(`iam.amazonaws.com GetUser with access key ${key.id}: InvalidClientTokenId`);
+    expect(events.filter((e) => e.provider === 'aws').map((e) => e.what)).toContain(`iam.amazonaws.com GetUser in us-east-1 with access key ${key.id}: InvalidClientTokenId`);
     expect(events.filter((e) => e.provider === 'gh').map((e) => e.what)).toContain('GitHub audit log: repo.download_zip by e2e-watch');
     const watchReport = reportFiles(join(dir, 'watch-reports')).reports.at(-1)!;
     const verification = await verified(watchReport);
@@ -219,7 +219,7 @@ describe('keygen, schema and providers through the binary', () => {
     expect(readFileSync(`${prefix}.pub`, 'utf8')).toContain('BEGIN PUBLIC KEY');
     const again = await bin(['keygen', '--out', prefix]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already exists; refusing to overwrite a key');
+    expect(again.stderr).toContain(`${prefix}.key already exists; not overwriting it`);
   });
 
   it('providers lists each built-in provider with its kinds; providers aws-iam prints the IAM policy', async () => {

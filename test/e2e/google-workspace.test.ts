@@ -84,6 +84,10 @@ describe('google-workspace through the built binary (dist/, lazy-loaded Google c
     expect(stdout).toMatch(/sessions\s+web and device sessions: signed out[^\n]*\n\s+needs: https:\/\/www\.googleapis\.com\/auth\/admin\.directory\.user\.security/);
     expect(stdout).toMatch(/data-transfer[^\n]*\n\s+needs: https:\/\/www\.googleapis\.com\/auth\/admin\.datatransfer/);
     expect(stdout).toContain('admin.reports.audit.readonly');
+    // The whole list to paste into the Admin console's domain-wide delegation, nothing more.
+    const [provider] = JSON.parse((await runBin(['providers', 'google-workspace', '--json'])).stdout);
+    expect(provider.policy).toHaveLength(9);
+    expect(provider.policy.every((scope: string) => scope.startsWith('https://www.googleapis.com/auth/admin.'))).toBe(true);
   });
 
   it('the example runbook validates', async () => {

@@ -55,4 +55,9 @@ describe('lazy loading', () => {
     expect(loaded.has('yaml')).toBe(true);
     for (const lazy of ['@aws-sdk/client-iam', '@aws-sdk/client-sts', '@smithy/core', '@octokit/rest', '@octokit/core', 'bottleneck', 'pg', '@googleapis/admin', 'googleapis-common', 'google-auth-library', 'gaxios', '@azure/identity', '@azure/msal-node', '@microsoft/microsoft-graph-client', 'listr2', '@inquirer/core', 'revoke:sandbox']) expect(loaded.has(lazy), lazy).toBe(false);
   });
+
+  it('validate of an okta runbook loads no provider SDK and no sandbox (okta uses no SDK: a fetch client)', () => {
+    const loaded = packagesLoadedBy(['validate', 'runbooks/okta-offboarding.yaml']);
+    for (const lazy of ['@aws-sdk/client-iam', '@octokit/core', 'pg', 'listr2', 'revoke:sandbox']) expect(loaded.has(lazy), lazy).toBe(false);
+  });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { reportFiles } from '../support/reports.js';
@@ -79,9 +80,17 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     expect(watched.code).toBe(3);
     expect(JSON.parse(watched.stdout).events).toEqual([expect.objectContaining({ provider: 'gh', identity: 'octo-jane', what: 'GitHub audit log: repo.download_zip by octo-jane' })]);
     world.sandbox.state.orgs.get('acme')!.auditLog = undefined; // not Enterprise Cloud
+    // Not having looked is not quiet: exit 4 (incomplete), and the signed watch report says so.
     const noLog = await world.revoke(['watch', report, '--key', pub]);
-    expect(noLog.code).toBe(0);
+    expect(noLog.code).toBe(4);
+    expect(noLog.stdout).toMatch(/^Incomplete: /);
     expect(noLog.stdout).toContain('gh: not checked: the acme audit log is not available to these credentials');
+    const noLogJson = await world.revoke(['watch', report, '--key', pub, '--json']);
+    expect(noLogJson.code).toBe(4);
+    const json = JSON.parse(noLogJson.stdout);
+    expect(json).toMatchObject({ complete: false, exitCode: 4, events: [] });
+    const signed = JSON.parse(readFileSync(json.report, 'utf8'));
+    expect(JSON.parse(Buffer.from(signed.payload, 'base64').toString('utf8')).predicate).toMatchObject({ complete: false, exitCode: 4 });
   });
 
   it('a dry run sends no mutating request; a second real run finds nothing and exits 0', async () => {

@@ -7,6 +7,8 @@ import { runCli, writeTemp } from '../support/cli.js';
 import { ADMIN, googleRunbook, googleWorld, seedPerson } from '../support/google.js';
 import { discoveryViolations } from '../support/google-discovery.js';
 import { reportFiles } from '../support/reports.js';
+import { googleWorkspaceProvider } from '../../src/providers/google-workspace/index.js';
+import type { GoogleContext } from '../../src/providers/google-workspace/kind.js';
 
 const SECURITY = 'https://www.googleapis.com/auth/admin.directory.user.security';
 const noWrites = (exchanges: Array<{ mutating: boolean }>) => exchanges.filter((e) => e.mutating);
@@ -50,6 +52,12 @@ describe('google-workspace guards: refused before any change (exit 2)', () => {
       expect(stderr, user).toMatch(message);
       expect(noWrites(exchanges)).toEqual([]);
     }
+    // A domain listed in the runbook that the customer does not own: Google answers 403.
+    const foreign = googleRunbook(world, { remove: false, edit: (text) => text.replace('domains: [acme-labs.example]', 'domains: [acme-labs.example, not-ours.example]') });
+    const refused = await world.revoke(['user', 'jane@not-ours.example', '-r', foreign, '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/may not see jane@not-ours\.example: HTTP 403: Not Authorized to access this resource\/api \(forbidden\)/);
+    expect(refused.stderr).toMatch(/fix: check that not-ours\.example belongs to this Google Workspace customer/);
     // An apostrophe is a legal Google username character: the person is found and contained.
     const { code, stderr } = await world.revoke(['user', "o'brien@acme.example", '-r', runbook, '--yes']);
     expect(code, stderr).toBe(0);
@@ -116,8 +124,10 @@ describe('google-workspace credentials', () => {
     expect(stderr).toMatch(/Domain-wide delegation/);
     const narrowed = googleRunbook(world, { remove: false, provider: '\n    scopes: [https://www.googleapis.com/auth/admin.directory.user]' });
     const run = await world.revoke(['user', 'jane.doe@acme.example', '-r', narrowed, '--dry-run']);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain(`this call needs OAuth scope ${SECURITY}`);
+    // Discovery fails for the step (exit 1) naming the scope, before anything changed.
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`listing oauth-tokens of jane.doe@acme.example in acme.example: HTTP 403: Request had insufficient authentication scopes. (insufficientPermissions); this call needs OAuth scope ${SECURITY}`);
+    expect(noWrites(run.exchanges)).toEqual([]);
   });
 });
 
@@ -169,7 +179,7 @@ describe('google-workspace under load and in bulk', () => {
 });
 
 describe('the discovery-document check itself', () => {
-  const ok = { api: 'directory' as const, method: 'GET', path: 'users/jane@acme.example/tokens', query: {}, requestBody: undefined, status: 200, responseBody: { kind: 'admin#directory#tokenList', items: [] }, mutating: false, caller: '' };
+  const ok = { api: 'directory' as const, method: 'GET', path: 'users/jane@acme.example/tokens', query: {}, requestBody: undefined, status: 200, responseBody: { kind: 'admin#directory#tokenList', items: [] }, mutating: false, caller: '', at: 0 };
   it('accepts a documented exchange and rejects a wrong body, status shape, parameter or path', () => {
     expect(discoveryViolations(ok)).toEqual([]);
     expect(discoveryViolations({ ...ok, responseBody: { items: 'none' } })[0]).toMatch(/response body/);
@@ -178,5 +188,50 @@ describe('the discovery-document check itself', () => {
     expect(discoveryViolations({ ...ok, path: 'users/jane@acme.example/sessions' })[0]).toMatch(/no GET method with this path/);
     expect(discoveryViolations({ ...ok, method: 'POST', path: 'users/jane@acme.example/signOut', requestBody: { all: true }, status: 204, responseBody: undefined })[0]).toMatch(/takes no request body/);
     expect(discoveryViolations({ ...ok, path: 'users', query: { customer: 'my_customer', maxResults: '501' }, responseBody: { users: [] } })[0]).toMatch(/maxResults=501 is above 500/);
+  });
+});
+
+describe('google-workspace provider module', () => {
+  async function connected(world: Awaited<ReturnType<typeof googleWorld>>, extra: Record<string, unknown> = {}) {
+    const config = googleWorkspaceProvider.configSchema.parse({ domain: 'acme.example', subject: ADMIN, keyFile: world.keyFile, writeIntervalMs: 0, retryDelayMs: 5, ...extra });
+    const env = { GOOGLE_WORKSPACE_API_URL: world.sandbox.url, GOOGLE_WORKSPACE_TOKEN_URL: world.sandbox.tokenUrl };
+    return googleWorkspaceProvider.connect(config, { instance: 'google', env, signal: new AbortController().signal });
+  }
+
+  it('discovery gets a client that refuses anything but GET, before it reaches Google', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example');
+    const { client } = await connected(world);
+    const before = world.sandbox.exchanges.length;
+    const readOnly = (client as GoogleContext).readOnlyView!;
+    await expect(readOnly.directory.users.signOut({ userKey: 'jane.doe@acme.example' })).rejects.toThrow(/read-only/);
+    await expect(readOnly.directory.tokens.delete({ userKey: 'jane.doe@acme.example', clientId: 'x' })).rejects.toThrow(/read-only/);
+    expect(world.sandbox.exchanges.slice(before)).toEqual([]);
+    expect((await readOnly.directory.users.get({ userKey: 'jane.doe@acme.example' })).data.primaryEmail).toBe('jane.doe@acme.example');
+  });
+
+  it('the 404 rule: a grant gone before its removal is already-gone only after a fresh read confirms it', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example');
+    const { client } = await connected(world);
+    const request = { user: 'jane.doe@acme.example', mode: 'disable', options: {}, signal: new AbortController().signal };
+    const finding = { id: 'gone.apps.googleusercontent.com', kind: 'oauth-tokens', label: 'OAuth grant to Gone', phase: 1 };
+    const before = world.sandbox.exchanges.length;
+    expect(await googleWorkspaceProvider.revoke(client, finding, request)).toEqual({ status: 'already-gone' });
+    expect(world.sandbox.exchanges.slice(before).map((e) => `${e.method} ${decodeURIComponent(e.path)} ${e.status}`)).toEqual([
+      'DELETE users/jane.doe@acme.example/tokens/gone.apps.googleusercontent.com 404',
+      'GET users/jane.doe@acme.example/tokens/gone.apps.googleusercontent.com 404',
+    ]);
+  });
+
+  it('writes to one domain are paced by writeIntervalMs', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example', { oauthApps: Array.from({ length: 5 }, (_, i) => ({ clientId: `app${i}.apps.googleusercontent.com`, name: `App ${i}`, scopes: [] })) });
+    const { client } = await connected(world, { writeIntervalMs: 60, domain: 'acme.example' });
+    const request = { user: 'jane.doe@acme.example', mode: 'disable', options: {}, signal: new AbortController().signal };
+    await Promise.all(Array.from({ length: 5 }, (_, i) => googleWorkspaceProvider.revoke(client, { id: `app${i}.apps.googleusercontent.com`, kind: 'oauth-tokens', label: '', phase: 1 }, request)));
+    const writes = world.sandbox.exchanges.filter((e) => e.mutating).map((e) => e.at);
+    expect(writes).toHaveLength(5);
+    for (let i = 1; i < writes.length; i++) expect(writes[i]! - writes[i - 1]!).toBeGreaterThanOrEqual(50);
   });
 });

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { reportFiles } from '../support/reports.js';
 import { googleRunbook, googleWorld, personCanSignIn, seedPerson } from '../support/google.js';
 
 const outcomes = (stdout: string) =>
@@ -25,6 +29,12 @@ describe('google-workspace provider against the Google sandbox (real Google clie
     expect(await personCanSignIn(world, { bearer: Object.values(person.appTokens)[0] })).toBe(false);
     expect(await personCanSignIn(world, { basic: `${email}:${person.appPasswords[0]}` })).toBe(false);
     expect(await personCanSignIn(world, { basic: `${email}:${person.password}` })).toBe(false);
+    // The new password is in no output, report or journal: no 64-character token there hashes to it.
+    const { reports, journals } = reportFiles(join(world.lastScratch(), 'reports'));
+    const written = [stdout, stderr, ...[...reports, ...journals].map((file) => readFileSync(file, 'utf8'))].join('\n');
+    const candidates = written.match(/[A-Za-z0-9_-]{64}/g) ?? [];
+    expect(candidates.filter((c) => createHash('sha256').update(c).digest('hex') === user.passwordHash)).toEqual([]);
+    expect(world.sandbox.exchanges.filter((e) => e.method === 'PUT').map((e) => (e.requestBody as { password?: string }).password)).toContain('<redacted>');
     const again = await world.revoke(['user', email, '-r', runbook, '--yes', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(outcomes(again.stdout)).toEqual([]);

@@ -97,10 +97,23 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(await personCan(world, jane)).toEqual({ session: 200, refresh: 200, apiToken: 200 });
   });
 
+  it('a saved plan is applied exactly: reviewed with --dry-run --plan-out, then revoke apply', async () => {
+    const world = await oktaWorld();
+    const jane = seedPerson(world, JANE, { groups: ['engineering'], apiTokens: [{ name: 'etl' }], signedIn: false });
+    const plan = join(writeTemp('x', ''), '..', 'okta.plan.json');
+    const dry = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--dry-run', '--plan-out', plan]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.exchanges.filter((e) => e.mutating)).toEqual([]);
+    const applied = await world.revoke(['apply', plan, '--key', join(dry.scratch, 'revoke', 'signing-key.pub.pem'), '--yes', '--json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(outcomes(applied.stdout)).toEqual(['api-tokens:revoked', 'groups:revoked', 'suspend:revoked']);
+    expect(jane.user.status).toBe('SUSPENDED');
+  });
+
   it('the client handed to discovery refuses writes before sending anything', async () => {
     const world = await oktaWorld();
     const http = new OktaHttp({ orgUrl: world.sandbox.url, authorization: async () => `SSWS ${world.org.token}`, concurrency: 1, maxRetries: 0 }).readOnlyView();
-    await expect(http.send('DELETE', '/api/v1/users/x/sessions')).rejects.toThrow(/refusing DELETE \/api\/v1\/users\/x\/sessions: this Okta client is read-only/);
+    await expect(http.send('DELETE', '/api/v1/users/x/sessions')).rejects.toThrow(/refused DELETE \/api\/v1\/users\/x\/sessions: discovery, presence and watch get a read-only client/);
     expect(world.sandbox.exchanges).toEqual([]);
   });
 
@@ -161,24 +174,40 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     }
   });
 
-  it('throttling: 429s are retried after X-Rate-Limit-Reset and counted', async () => {
-    const world = await oktaWorld({ resetSeconds: 1 });
+  it('throttling: 429s are retried after X-Rate-Limit-Reset and counted on the outcome', async () => {
+    const world = await oktaWorld({ resetSeconds: 1, throttleNextWrites: 2 });
     seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
-    world.sandbox.faults.throttleNext = 0;
     const started = Date.now();
-    const dry = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--dry-run']);
-    expect(dry.code).toBe(0);
-    // The next two requests (the first writes of the run) are throttled.
-    const run = world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    world.sandbox.faults.throttleNext = 2;
-    const { code, stdout, stderr, exchanges } = await run;
+    const { code, stdout, stderr, exchanges } = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
     expect(code, stderr).toBe(0);
     const throttled = exchanges.filter((e) => e.status === 429);
-    expect(throttled).toHaveLength(2);
+    expect(throttled.map((e) => e.mutating)).toEqual([true, true]);
     expect(throttled[0]!.responseBody).toMatchObject({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' });
+    // Each retry waited for the reset the 429 named (about a second).
     expect(Date.now() - started).toBeGreaterThan(900);
     expect(outcomes(stdout)).toEqual(['groups:revoked', 'suspend:revoked']);
+    expect((JSON.parse(stdout) as { totals: { retries: number } }).totals.retries).toBe(2);
+  });
+
+  it('pacing: at most `concurrency` requests in flight, and none while X-Rate-Limit-Remaining is 0 until the reset', async () => {
+    const world = await oktaWorld({ limitPerWindow: 6, windowSeconds: 2 });
+    seedPerson(world, JANE, { groups: ['engineering', 'oncall'], signedIn: false });
+    const { code, stderr, exchanges } = await world.revoke(['user', JANE, '-r', oktaRunbook({ provider: '\n    concurrency: 1' }), '--yes']);
+    expect(code, stderr).toBe(0);
+    expect(exchanges.length).toBeGreaterThan(6);
+    // The org said when its window was used up; the client waited instead of running into 429s.
+    expect(exchanges.filter((e) => e.status === 429)).toEqual([]);
+  });
+
+  it('the 404 rule: a removal answered 404 while a fresh read still shows the thing is an error, not "already gone"', async () => {
+    const world = await oktaWorld({ phantomNotFound: ['DELETE /api/v1/groups/{groupId}/users/{userId}'] });
+    const jane = seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    const { code, stdout } = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
+    expect(code).toBe(1);
+    const failed = stepsOf(stdout)[0]!.findings.find((f) => f.kind === 'groups') as unknown as { outcome: string; error: string };
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error).toMatch(/Okta answered 404 to removing member of group engineering, but a fresh read still shows it/);
+    expect([...world.sandbox.state.groups.values()].find((g) => g.name === 'engineering')!.members.has(jane.user.id)).toBe(true);
   });
 
   it('5xx answers are retried with backoff', async () => {
@@ -252,12 +281,33 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(run.code, run.stderr).toBe(0);
     const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
     const pub = join(run.scratch, 'revoke', 'signing-key.pub.pem');
-    const quiet = await world.revoke(['watch', report, '--key', pub]);
+    const quiet = await world.revoke(['watch', report, '--key', pub, '--report', join(run.scratch, 'watch')]);
     expect(quiet.code, quiet.stdout + quiet.stderr).toBe(0);
     expect((await personCan(world, jane)).refresh).toBe(400);
-    const watched = await world.revoke(['watch', report, '--key', pub, '--format', 'json']);
+    const watched = await world.revoke(['watch', report, '--key', pub, '--format', 'json', '--report', join(run.scratch, 'watch')]);
     expect(watched.code).toBe(3);
     expect(JSON.parse(watched.stdout).events[0]).toMatchObject({ provider: 'okta', identity: JANE, outcome: 'denied', what: expect.stringMatching(/^Okta System Log: app\.oauth2\.token\.grant\.refresh_token/) });
+  });
+
+  it('without okta.logs.read: sessions are cleared anyway, and revoke watch says it could not look', async () => {
+    const world = await oktaWorld();
+    const jane = seedPerson(world, JANE, { groups: ['engineering'], signedIn: true });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const scopes = ['okta.users.manage', 'okta.groups.manage'];
+    world.sandbox.state.serviceApps.set('0oanologs', { clientId: '0oanologs', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
+    const runbook = oktaRunbook({ provider: `\n    oauth:\n      clientId: 0oanologs\n      privateKeyEnv: OKTA_KEY\n      scopes: [${scopes.join(', ')}]`, kinds: 'sessions, groups' });
+    const env = { OKTA_API_TOKEN: '', OKTA_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const run = await world.revoke(['user', JANE, '-r', runbook, '--yes', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    // Sessions are cleared even though the System Log cannot say whether they were already.
+    expect(outcomes(run.stdout)).toEqual(['groups:revoked', 'sessions:revoked']);
+    expect(stepsOf(run.stdout)[0]!.findings.find((f) => f.kind === 'sessions')!.label).toMatch(/System Log not readable, so maybe already cleared\)$/);
+    expect(world.sandbox.state.sessions.filter((s) => s.userId === jane.user.id)).toEqual([]);
+    const report = reportFiles(join(run.scratch, 'reports')).reports[0]!;
+    const watched = await world.revoke(['watch', report, '--key', join(run.scratch, 'revoke', 'signing-key.pub.pem'), '--report', join(run.scratch, 'watch')], env);
+    // Incomplete (exit 4): nothing seen, but the System Log could not be read, and it says why.
+    expect(watched.code, watched.stdout + watched.stderr).toBe(4);
+    expect(watched.stdout).toMatch(/okta: not checked: the System Log of .* is not readable with these credentials \(okta\.logs\.read or an admin role needed/);
   });
 
   it('revoke providers okta lists the scopes of every kind', async () => {

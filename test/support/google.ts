@@ -29,6 +29,8 @@ export interface GoogleWorld {
   keyFile: string;
   key: string;
   revoke(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; scratch: string; exchanges: GoogleExchange[] }>;
+  /** The scratch folder (reports under reports/) of the last revoke() call. */
+  lastScratch(): string;
 }
 
 const open: GoogleSandbox[] = [];
@@ -48,6 +50,7 @@ export async function googleWorld(options: Parameters<typeof startGoogleSandbox>
   seedGoogleUser(sandbox, { email: 'manager@acme.example', lastLoginMinutesAgo: 60 });
   const keyFile = writeTemp('service-account.json', key);
   chmodSync(keyFile, 0o600);
+  let scratch = '';
   return {
     sandbox,
     keyFile,
@@ -55,8 +58,10 @@ export async function googleWorld(options: Parameters<typeof startGoogleSandbox>
     revoke: async (args, env = {}) => {
       const before = sandbox.exchanges.length;
       const result = await runCli(args, builtinRegistry(), { env: { ...googleSandboxEnvironment(sandbox), ...env } });
+      scratch = result.scratch;
       return { ...result, exchanges: sandbox.exchanges.slice(before) };
     },
+    lastScratch: () => scratch,
   };
 }
 

@@ -48,7 +48,7 @@ export function seedPerson(world: OktaWorld, login: string, spec: Omit<OktaDepar
 }
 
 /** A two-step runbook: contain (credentials and access), then the account in the step's mode. */
-export function oktaRunbook(options: { mode?: 'disable' | 'delete'; provider?: string; step?: string } = {}): string {
+export function oktaRunbook(options: { mode?: 'disable' | 'delete'; provider?: string; step?: string; kinds?: string } = {}): string {
   return writeTemp(
     'okta.yaml',
     `version: 1
@@ -63,7 +63,7 @@ steps:
     provider: okta
     user: "{{user}}"
     mode: ${options.mode ?? 'disable'}
-    revoke: [all]${options.step ?? ''}
+    revoke: [${options.kinds ?? 'all'}]${options.step ?? ''}
 `,
   );
 }

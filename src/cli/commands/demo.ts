@@ -7,6 +7,7 @@ export const registerDemo: RegisterCommand = (program, { action, runCli }) => {
     .command('demo')
     .description('run the demo runbook against a built-in local AWS IAM sandbox (no cloud account needed)')
     .addOption(new Option('--latency <ms>', 'add this much latency to every sandbox response').argParser(nonNegativeInt).hideHelp())
+    .option('--keep', "keep the folder with the demo's reports and signing key (and say where); by default it is removed")
     .addHelpText('after', '\nExamples:\n  $ revoke demo\n  $ NO_COLOR=1 revoke demo > demo.log')
     .action(action(async () => {
       const { demoCommand } = await import('../demo-command.js');

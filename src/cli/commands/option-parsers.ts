@@ -34,3 +34,20 @@ export function concurrencyOption(description = 'how many steps, and findings wi
 export function formatOption(): Option {
   return new Option('--format <format>', 'output on stdout').choices(['text', 'json', 'md']).default('text');
 }
+
+/** `--since`/`--until`: an ISO 8601 time, or a duration back from now (30m, 1h, 2d); returned as ISO 8601. */
+export function pointInTime(value: string, now: () => number = Date.now): string {
+  const trimmed = value.trim();
+  if (/^\d+(ms|s|m|h|d)$/.test(trimmed)) return new Date(now() - durationMs(trimmed)).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed) && !Number.isNaN(Date.parse(trimmed))) return new Date(trimmed).toISOString();
+  throw new InvalidArgumentError('expected an ISO 8601 time (2026-11-28T09:00:00Z) or a duration back from now (30m, 1h, 2d)');
+}
+
+/** The shortest --interval: polling faster only burns API quota (and CloudTrail lags minutes anyway). */
+export const MIN_INTERVAL_MS = 1000;
+
+export function intervalMs(value: string): number {
+  const ms = durationMs(value);
+  if (ms < MIN_INTERVAL_MS) throw new InvalidArgumentError(`expected at least ${MIN_INTERVAL_MS / 1000}s (e.g. 30s, 1m)`);
+  return ms;
+}

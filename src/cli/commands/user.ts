@@ -21,6 +21,7 @@ export const registerUser: RegisterCommand = (program, { action }) => {
     .option('--sign-key <pem|kms:key-id>', 'signing key for the report (default: REVOKE_SIGNING_KEY, else your default key)')
     .option('--resume <journal>', 'continue an unfinished run from its journal (same runbook and user)')
     .option('--plan-out <file>', 'with --dry-run: save the signed plan, for `revoke apply`')
+    .option('--force', 'with --plan-out: replace an existing plan file')
     .addOption(new Option('--plan-ttl <duration>', 'with --plan-out: how long the plan may be applied, e.g. 2h, 7d').default(24 * 3_600_000, '24h').argParser(durationMs))
     .addHelpText('after', '\nExamples:\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run\n  $ revoke user alice -r runbooks/offboarding.yaml --set github_login=alice-gh\n  $ revoke user alice -r runbooks/offboarding.yaml --yes --only aws-contain   # incident: contain first\n  $ revoke user alice -r runbooks/offboarding.yaml --dry-run --detailed-exitcode   # CI: exit 3 if access remains')
     .action(action(async () => (await import('../user-command.js')).userCommand));

@@ -1,4 +1,6 @@
 import { IAM } from '@aws-sdk/client-iam';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InvalidInputError } from '../../errors.js';
 import { TOOL_NAME, toolVersion } from '../../version.js';
@@ -7,6 +9,7 @@ import { awsErrorCode, awsErrorText } from './aws-errors.js';
 import type { AwsIamConfig } from './config.js';
 import type { IamContext } from './kind.js';
 import { TokenBucket } from './rate-limit.js';
+import { refuseWrites } from './read-only.js';
 import { countAttempts } from './retry-count.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
@@ -14,7 +17,6 @@ type CredentialSource = Credentials | (() => Promise<Credentials>) | undefined;
 
 const DEFAULT_ATTEMPTS = 8;
 const DEFAULT_RATE = 50;
-const CONFLICT_RETRIES = 5;
 
 /**
  * Connects to one AWS account: credentials from the SDK's default chain (or the environment
@@ -43,25 +45,30 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   if (config.assumeRoleArn) credentials = assumeRole(sts, config);
 
   const limiter = new TokenBucket(config.requestsPerSecond ?? DEFAULT_RATE);
-  const iam = new IAM({ ...base, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
-  iam.middlewareStack.add((next) => async (args) => {
-    await limiter.take();
-    return next(args);
-  }, { step: 'finalizeRequest', name: 'revokeRateLimit', priority: 'low' });
-  iam.middlewareStack.add((next) => async (args) => retryConcurrentModification(() => next(args)), { step: 'initialize', name: 'revokeRetryConcurrentModification' });
-  iam.middlewareStack.add(
-    (next) => async (args) => {
-      try {
-        const result = await next(args);
-        countAttempts((result.output as { $metadata?: { attempts?: number } }).$metadata);
-        return result;
-      } catch (error) {
-        countAttempts((error as { $metadata?: { attempts?: number } }).$metadata);
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'revokeCountRetries' },
-  );
+  const newIam = () => {
+    const iam = new IAM({ ...base, retryStrategy: retryingConflicts(maxAttempts), ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
+    iam.middlewareStack.add((next) => async (args) => {
+      await limiter.take();
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'revokeRateLimit', priority: 'low' });
+    iam.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          const result = await next(args);
+          countAttempts((result.output as { $metadata?: { attempts?: number } }).$metadata);
+          return result;
+        } catch (error) {
+          countAttempts((error as { $metadata?: { attempts?: number } }).$metadata);
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'revokeCountRetries' },
+    );
+    return iam;
+  };
+  const iam = newIam();
+  // Discovery, presence, evidence and watch get their own client whose every write is refused.
+  const readOnlyIam = refuseWrites(newIam(), 'iam');
 
   const identitySts = config.assumeRoleArn ? new STSClient({ ...base, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), credentials: credentials! }) : sts;
   let arn: string;
@@ -72,12 +79,20 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   }
   const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
-  const cloudTrail = async () => {
+  // CloudTrail is regional: one client per region `revoke watch` looks in.
+  const cloudTrail = async (cloudTrailRegion = region) => {
     const { cloudTrailClient } = await import('./cloudtrail-client.js');
-    return cloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+    // Only `revoke watch` uses CloudTrail, and only to read.
+    return refuseWrites(cloudTrailClient({ ...base, region: cloudTrailRegion, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'cloudtrail');
+  };
+  const accountEndpoint = env.AWS_ENDPOINT_URL_ACCOUNT ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
+  // Only `revoke watch` uses AWS Account, to list the enabled regions.
+  const account = async () => {
+    const { accountClient } = await import('./account-client.js');
+    return refuseWrites(accountClient({ ...base, ...(accountEndpoint ? { endpoint: accountEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'account');
   };
   return {
-    client: { iam, pageSize: config.pageSize ?? 100, cloudTrail, ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
+    client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };
@@ -110,18 +125,19 @@ function assumeRole(sts: STSClient, config: AwsIamConfig): () => Promise<Credent
   };
 }
 
-/** IAM answers ConcurrentModification when two changes to one entity race; it asks to try again. */
-async function retryConcurrentModification<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (awsErrorCode(error) !== 'ConcurrentModification' || attempt >= CONFLICT_RETRIES) throw error;
-      countAttempts({ attempts: 2 });
-      const backoff = Math.min(2000, 100 * 2 ** attempt);
-      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
-    }
-  }
+/**
+ * The SDK's standard retry strategy (backoff with jitter, Retry-After, a retry budget), told that
+ * ConcurrentModification is transient: IAM answers it when two changes to one entity race, and
+ * asks to try again. The SDK counts these retries in $metadata.attempts like any other.
+ */
+function retryingConflicts(maxAttempts: number): RetryStrategyV2 {
+  const standard = new StandardRetryStrategy(maxAttempts);
+  return {
+    acquireInitialRetryToken: (scope) => standard.acquireInitialRetryToken(scope),
+    refreshRetryTokenForRetry: (token, info) =>
+      standard.refreshRetryTokenForRetry(token as StandardRetryToken, awsErrorCode(info.error) === 'ConcurrentModification' ? { ...info, errorType: 'TRANSIENT' } : info),
+    recordSuccess: (token) => standard.recordSuccess(token as StandardRetryToken),
+  };
 }
 
 function connectError(instance: string, error: unknown): InvalidInputError {

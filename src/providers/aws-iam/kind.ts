@@ -1,13 +1,21 @@
 import type { IAM } from '@aws-sdk/client-iam';
-import type { Finding, RevokeKind, RevokeOutcome } from '../types.js';
+import type { ProviderKind } from '../define.js';
+import type { RevokeOutcome } from '../types.js';
 
 export type IamMode = 'disable' | 'delete';
 
 export interface IamContext {
+  /** Mutating in revoke; in discovery, presence and watch the read-only client (every write refused). */
   iam: IAM;
+  /** The read-only client, kept so a revoke can look around read-only (what blocks a delete). */
+  readOnlyIam?: IAM;
   pageSize: number;
-  /** A CloudTrail client with the same credentials (loaded only by `revoke watch`). */
-  cloudTrail?: () => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;
+  /** A CloudTrail client for a region (default: the provider's), same credentials (loaded only by `revoke watch`). */
+  cloudTrail?: (region?: string) => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;
+  /** An AWS Account client (ListRegions), loaded only by `revoke watch`. */
+  account?: () => Promise<import('@aws-sdk/client-account').AccountClient>;
+  /** `revoke watch`: the regions to read CloudTrail in, instead of every enabled region. */
+  watchRegions?: string[];
   /** An existing session cutoff this recent (ms before discovery) counts as done; older ones are renewed. */
   sessionCutoffSkewMs?: number;
 }
@@ -24,10 +32,7 @@ export interface IamRequest {
 }
 
 /** One revoke kind of the aws-iam provider: its metadata, discovery (reads only) and revocation. */
-export interface IamKind extends RevokeKind {
-  discover(context: IamContext, request: IamRequest): Promise<Finding[]>;
-  revoke(context: IamContext, finding: Finding, request: IamRequest): Promise<RevokeOutcome>;
-}
+export type IamKind = ProviderKind<IamContext, IamRequest>;
 
 /**
  * Phases inside a step: contain first (deny policy, sessions), then credentials, then what

@@ -24,7 +24,11 @@ function credentialFor(config: EntraConfig, env: NodeJS.ProcessEnv, instance: st
   // Instance discovery asks login.microsoftonline.com about the authority: only for Microsoft's own hosts.
   const options = { authorityHost, disableInstanceDiscovery: !/^https:\/\/login\.(microsoftonline|partner\.microsoftonline|microsoftonline\.us)\./.test(authorityHost) };
   const auth = config.auth ?? (config.certificateFile ? 'certificate' : 'secret');
-  if (auth === 'default') return { credential: new DefaultAzureCredential({ ...options, ...(tenantId ? { tenantId } : {}) }), how: 'DefaultAzureCredential' };
+  if (auth === 'default') {
+    // The chain reads the rest (AZURE_FEDERATED_TOKEN_FILE, managed identity, Azure CLI) from the process environment.
+    const credential = new DefaultAzureCredential({ ...options, ...(tenantId ? { tenantId } : {}), ...(clientId ? { workloadIdentityClientId: clientId } : {}) });
+    return { credential, how: 'DefaultAzureCredential' };
+  }
   if (!tenantId) throw new InvalidInputError(`no tenant for provider ${instance}`, 'set tenantId: on the provider or export AZURE_TENANT_ID');
   if (!clientId) throw new InvalidInputError(`no application (client) id for provider ${instance}`, 'set clientId: on the provider or export AZURE_CLIENT_ID');
   if (auth === 'certificate') {

@@ -28,6 +28,8 @@ export interface GraphApi {
 }
 
 export const BATCH_LIMIT = 20;
+const RETRYABLE = new Set([429, 503, 504]);
+const MAX_ITEM_WAIT_SECONDS = 180;
 
 /** The SDK's BatchRequestContent comes in from connect(): this module is also loaded by `validate`, which must not load the SDK. */
 export function graphApi(client: Client, BatchRequestContent: typeof import('@microsoft/microsoft-graph-client').BatchRequestContent): GraphApi {
@@ -47,9 +49,26 @@ export function graphApi(client: Client, BatchRequestContent: typeof import('@mi
       if (paths.length === 0) return [];
       if (paths.length > BATCH_LIMIT) throw new Error(`a Graph batch holds at most ${BATCH_LIMIT} requests`);
       const content = new BatchRequestContent(paths.map((path, i) => ({ id: String(i), request: new Request(`https://graph.microsoft.com${path}`, { method: 'GET' }) })));
-      const answer = (await client.api('/$batch').post(await content.getContent())) as { responses: Array<{ id: string; status: number; body?: unknown }> };
+      const answer = (await client.api('/$batch').post(await content.getContent())) as { responses: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }> };
       const byId = new Map(answer.responses.map((r) => [r.id, r]));
-      return paths.map((_, i) => ({ status: byId.get(String(i))?.status ?? 0, body: byId.get(String(i))?.body }));
+      // Graph throttles requests inside a batch one by one (429/503 in the item, with its own
+      // Retry-After): after waiting that long, those are sent again on their own.
+      const throttled = answer.responses.filter((r) => RETRYABLE.has(r.status));
+      const retryAfter = (r: { headers?: Record<string, string> }) => Number(Object.entries(r.headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1] ?? 'none');
+      const waitSeconds = Math.max(0, ...throttled.map((r) => (Number.isFinite(retryAfter(r)) ? retryAfter(r) : 1)));
+      if (throttled.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(waitSeconds, MAX_ITEM_WAIT_SECONDS) * 1000));
+      return Promise.all(
+        paths.map(async (path, i) => {
+          const item = byId.get(String(i));
+          if (item && !RETRYABLE.has(item.status)) return { status: item.status, body: item.body };
+          try {
+            return { status: 200, body: await client.api(path).get() };
+          } catch (error) {
+            const status = (error as { statusCode?: number }).statusCode ?? 0;
+            return { status, body: { error: { code: (error as { code?: string }).code, message: (error as Error).message } } };
+          }
+        }),
+      );
     },
     patch: async (path, body) => {
       await client.api(path).patch(body);

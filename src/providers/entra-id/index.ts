@@ -35,7 +35,6 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     mode: (step.mode ?? 'disable') as EntraMode,
     recentMs: step.recentMs ?? DEFAULT_RECENT_MS,
     allowGlobalAdmin: step.options.allowGlobalAdmin === true,
-    notes: [],
   }),
   errorText: entraErrorText,
   describeUser: (context, user) => `${user} in ${context.tenantName}`,
@@ -53,7 +52,6 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     }
     request.target = user;
   },
-  stepWarnings: (_context, request) => request.notes,
   async connect(config, context) {
     const { connectEntra } = await import('./client.js');
     return connectEntra(config, context);

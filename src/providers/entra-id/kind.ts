@@ -22,8 +22,6 @@ export interface EntraRequest {
   allowGlobalAdmin: boolean;
   /** The user as beforeDiscover read it: every kind's discovery starts from this one read. */
   target?: GraphUser;
-  /** Things discovery saw that stay in place (dynamic groups...), shown as step warnings. */
-  notes: string[];
 }
 
 export type EntraKind = ProviderKind<EntraContext, EntraRequest>;

@@ -6,6 +6,7 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
+import { ReadOnlyViolation } from '../read-only.js';
 import type { GitHubConfig } from './config.js';
 import { githubErrorText, statusOf, type GitHubContext } from './kind.js';
 
@@ -22,7 +23,7 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
   const { env, instance } = context;
   const baseUrl = config.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com';
   const auth = config.app ? appAuth(config.app, env, instance) : { auth: tokenFor(config, env, instance) };
-  const octokit = new RevokeOctokit({
+  const options = {
     ...auth,
     baseUrl,
     userAgent: 'revoke',
@@ -36,7 +37,11 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
       onSecondaryRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < SECONDARY_LIMIT_RETRIES,
     },
     retry: { retries: 3 },
-  }) as unknown as Octokit;
+  };
+  const octokit = new RevokeOctokit(options) as unknown as Octokit;
+  // Same credentials (an App's installation token is minted once, by the shared auth), but every
+  // request other than a read is refused before it is sent.
+  const readOnlyOctokit = refuseWrites(new RevokeOctokit({ ...options, authStrategy: () => octokit.auth }) as unknown as Octokit);
 
   let actor: string;
   let selfUser: string | undefined;
@@ -62,10 +67,19 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     canSeeMembers = false;
   }
   return {
-    client: { octokit, org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage: config.perPage ?? 100 },
+    client: { octokit, readOnlyOctokit, org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage: config.perPage ?? 100 },
     actor,
     ...(selfUser ? { selfUser } : {}),
   };
+}
+
+/** Lets GET and HEAD through; anything else is refused before it leaves the process. */
+function refuseWrites(octokit: Octokit): Octokit {
+  octokit.hook.before('request', (request) => {
+    const method = (request.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') throw new ReadOnlyViolation(`GitHub ${method} ${request.url}`);
+  });
+  return octokit;
 }
 
 function tokenFor(config: GitHubConfig, env: NodeJS.ProcessEnv, instance: string): string {

@@ -1,38 +1,35 @@
-import { DEFAULT_RECENT_MS, type Discovery, type Finding, type Provider } from '../types.js';
+import { defineProvider } from '../define.js';
+import { DEFAULT_RECENT_MS } from '../types.js';
 import { githubConfigSchema, githubStepOptionsSchema, type GitHubConfig } from './config.js';
-import { githubErrorText, type GitHubContext, type GitHubKind, type GitHubRequest } from './kind.js';
+import { githubErrorText, type GitHubContext, type GitHubRequest } from './kind.js';
 import { githubKinds } from './kinds/index.js';
 
-const kindsByName = new Map(githubKinds.map((kind) => [kind.name, kind]));
-
-function kindOf(name: string): GitHubKind {
-  const kind = kindsByName.get(name);
-  if (!kind) throw new Error(`github has no revoke kind ${name}`);
-  return kind;
-}
-
-function requestOf(user: string, options: Record<string, unknown>, recentMs = DEFAULT_RECENT_MS): GitHubRequest {
-  return {
-    user,
-    recentMs,
-    repos: options.repos as string[] | undefined,
-    scanRepos: options.scanRepos === true,
-    email: options.email as string | undefined,
-  };
-}
-
-export const githubProvider: Provider<GitHubConfig, GitHubContext> = {
+export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHubRequest>({
   type: 'github',
   description: 'a GitHub organization: SSO authorizations, token grants, codespaces, Copilot, invitations, collaborators, membership',
   configSchema: githubConfigSchema,
   stepOptionsSchema: githubStepOptionsSchema,
-  kinds: githubKinds.map(({ name, description, permissions, reversible }) => ({ name, description, permissions, reversible })),
+  kinds: githubKinds,
   basePermissions: ['token: read:org (who am I, org members); App: Members (read)'],
   user: {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
     description: '1-39 letters, digits or single hyphens, not starting or ending with a hyphen (GitHub logins, case-insensitive)',
     caseInsensitive: true,
   },
+  requestOf: ({ user, options, recentMs }) => ({
+    user,
+    recentMs: recentMs ?? DEFAULT_RECENT_MS,
+    repos: options.repos as string[] | undefined,
+    scanRepos: options.scanRepos === true,
+    email: options.email as string | undefined,
+  }),
+  errorText: githubErrorText,
+  describeUser: (context, user) => `${user} in ${context.org}`,
+  readOnly: (context) => (context.readOnlyOctokit ? { ...context, octokit: context.readOnlyOctokit } : context),
+  stepWarnings: (context, request, kinds) =>
+    request.scanRepos && kinds.includes('repo-collaborator')
+      ? [`scanRepos lists the direct collaborators of every repository in ${context.org}: at least one request per repository, paced by GitHub's rate limits`]
+      : [],
 
   async connect(config, context) {
     const { connectGitHub } = await import('./client.js');
@@ -73,36 +70,4 @@ export const githubProvider: Provider<GitHubConfig, GitHubContext> = {
     for (const invitation of invited) if (invitation.login) present.add(invitation.login.toLowerCase());
     return (user) => present.has(user.toLowerCase());
   },
-
-  async discover(context, { user, kinds, options, recentMs }): Promise<Discovery> {
-    const request = requestOf(user, options, recentMs);
-    const results = await Promise.all(
-      kinds.map(async (name) => {
-        try {
-          return { name, result: await kindOf(name).discover(context, request) };
-        } catch (error) {
-          if (error instanceof Error && !('status' in error)) throw error;
-          throw new Error(`listing ${name} of ${user} in ${context.org}: ${githubErrorText(error)}`);
-        }
-      }),
-    );
-    const discovery: Discovery = { findings: [], skipped: [], warnings: [] };
-    if (request.scanRepos && kinds.includes('repo-collaborator')) {
-      discovery.warnings!.push(`scanRepos lists the direct collaborators of every repository in ${context.org}: at least one request per repository, paced by GitHub's rate limits`);
-    }
-    for (const { name, result } of results) {
-      if (Array.isArray(result)) discovery.findings.push(...result);
-      else discovery.skipped!.push({ kind: name, reason: result.skipped });
-    }
-    return discovery;
-  },
-
-  async revoke(context, finding: Finding, { user, options }) {
-    try {
-      return await kindOf(finding.kind).revoke(context, finding, requestOf(user, options));
-    } catch (error) {
-      const text = error instanceof Error && !('status' in error) ? error.message : githubErrorText(error);
-      throw new Error(`${finding.kind} ${finding.id} of ${user} in ${context.org}: ${text}`);
-    }
-  },
-};
+});

@@ -1,8 +1,12 @@
 import type { Octokit } from '@octokit/rest';
-import type { Finding, RevokeKind, RevokeOutcome } from '../types.js';
+import type { ProviderKind } from '../define.js';
+import type { RevokeOutcome } from '../types.js';
 
 export interface GitHubContext {
+  /** Sends anything in revoke; in discovery, presence and watch the read-only client (GET only). */
   octokit: Octokit;
+  /** The read-only client: same credentials, every request but GET/HEAD refused. */
+  readOnlyOctokit?: Octokit;
   org: string;
   auth: 'token' | 'app';
   /** Whether these credentials can see the org's members: only then does a 404 mean "gone". */
@@ -19,13 +23,8 @@ export interface GitHubRequest {
   email: string | undefined;
 }
 
-export type KindDiscovery = Finding[] | { skipped: string };
-
 /** One revoke kind of the github provider: metadata, discovery (reads only), revocation. */
-export interface GitHubKind extends RevokeKind {
-  discover(context: GitHubContext, request: GitHubRequest): Promise<KindDiscovery>;
-  revoke(context: GitHubContext, finding: Finding, request: GitHubRequest): Promise<RevokeOutcome>;
-}
+export type GitHubKind = ProviderKind<GitHubContext, GitHubRequest>;
 
 /** Credentials first (they are listed under the org only while the person is a member), then access, then membership. */
 export const Phase = { Credentials: 0, Access: 1, Membership: 2 } as const;

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors.js';
-import { allPages, domainOf, statusOf, type GoogleContext, type GoogleRequest } from './kind.js';
+import { allPages, domainOf, googleErrorText, statusOf, type GoogleContext, type GoogleRequest } from './kind.js';
 
 /** Whether the user was deleted recently (Google keeps deleted users listable for 20 days). */
 async function recentlyDeleted({ directory, customer }: GoogleContext, user: string): Promise<boolean> {
@@ -25,6 +25,10 @@ export async function checkTarget(context: GoogleContext, { user, allowSuperAdmi
   try {
     ({ data: profile } = await context.directory.users.get({ userKey: user, projection: 'basic' }));
   } catch (error) {
+    // Google answers 403 for a user of a domain this customer does not own (or the admin may not manage).
+    if (statusOf(error) === 403) {
+      throw new InvalidInputError(`the impersonated admin ${context.subject} may not see ${user}: ${googleErrorText(error)}`, `check that ${domain} belongs to this Google Workspace customer (domains:) and that the admin manages the user's organizational unit`);
+    }
     if (statusOf(error) !== 404) throw error;
     if (await recentlyDeleted(context, user)) return 'absent';
     throw new InvalidInputError(`there is no user ${user} in ${domain} (nor one deleted in the last 20 days)`, 'check the spelling; give the primary email address');

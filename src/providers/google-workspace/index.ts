@@ -4,7 +4,7 @@ import { googleConfigSchema, googleStepOptionsSchema, type GoogleConfig } from '
 import { allPages, googleErrorText, type GoogleContext, type GoogleMode, type GoogleRequest } from './kind.js';
 import { googleKinds } from './kinds/index.js';
 import { retryCounter } from './retry.js';
-import { Scope } from './scopes.js';
+import { ALL_SCOPES, Scope } from './scopes.js';
 
 /** Kinds whose findings a suspended user cannot have: an audit skips suspended users for them. */
 const ACTIVE_ONLY = new Set(['sessions', 'suspend']);
@@ -16,6 +16,8 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   stepOptionsSchema: googleStepOptionsSchema,
   kinds: googleKinds,
   basePermissions: [`${Scope.user} (look up the user and the impersonated admin; users.list for audits)`, `${Scope.audit} (revoke watch only)`],
+  // The scopes to grant the service account's client id in domain-wide delegation, and nothing more.
+  permissionsDocument: () => JSON.stringify(ALL_SCOPES, null, 2),
   modes: {
     names: ['disable', 'delete'],
     default: 'disable',

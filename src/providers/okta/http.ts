@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { ReadOnlyViolation } from '../read-only.js';
 
 /** Counts retries made on behalf of one finding's revoke, for the record. */
 export const retryCount = new AsyncLocalStorage<{ retries: number }>();
@@ -88,19 +89,21 @@ export class OktaHttp {
   }
 
   private async request(method: string, path: string, options: { query?: Record<string, string>; json?: unknown }): Promise<{ body: unknown; link: string | null }> {
-    if (this.readOnly && method !== 'GET') throw new Error(`refusing ${method} ${path.split('?')[0]}: this Okta client is read-only (discovery, audit and watch never change anything)`);
+    if (this.readOnly && method !== 'GET') throw new ReadOnlyViolation(`${method} ${path.split('?')[0]}`);
     const url = this.url(path, options.query);
     // Paging links come from the server: follow them only on the org itself.
     if (new URL(url).origin !== new URL(this.options.orgUrl).origin) throw new Error(`refusing to follow a link off the org (${new URL(url).origin})`);
     for (let attempt = 0; ; attempt++) {
-      const response = await this.paced(async () =>
-        fetch(url, {
+      const response = await this.paced(async () => {
+        const answer = await fetch(url, {
           method,
           headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
-        }),
-      );
-      this.notePacing(response);
+        });
+        // Before the slot is released, so the next request already sees an exhausted window.
+        this.notePacing(answer);
+        return answer;
+      });
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < this.options.maxRetries) {
         await response.arrayBuffer();

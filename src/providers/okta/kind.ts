@@ -10,6 +10,7 @@ export interface OktaContext {
   host: string;
   /** Logins must end in one of these domains, when set. */
   domains: string[] | undefined;
+  /** User look-ups by lowercased login, for one discovery (a new map per discovery). */
   users: Map<string, Promise<OktaUser | undefined>>;
 }
 
@@ -77,6 +78,21 @@ export async function exists(read: () => Promise<unknown>): Promise<boolean> {
     if (statusOf(error) === 404) return false;
     throw error;
   }
+}
+
+/**
+ * The fresh read of the 404 rule for things Okta only lists: is the item with this id still in the
+ * list at `path`? A 404 on the list itself (the user is gone) means it is gone too.
+ */
+export function stillListed(context: OktaContext, path: string, id: string): () => Promise<boolean> {
+  return async () => {
+    try {
+      return (await context.http.list<{ id: string }>(path)).some((item) => item.id === id);
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     connectionString = env[config.connectionStringEnv];
     if (!connectionString) throw new InvalidInputError(`${config.connectionStringEnv} is not set (connection string of provider ${instance})`, `export ${config.connectionStringEnv}=postgres://user:password@host:5432/db`);
   }
-  const client = new pg.Client({
+  const settings = {
     ...(connectionString
       ? { connectionString }
       : {
@@ -28,17 +28,24 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     ...(config.database ? { database: config.database } : {}),
     application_name: 'revoke',
     connectionTimeoutMillis: 10_000,
-  });
+  };
+  const client = new pg.Client(settings);
+  // Discovery, presence and watch get their own connection on which every transaction is
+  // READ ONLY: the server itself refuses any write sent on it (SQLSTATE 25006).
+  const readOnlyClient = new pg.Client({ ...settings, options: '-c default_transaction_read_only=on' });
   try {
-    await client.connect();
+    await Promise.all([client.connect(), readOnlyClient.connect()]);
   } catch (error) {
+    await Promise.all([client.end(), readOnlyClient.end()].map((p) => p.catch(() => undefined)));
     const code = (error as { code?: string }).code;
     const fix = code === '28P01' || code === '28000' ? 'check the user and password of the connection' : 'check the host, port and database of the connection (and that the server is up)';
     throw new InvalidInputError(`cannot connect to PostgreSQL for provider ${instance}: ${(error as Error).message}`, fix);
   }
   // A broken connection later surfaces as a failed query; do not let it crash the process.
   client.on('error', () => {});
+  readOnlyClient.on('error', () => {});
   serializeQueries(client);
+  serializeQueries(readOnlyClient);
   const { rows } = await client.query<{ me: string; db: string; host: string | null; port: number | null }>(
     'SELECT current_user AS me, current_database() AS db, host(inet_server_addr()) AS host, inet_server_port() AS port',
   );
@@ -46,12 +53,12 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
   if (config.reassignTo) {
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.reassignTo]);
     if (exists.rows.length === 0) {
-      await client.end();
+      await Promise.all([client.end(), readOnlyClient.end()]);
       throw new InvalidInputError(`reassignTo role ${config.reassignTo} does not exist in ${me.db} (provider ${instance})`, 'create it, or name an existing role');
     }
   }
   return {
-    client: { client, database: me.db, reassignTo: config.reassignTo, serverLogFile: config.serverLogFile },
+    client: { client, readOnlyClient, database: me.db, reassignTo: config.reassignTo, serverLogFile: config.serverLogFile },
     actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
     selfUser: me.me,
   };

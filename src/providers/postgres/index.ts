@@ -1,30 +1,20 @@
 import { InvalidInputError } from '../../errors.js';
-import type { Finding, Provider, WatchEvent } from '../types.js';
+import { defineProvider } from '../define.js';
+import type { WatchEvent } from '../types.js';
 import { postgresConfigSchema, postgresStepOptionsSchema, type PostgresConfig } from './config.js';
-import { roleRow, type PostgresContext, type PostgresKind, type PostgresRequest } from './kind.js';
+import { roleRow, type PostgresContext, type PostgresRequest } from './kind.js';
 import { postgresKinds } from './kinds/index.js';
 import { CLIENT_ADDRESS } from './kinds/sessions.js';
 import { failedLogins } from './server-log.js';
 
-const kindsByName = new Map(postgresKinds.map((kind) => [kind.name, kind]));
-const kindOf = (name: string): PostgresKind => {
-  const kind = kindsByName.get(name);
-  if (!kind) throw new Error(`postgres has no revoke kind ${name}`);
-  return kind;
-};
-
-function requestOf(role: string, mode: string | undefined, options: Record<string, unknown>): PostgresRequest {
-  return { role, mode: mode === 'delete' ? 'delete' : 'disable', allowSuperuser: options.allowSuperuser === true };
-}
-
 const pgText = (error: unknown) => `${(error as { code?: string }).code ? `${(error as { code: string }).code}: ` : ''}${(error as Error).message}`;
 
-export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
+export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, PostgresRequest>({
   type: 'postgres',
   description: 'PostgreSQL roles: live sessions, login, password, memberships, the role itself',
   configSchema: postgresConfigSchema,
   stepOptionsSchema: postgresStepOptionsSchema,
-  kinds: postgresKinds.map(({ name, description, permissions, reversible }) => ({ name, description, permissions, reversible })),
+  kinds: postgresKinds,
   modes: {
     names: ['disable', 'delete'],
     default: 'disable',
@@ -34,6 +24,19 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
     },
   },
   user: { pattern: /^[^\u0000]{1,63}$/, description: '1-63 characters (any, quoted safely; case-sensitive)', caseInsensitive: false },
+  requestOf: ({ user, mode, options }) => ({ role: user, mode: mode === 'delete' ? 'delete' : 'disable', allowSuperuser: options.allowSuperuser === true }),
+  errorText: pgText,
+  describeUser: (_context, user) => `role ${user}`,
+  readOnly: (context) => (context.readOnlyClient ? { ...context, client: context.readOnlyClient } : context),
+  // One connection: reading kinds one after another keeps the queries in order.
+  sequentialDiscovery: true,
+  async beforeDiscover(context, request) {
+    const row = await roleRow(context, request.role);
+    if (!row) return 'absent';
+    if (row.rolsuper && !request.allowSuperuser) {
+      throw new InvalidInputError(`${request.role} is a superuser in ${context.database}; revoke refuses superusers unless the step says so`, 'add allowSuperuser: true to the step if this is really intended');
+    }
+  },
 
   async connect(config, context) {
     const { connectPostgres } = await import('./client.js');
@@ -61,34 +64,6 @@ export const postgresProvider: Provider<PostgresConfig, PostgresContext> = {
   },
 
   async disconnect(context) {
-    await context.client.end().catch(() => undefined);
+    await Promise.all([context.client, context.readOnlyClient].map((client) => client?.end().catch(() => undefined)));
   },
-
-  async discover(context, { user, kinds, mode, options }) {
-    const request = requestOf(user, mode, options);
-    const row = await roleRow(context, user);
-    if (!row) return [];
-    if (row.rolsuper && !request.allowSuperuser) {
-      throw new InvalidInputError(`${user} is a superuser in ${context.database}; revoke refuses superusers unless the step says so`, 'add allowSuperuser: true to the step if this is really intended');
-    }
-    // One connection: reading kinds one after another keeps the queries in order.
-    const findings: Finding[] = [];
-    for (const name of kinds) {
-      try {
-        findings.push(...(await kindOf(name).discover(context, request)));
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw error;
-        throw new Error(`listing ${name} of role ${user}: ${pgText(error)}`);
-      }
-    }
-    return findings;
-  },
-
-  async revoke(context, finding, { user, mode, options }) {
-    try {
-      return await kindOf(finding.kind).revoke(context, finding, requestOf(user, mode, options));
-    } catch (error) {
-      throw new Error(`${finding.kind} ${finding.id} of role ${user}: ${error instanceof Error && !('code' in error) ? error.message : pgText(error)}`);
-    }
-  },
-};
+});

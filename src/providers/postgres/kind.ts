@@ -1,8 +1,11 @@
 import type { Client } from 'pg';
-import type { Finding, RevokeKind, RevokeOutcome } from '../types.js';
+import type { ProviderKind } from '../define.js';
 
 export interface PostgresContext {
+  /** Sends anything in revoke; in discovery, presence and watch the read-only connection. */
   client: Client;
+  /** A second connection whose transactions are all READ ONLY (default_transaction_read_only). */
+  readOnlyClient?: Client;
   database: string;
   reassignTo: string | undefined;
   serverLogFile: string | undefined;
@@ -14,10 +17,7 @@ export interface PostgresRequest {
   allowSuperuser: boolean;
 }
 
-export interface PostgresKind extends RevokeKind {
-  discover(context: PostgresContext, request: PostgresRequest): Promise<Finding[]>;
-  revoke(context: PostgresContext, finding: Finding, request: PostgresRequest): Promise<RevokeOutcome>;
-}
+export type PostgresKind = ProviderKind<PostgresContext, PostgresRequest>;
 
 /** NOLOGIN first so a killed client cannot reconnect; then sessions; then the rest; the role last. */
 export const Phase = { Login: 0, Sessions: 1, Grants: 2, Role: 3 } as const;

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,8 @@ export interface EntraFaults {
   retryAfterSeconds: number;
   /** The next this-many writes (PATCH/POST/DELETE, not batches) are answered 429 with Retry-After. */
   throttleWrites: number;
+  /** The next this-many requests inside a $batch are answered 429 in the batch (Graph throttles items one by one). */
+  throttleBatchItems: number;
   /** The next this-many DELETEs answer 404 without acting (a replica that has not seen the object yet). */
   phantomNotFound: number;
   /** The next this-many DELETEs find the object just removed by someone else: it goes, the answer is 404. */
@@ -81,6 +83,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     unavailableRate: options.unavailableRate ?? 0,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     throttleWrites: options.throttleWrites ?? 0,
+    throttleBatchItems: options.throttleBatchItems ?? 0,
     phantomNotFound: options.phantomNotFound ?? 0,
     concurrentRemoval: options.concurrentRemoval ?? 0,
     pageSize: options.pageSize ?? 1000,
@@ -89,7 +92,8 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
   const tokenSecret = randomBytes(32);
   const exchanges: EntraExchange[] = [];
   const tls = selfSignedCertificate('revoke entra sandbox', { ipSan: '127.0.0.1' });
-  const caFile = join(mkdtempSync(join(tmpdir(), 'revoke-entra-ca-')), 'sandbox-ca.pem');
+  const caDir = mkdtempSync(join(tmpdir(), 'revoke-entra-ca-'));
+  const caFile = join(caDir, 'sandbox-ca.pem');
   writeFileSync(caFile, tls.cert);
   let base = '';
 
@@ -121,10 +125,13 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
       try {
         const throttleWrite = !batched && method !== 'GET' && faults.throttleWrites > 0;
         if (throttleWrite) faults.throttleWrites -= 1;
-        if (throttleWrite || (!batched && faults.throttleRate > 0 && random() < faults.throttleRate)) {
+        const throttleItem = batched && faults.throttleBatchItems > 0;
+        if (throttleItem) faults.throttleBatchItems -= 1;
+        // Graph throttles the requests inside a batch one by one, so the faults apply to them too.
+        if (throttleWrite || throttleItem || (faults.throttleRate > 0 && random() < faults.throttleRate)) {
           throw new GraphError(429, 'TooManyRequests', 'Too many requests.', { 'retry-after': String(faults.retryAfterSeconds) });
         }
-        if (!batched && faults.unavailableRate > 0 && random() < faults.unavailableRate) {
+        if (faults.unavailableRate > 0 && random() < faults.unavailableRate) {
           throw new GraphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.', { 'retry-after': String(faults.retryAfterSeconds) });
         }
         if (!route) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').pop()}'.`);
@@ -164,7 +171,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     const responses = requests.map((request) => {
       const url = new URL(`/v1.0${request.url.startsWith('/') ? '' : '/'}${request.url}`, base);
       const answer = dispatch(request.method.toUpperCase(), url, request.body, authorization, true);
-      return { id: request.id, status: answer.status, headers: { 'Content-Type': 'application/json' }, ...(answer.status === 204 ? {} : { body: answer.body }) };
+      return { id: request.id, status: answer.status, headers: { 'Content-Type': 'application/json', ...answer.headers }, ...(answer.status === 204 ? {} : { body: answer.body }) };
     });
     return { status: 200, headers: {}, body: { responses } };
   }
@@ -227,7 +234,10 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          rmSync(caDir, { recursive: true, force: true });
+          resolve();
+        });
       }),
   };
 }

@@ -451,7 +451,7 @@ function verifyAppJwt(state: GitHubState, jwt: string): number | undefined {
  * installation tokens; Link-header pagination; GitHub's status codes; latency, secondary rate
  * limits (403/429 with Retry-After) and 500s on demand; every exchange logged.
  */
-export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed?: number } = {}): Promise<GitHubSandbox> {
+export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed?: number; port?: number } = {}): Promise<GitHubSandbox> {
   const state = new GitHubState();
   const faults: GitHubFaults = { latencyMs: options.latencyMs ?? 0, secondaryRateLimitRate: options.secondaryRateLimitRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 1, failureRate: options.failureRate ?? 0 };
   const random = seededRandom(options.seed ?? 7);
@@ -530,7 +530,8 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

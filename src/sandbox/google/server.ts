@@ -27,6 +27,8 @@ export interface GoogleExchange {
   responseBody: unknown;
   mutating: boolean;
   caller: string;
+  /** performance.now() when the request arrived. */
+  at: number;
 }
 
 export interface GoogleSandbox {
@@ -340,7 +342,7 @@ function googleError(error: GoogleHttpError) {
  * error shape, pageToken/nextPageToken paging, scope checks per method, rate limits (403
  * userRateLimitExceeded, 429 with Retry-After), 503s and latency on demand; every exchange logged.
  */
-export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed?: number } = {}): Promise<GoogleSandbox> {
+export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed?: number; port?: number } = {}): Promise<GoogleSandbox> {
   const state = new GoogleState();
   const faults: GoogleFaults = { latencyMs: options.latencyMs ?? 0, rateLimitRate: options.rateLimitRate ?? 0, failureRate: options.failureRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 0 };
   const random = seededRandom(options.seed ?? 11);
@@ -375,7 +377,9 @@ export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed
     } catch {
       requestBody = raw;
     }
-    const exchange: GoogleExchange = { api, method, path, query, requestBody, status: 0, responseBody: undefined, mutating: method !== 'GET' && api !== 'oauth' && api !== 'person', caller: '' };
+    // A password set through users.update is a secret: the log keeps that one was sent, not what.
+    const logged = requestBody && typeof requestBody === 'object' && 'password' in requestBody ? { ...(requestBody as object), password: '<redacted>' } : requestBody;
+    const exchange: GoogleExchange = { api, method, path, query, requestBody: logged, status: 0, responseBody: undefined, mutating: method !== 'GET' && api !== 'oauth' && api !== 'person', caller: '', at: performance.now() };
     exchanges.push(exchange);
     const send = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
       if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
@@ -432,7 +436,8 @@ export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A taken `revoke sandbox --port-base` port rejects (EADDRINUSE) instead of never resolving.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,

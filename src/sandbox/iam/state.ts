@@ -194,10 +194,6 @@ export class IamState {
     return {};
   }
 
-  credentialList(user: User, kind: 'sshKeys' | 'certificates' | 'serviceCredentials'): Credential[] {
-    return user[kind];
-  }
-
   addCredential(userName: string | undefined, kind: 'sshKeys' | 'certificates' | 'serviceCredentials', prefix: string, extra: Partial<Credential>): Credential {
     const user = this.user(userName);
     const limits = { sshKeys: 5, certificates: 2, serviceCredentials: 2 };

@@ -16,7 +16,7 @@ export interface KmsSandbox {
  * An AWS KMS stand-in on 127.0.0.1 speaking the JSON 1.1 protocol the SDK uses, for the calls
  * revoke's KMS signer makes: GetPublicKey and Sign (ECDSA_SHA_256 over a DIGEST).
  */
-export async function startKmsSandbox(): Promise<KmsSandbox> {
+export async function startKmsSandbox(options: { port?: number } = {}): Promise<KmsSandbox> {
   const keys = new Map<string, KeyObject>();
   const aliases = new Map<string, string>();
   const requests: KmsSandbox['requests'] = [];
@@ -57,7 +57,8 @@ export async function startKmsSandbox(): Promise<KmsSandbox> {
       return reply(400, { __type: 'UnknownOperationException', message: `unsupported ${target}` });
     };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

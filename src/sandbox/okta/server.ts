@@ -12,12 +12,18 @@ export interface OktaFaults {
   throttleRate: number;
   /** The next this many requests are answered 429 (deterministic throttling for tests). */
   throttleNext: number;
+  /** The next this many writes (non-GET admin requests) are answered 429. */
+  throttleNextWrites: number;
   /** Seconds from now that X-Rate-Limit-Reset names on a 429. */
   resetSeconds: number;
   /** Fraction (0-1) of requests answered 500. */
   failureRate: number;
-  /** Requests allowed per minute before every answer is 429 (X-Rate-Limit-Limit). */
-  limitPerMinute: number;
+  /** Requests allowed per window before every answer is 429 (X-Rate-Limit-Limit). */
+  limitPerWindow: number;
+  /** The rate-limit window (Okta's is a minute; tests shorten it). */
+  windowSeconds: number;
+  /** Answered 404 without acting ("METHOD /route/template"): a removal Okta claims is gone while it is not. */
+  phantomNotFound: string[];
 }
 
 export interface OktaExchange {
@@ -113,6 +119,13 @@ function userOf(state: OktaState, idOrLogin: string | undefined): SandboxUser {
   return user;
 }
 
+/** Removes the item with this id from one of the user's lists, or answers Okta's 404 for it. */
+function removeListed<T extends { id: string }>(list: T[] | undefined, id: string | undefined, what: string): void {
+  const index = (list ?? []).findIndex((item) => item.id === id);
+  if (index < 0) throw notFound(`${id} (${what})`);
+  list!.splice(index, 1);
+}
+
 function appOf(state: OktaState, id: string | undefined): SandboxApp {
   const app = state.apps.get(id ?? '');
   if (!app) throw notFound(`${id} (AppInstance)`);
@@ -196,11 +209,7 @@ const routes: Route[] = [
     return { status: 200, body: page(request, state.grants.get(user.id) ?? [], 20).map((g) => objects.grantObject(request.base, user.id, g)) };
   }],
   ['DELETE', '/api/v1/users/{userId}/grants/{grantId}', 'okta.users.manage', (state, { params }) => {
-    const user = userOf(state, params.userId);
-    const grants = state.grants.get(user.id) ?? [];
-    const index = grants.findIndex((g) => g.id === params.grantId);
-    if (index < 0) throw notFound(`${params.grantId} (OAuth2ScopeConsentGrant)`);
-    grants.splice(index, 1);
+    removeListed(state.grants.get(userOf(state, params.userId).id), params.grantId, 'OAuth2ScopeConsentGrant');
     return { status: 204 };
   }],
   ['GET', '/api/v1/users/{userId}/clients', 'okta.users.read', (state, { params, base }) => {
@@ -225,11 +234,7 @@ const routes: Route[] = [
     return { status: 200, body: (state.factors.get(user.id) ?? []).map((f) => objects.factorObject(base, user.id, f)) };
   }],
   ['DELETE', '/api/v1/users/{userId}/factors/{factorId}', 'okta.users.manage', (state, { params }) => {
-    const user = userOf(state, params.userId);
-    const factors = state.factors.get(user.id) ?? [];
-    const index = factors.findIndex((f) => f.id === params.factorId);
-    if (index < 0) throw notFound(`${params.factorId} (UserFactor)`);
-    factors.splice(index, 1);
+    removeListed(state.factors.get(userOf(state, params.userId).id), params.factorId, 'UserFactor');
     return { status: 204 };
   }],
   ['GET', '/api/v1/api-tokens', 'okta.apiTokens.read', (state, { base }) => ({ status: 200, body: state.apiTokens.map((t) => objects.apiTokenObject(base, t)) })],
@@ -268,11 +273,7 @@ const routes: Route[] = [
     return { status: 200, body: (state.roles.get(user.id) ?? []).map((r) => objects.roleObject(base, user.id, r)) };
   }],
   ['DELETE', '/api/v1/users/{userId}/roles/{roleId}', 'okta.roles.manage', (state, { params }) => {
-    const user = userOf(state, params.userId);
-    const roles = state.roles.get(user.id) ?? [];
-    const index = roles.findIndex((r) => r.id === params.roleId);
-    if (index < 0) throw notFound(`${params.roleId} (Role)`);
-    roles.splice(index, 1);
+    removeListed(state.roles.get(userOf(state, params.userId).id), params.roleId, 'Role');
     return { status: 204 };
   }],
   ['GET', '/api/v1/iam/assignees/users', 'okta.roles.read', (state, request) => {
@@ -423,13 +424,16 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     throttleNext: options.throttleNext ?? 0,
+    throttleNextWrites: options.throttleNextWrites ?? 0,
     resetSeconds: options.resetSeconds ?? 1,
     failureRate: options.failureRate ?? 0,
-    limitPerMinute: options.limitPerMinute ?? 600,
+    limitPerWindow: options.limitPerWindow ?? 600,
+    windowSeconds: options.windowSeconds ?? 60,
+    phantomNotFound: options.phantomNotFound ?? [],
   };
   const random = seededRandom(options.seed ?? 11);
   const exchanges: OktaExchange[] = [];
-  const window = { minute: 0, used: 0 };
+  const window = { index: 0, used: 0 };
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -465,28 +469,32 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     const exchange: OktaExchange = { method, route: route?.template, path: url.pathname, query, requestBody, status: 0, responseBody: undefined, mutating: method !== 'GET' && !NOT_MUTATING.has(url.pathname), caller: '' };
     exchanges.push(exchange);
 
-    const minute = Math.floor(Date.now() / 60_000);
-    if (minute !== window.minute) Object.assign(window, { minute, used: 0 });
+    const index = Math.floor(Date.now() / 1000 / faults.windowSeconds);
+    if (index !== window.index) Object.assign(window, { index, used: 0 });
+    const windowReset = (index + 1) * faults.windowSeconds;
     window.used += 1;
-    const rateHeaders = (reset: number, remaining: number) => ({ 'x-rate-limit-limit': String(faults.limitPerMinute), 'x-rate-limit-remaining': String(Math.max(0, remaining)), 'x-rate-limit-reset': String(reset) });
+    const rateHeaders = (reset: number, remaining: number) => ({ 'x-rate-limit-limit': String(faults.limitPerWindow), 'x-rate-limit-remaining': String(Math.max(0, remaining)), 'x-rate-limit-reset': String(reset) });
 
     const send = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
       if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
       exchange.status = status;
       exchange.responseBody = body;
-      res.writeHead(status, { 'content-type': 'application/json', 'x-okta-request-id': randomUUID(), date: new Date().toUTCString(), ...rateHeaders((minute + 1) * 60, faults.limitPerMinute - window.used), ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', 'x-okta-request-id': randomUUID(), date: new Date().toUTCString(), ...rateHeaders(windowReset, faults.limitPerWindow - window.used), ...headers });
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     const fail = (error: OktaError) => send(error.status, { errorCode: error.errorCode, errorSummary: error.message, errorLink: error.errorCode, errorId: `oae${randomBytes(8).toString('hex')}`, errorCauses: error.causes.map((errorSummary) => ({ errorSummary })) }, error.headers);
 
-    const throttled = faults.throttleNext > 0 || (faults.throttleRate > 0 && random() < faults.throttleRate) || window.used > faults.limitPerMinute;
+    const throttledWrite = exchange.mutating && faults.throttleNextWrites > 0;
+    if (throttledWrite) faults.throttleNextWrites -= 1;
+    const throttled = throttledWrite || faults.throttleNext > 0 || (faults.throttleRate > 0 && random() < faults.throttleRate) || window.used > faults.limitPerWindow;
     if (throttled) {
-      if (faults.throttleNext > 0) faults.throttleNext -= 1;
-      const reset = window.used > faults.limitPerMinute ? (minute + 1) * 60 : Math.ceil(Date.now() / 1000) + faults.resetSeconds;
+      if (!throttledWrite && faults.throttleNext > 0) faults.throttleNext -= 1;
+      const reset = window.used > faults.limitPerWindow ? windowReset : Math.ceil(Date.now() / 1000) + faults.resetSeconds;
       return fail(new OktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', [], rateHeaders(reset, 0)));
     }
     if (faults.failureRate > 0 && random() < faults.failureRate) return fail(new OktaError(500, 'E0000009', 'Internal Server Error'));
     if (!route) return fail(notFound(url.pathname));
+    if (faults.phantomNotFound.includes(`${method} ${route.template}`)) return fail(notFound(url.pathname));
 
     let caller: Caller;
     try {

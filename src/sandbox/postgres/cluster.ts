@@ -42,8 +42,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `logTimezone`: the server log's zone (default UTC), for tests of log readers. */
-export async function startPostgres(options: { logTimezone?: string } = {}): Promise<PostgresServer> {
+/** `logTimezone`: the server log's zone (default UTC), for tests of log readers; `port`: a fixed one (revoke sandbox --port-base). */
+export async function startPostgres(options: { logTimezone?: string; port?: number } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql');
   const dir = mkdtempSync(join(tmpdir(), 'revoke-pg-'));
@@ -65,7 +65,7 @@ export async function startPostgres(options: { logTimezone?: string } = {}): Pro
   }
   chmodSync(dir, 0o700);
   run('initdb', ['-D', data, '-U', adminUser, '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-instructions']);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c log_timezone=${options.logTimezone ?? 'UTC'}`, 'start']);
   const url = (user: string, password: string, database = 'postgres') => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const admin = new pg.Client({ connectionString: url(adminUser, adminPassword) });

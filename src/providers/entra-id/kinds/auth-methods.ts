@@ -33,13 +33,15 @@ export const authMethods: EntraKind = {
     const user = await targetOf(context, request);
     if (!user) return [];
     const methods = await methodsOf(graph, user.id);
-    return methods
+    const found = methods
       .filter((m) => SEGMENT_OF[m['@odata.type']])
       .map((m) => {
         const type = m['@odata.type'].replace('#microsoft.graph.', '');
         const what = m.displayName ?? m.phoneNumber?.replace(/\d(?=\d{2})/g, '•') ?? m.emailAddress?.replace(/^(.).*@/, '$1…@') ?? '';
         return finding('auth-methods', user, `${SEGMENT_OF[m['@odata.type']]}/${m.id}`, `${type}${what ? ` ${what}` : ''}`, Phase.Credentials, { type });
       });
+    const password = methods.some((m) => m['@odata.type'] === '#microsoft.graph.passwordAuthenticationMethod');
+    return password ? { findings: found, skipped: 'the password method stays: Graph cannot delete it (blocking sign-in covers it; reset it to change it)' } : found;
   },
   async revoke(context, found, request) {
     const userId = await userIdOf(context, request, found);

@@ -1,4 +1,4 @@
-import { findUser, guardSuperAdmin, Phase, removeOrConfirmGone, statusOf, type OktaKind } from '../kind.js';
+import { findUser, guardSuperAdmin, Phase, removeOrConfirmGone, stillListed, type OktaKind } from '../kind.js';
 
 interface Role {
   id: string;
@@ -28,17 +28,7 @@ export const adminRoles: OktaKind = {
   },
   async revoke(context, finding) {
     const userId = String(finding.details?.userId);
-    return removeOrConfirmGone(
-      finding.label,
-      () => context.http.send('DELETE', `/api/v1/users/${userId}/roles/${finding.id}`),
-      async () => {
-        try {
-          return (await context.http.get<Role[]>(`/api/v1/users/${userId}/roles`)).some((r) => r.id === finding.id);
-        } catch (error) {
-          if (statusOf(error) === 404) return false;
-          throw error;
-        }
-      },
-    );
+    const rolesPath = `/api/v1/users/${userId}/roles`;
+    return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `${rolesPath}/${finding.id}`), stillListed(context, rolesPath, finding.id));
   },
 };

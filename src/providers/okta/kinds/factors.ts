@@ -1,4 +1,4 @@
-import { findUser, Phase, removeOrConfirmGone, statusOf, type OktaKind } from '../kind.js';
+import { findUser, Phase, removeOrConfirmGone, stillListed, type OktaKind } from '../kind.js';
 
 interface Factor {
   id: string;
@@ -29,17 +29,7 @@ export const factors: OktaKind = {
   },
   async revoke(context, finding) {
     const userId = String(finding.details?.userId);
-    return removeOrConfirmGone(
-      finding.label,
-      () => context.http.send('DELETE', `/api/v1/users/${userId}/factors/${finding.id}`),
-      async () => {
-        try {
-          return (await context.http.get<Factor[]>(`/api/v1/users/${userId}/factors`)).some((f) => f.id === finding.id);
-        } catch (error) {
-          if (statusOf(error) === 404) return false;
-          throw error;
-        }
-      },
-    );
+    const factorsPath = `/api/v1/users/${userId}/factors`;
+    return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `${factorsPath}/${finding.id}`), stillListed(context, factorsPath, finding.id));
   },
 };

@@ -1,5 +1,5 @@
 import type { Finding } from '../../types.js';
-import { findUser, Phase, removeOrConfirmGone, statusOf, type OktaKind } from '../kind.js';
+import { findUser, Phase, removeOrConfirmGone, stillListed, type OktaKind } from '../kind.js';
 
 interface Grant {
   id: string;
@@ -53,18 +53,7 @@ export const grants: OktaKind = {
   },
   async revoke(context, finding) {
     const { userId, grantId, tokenId, clientId } = finding.details as Record<string, string>;
-    const clientPath = `/api/v1/users/${userId}/clients/${encodeURIComponent(clientId!)}/tokens`;
-    const path = grantId ? `/api/v1/users/${userId}/grants/${grantId}` : `${clientPath}/${tokenId}`;
-    const stillThere = async () => {
-      try {
-        if (grantId) return (await context.http.list<Grant>(`/api/v1/users/${userId}/grants`, { limit: '200' })).some((g) => g.id === grantId);
-        return (await context.http.list<RefreshToken>(clientPath, { limit: '200' })).some((t) => t.id === tokenId);
-      } catch (error) {
-        // The user itself is gone: so is what it held.
-        if (statusOf(error) === 404) return false;
-        throw error;
-      }
-    };
-    return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', path), stillThere);
+    const [list, id] = grantId ? [`/api/v1/users/${userId}/grants`, grantId] : [`/api/v1/users/${userId}/clients/${encodeURIComponent(clientId!)}/tokens`, tokenId!];
+    return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `${list}/${id}`), stillListed(context, list, id));
   },
 };

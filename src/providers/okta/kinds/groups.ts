@@ -1,5 +1,5 @@
 import type { Finding } from '../../types.js';
-import { findUser, Phase, removeOrConfirmGone, statusOf, type OktaKind } from '../kind.js';
+import { findUser, Phase, removeOrConfirmGone, stillListed, type OktaKind } from '../kind.js';
 
 interface Group {
   id: string;
@@ -32,17 +32,6 @@ export const groups: OktaKind = {
   },
   async revoke(context, finding) {
     const userId = String(finding.details?.userId);
-    return removeOrConfirmGone(
-      finding.label,
-      () => context.http.send('DELETE', `/api/v1/groups/${finding.id}/users/${userId}`),
-      async () => {
-        try {
-          return (await context.http.get<Group[]>(`/api/v1/users/${userId}/groups`)).some((g) => g.id === finding.id);
-        } catch (error) {
-          if (statusOf(error) === 404) return false;
-          throw error;
-        }
-      },
-    );
+    return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `/api/v1/groups/${finding.id}/users/${userId}`), stillListed(context, `/api/v1/users/${userId}/groups`, finding.id));
   },
 };

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { InvalidInputError } from '../errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { sha256Hex } from '../report/journal.js';
+import { PREDICATE_TYPE, type ReportPredicate } from '../report/statement.js';
+import { verifyReport } from '../report/verify.js';
+import { loadRunbook } from '../runbook/load.js';
+import { resolveRun, type RunPlan } from '../runbook/resolve.js';
+
+/** A verified run report, and what of it there is to watch. */
+export interface WatchedRun {
+  reportFile: { path: string; sha256: string };
+  predicate: ReportPredicate;
+  /** The steps of the run that revoked something (or found it already gone). */
+  revokedSteps: ReportPredicate['steps'];
+  /** The runbook resolved for those steps only: the providers to connect to. */
+  plan: RunPlan;
+  since: Date;
+  until: Date | undefined;
+}
+
+/**
+ * Reads the report of a run, refuses it unless it verifies with `publicKeyPem` and its runbook is
+ * unchanged, and works out which providers and identities to ask about.
+ */
+export async function loadWatchedRun(reportPath: string, publicKeyPem: string, registry: ProviderRegistry, window: { since?: string; until?: string }): Promise<WatchedRun> {
+  const verification = verifyReport(reportPath, publicKeyPem);
+  if (!verification.valid || verification.statement?.predicateType !== PREDICATE_TYPE) {
+    const failed = verification.checks.find((c) => !c.ok);
+    throw new InvalidInputError(`refusing to watch ${reportPath}: it does not verify${failed ? ` (${failed.name}: ${failed.detail})` : ' as a run report'}`, 'pass a run report and the public key it was signed with (--key)');
+  }
+  const predicate = verification.statement.predicate as ReportPredicate;
+  const since = parseDate(window.since, '--since') ?? new Date(predicate.finishedAt ?? predicate.startedAt);
+  const until = parseDate(window.until, '--until');
+  const runbook = await loadRunbook(predicate.runbook.file, registry);
+  if (runbook.sha256 !== predicate.runbook.sha256) {
+    throw new InvalidInputError(`the runbook ${predicate.runbook.file} changed since the report was made`, 'watch with the runbook the run used');
+  }
+  const revokedSteps = predicate.steps.filter((s) => s.findings.some(wasTaken));
+  if (revokedSteps.length === 0) throw new InvalidInputError(`${reportPath} records nothing revoked: nothing to watch`, 'pass the report of a real run');
+  const plan = resolveRun(runbook, registry, { user: predicate.user, only: revokedSteps.map((s) => s.id) });
+  return { reportFile: { path: reportPath, sha256: sha256Hex(readFileSync(reportPath)) }, predicate, revokedSteps, plan, since, until };
+}
+
+/** A finding the run took away (or found already gone): what watch asks about. */
+export const wasTaken = (finding: { outcome: string }) => finding.outcome === 'revoked' || finding.outcome === 'already-gone';
+
+function parseDate(value: string | undefined, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidInputError(`${flag} ${value} is not a date`, 'use ISO 8601, e.g. 2026-11-28T09:00:00Z');
+  return date;
+}
