@@ -256,9 +256,13 @@ describe('aws-iam provider against the IAM sandbox', () => {
 
   it('a stale AWSRevokeOlderSessions cutoff is not "done": a new cutoff is planned and set; a fresh one is left alone', async () => {
     world = await iamWorld();
-    await world.seed('jdoe', { accessKeys: 1 });
+    await world.seed('jdoe', { accessKeys: 1, virtualMfa: true });
     const old = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': '2020-01-01T00:00:00.000Z' } } }] });
     world.sandbox.state.users.get('jdoe')!.inlinePolicies.set('AWSRevokeOlderSessions', old);
+    // The stale cutoff really lets a current session through...
+    const session = await mfaSession('jdoe', keysOf('jdoe')[0]!);
+    expect(await answer(session)).toBe('ok');
+    await new Promise((r) => setTimeout(r, 5));
     const sessionsOnly = stepRunbook(`    - id: contain
       provider: aws
       user: "{{user}}"
@@ -271,6 +275,8 @@ describe('aws-iam provider against the IAM sandbox', () => {
     expect((await world.revoke(['user', 'jdoe', '-r', sessionsOnly, '--yes'])).code).toBe(0);
     const cutoff = JSON.parse(world.sandbox.state.users.get('jdoe')!.inlinePolicies.get('AWSRevokeOlderSessions')!).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'];
     expect(new Date(cutoff).getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
+    // ...and the renewed one ends it.
+    expect(await answer(session)).toBe('AccessDenied');
     const again = await world.revoke(['user', 'jdoe', '-r', sessionsOnly, '--dry-run', '--detailed-exitcode']);
     expect(again.code, again.stdout).toBe(0);
     // With no skew allowed, even a minutes-old cutoff is renewed.
