@@ -160,11 +160,9 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
     }
     exchange.caller = caller.kind === 'user' ? caller.login : caller.kind === 'app' ? `app ${caller.appId}` : `installation ${caller.installationId}`;
     const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(route.pattern.exec(path)![i + 1]!)]));
-    // Enterprise Cloud's audit log sees what a user's token does against the org (not the log reads themselves).
-    const touched = state.orgs.get(params.org ?? params.owner ?? '');
-    if (caller.kind === 'user' && touched?.auditLog && route.template !== '/orgs/{org}/audit-log') {
-      touched.auditLog.push({ id: randomUUID(), actor: caller.login, action: `api.request ${method} ${route.template}`, at: new Date() });
-    }
+    // No audit entries are made up from requests: GitHub documents API-request events only for
+    // enterprise audit log streams, not for GET /orgs/{org}/audit-log, and nothing says denied
+    // requests of non-members are logged. Tests seed the org's auditLog with documented events.
     try {
       const result = route.handler(state, { params, query, body: (requestBody ?? {}) as Record<string, unknown>, caller, api, url, res });
       const headers: Record<string, string> = caller.kind === 'user' ? { 'x-oauth-scopes': caller.scopes.join(', ') } : {};
