@@ -18,6 +18,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { isInteractive, writeLine, type CliIO } from './io.js';
+import { verifyingKeyHint } from './public-key.js';
 
 export interface UserOptions {
   runbook: string;
@@ -50,7 +51,7 @@ export interface ApplyContext {
 }
 
 export async function userCommand(user: string, options: UserOptions, io: CliIO, apply?: ApplyContext): Promise<number> {
-  refuseContradictoryOptions(options, io);
+  refuseContradictoryOptions(options, io, apply !== undefined);
   const registry = await io.registry();
   const runbook = await loadRunbook(options.runbook, registry);
   if (apply && runbook.sha256 !== apply.runbookSha256) {
@@ -137,7 +138,7 @@ async function renderRunResult(
   // An interrupted real run with nothing found yet gets the plan too: it says which steps were never discovered.
   if (record.dryRun || record.totals.findings === 0) writeLine(human, renderPlan(record, style));
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
-  if (report) writeLine(human, reportLine('Report', report));
+  if (report) writeLine(human, `${reportLine('Report', report)}\n  verify it with: revoke verify ${report.path} --key ${verifyingKeyHint(signer.source, io.env)}`);
   if (options.planOut && record.status === 'completed') {
     await writePlan(options.planOut, planFromRecord(record, options.set, options.only, options.planTtl ?? DEFAULT_PLAN_TTL_MS), signer);
     writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);
@@ -149,13 +150,14 @@ async function renderRunResult(
 }
 
 /** Option combinations that cannot work, refused before anything loads or connects. */
-function refuseContradictoryOptions(options: UserOptions, io: CliIO): void {
+function refuseContradictoryOptions(options: UserOptions, io: CliIO, isApply: boolean): void {
   const interactive = isInteractive(io);
   // Decided before anything else, so a CI job without --yes fails at once instead of hanging.
   if (!options.dryRun && !options.yes && !interactive) {
     throw new InvalidInputError(
       io.stdin.isTTY && io.stderr.isTTY ? 'a real run needs confirmation, and CI is set (no prompts in CI)' : 'a real run needs confirmation, and there is no terminal to ask on',
-      'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
+      // apply has no --dry-run: don't suggest it there.
+      isApply ? 'pass --yes to confirm non-interactively' : 'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
     );
   }
   if (options.detailedExitcode && !options.dryRun) {
