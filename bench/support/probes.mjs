@@ -1,0 +1,107 @@
+// The attacker's side of the exposure-window benchmark: a probe keeps using one credential and
+// records when each use was accepted, and a TCP relay adds latency in front of PostgreSQL (the
+// HTTP sandboxes add theirs themselves).
+import { createConnection, createServer } from 'node:net';
+
+/**
+ * Starts using a credential every `intervalMs`, with at most `maxInFlight` uses outstanding, until
+ * stopped or bounded by `maxUses` / `maxMs`. `useOnce()` resolves true when the credential was
+ * accepted, false when it was refused; a throw counts as refused, with the message kept.
+ * Times are performance.now() at the moment each use was sent: the sandboxes decide on arrival
+ * and add their latency to the response, so the send time is when the use happened.
+ */
+export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENCH_PROBE_MS ?? 10), maxInFlight = 8, maxUses = 5000, maxMs = 60_000 } = {}) {
+  const uses = [];
+  const started = performance.now();
+  let inFlight = 0;
+  let stopped = false;
+  let settle;
+  const settled = new Promise((resolve) => (settle = resolve));
+  const finishIfDone = () => {
+    if (stopped && inFlight === 0) settle();
+  };
+  const fire = () => {
+    if (stopped) return;
+    if (uses.length >= maxUses || performance.now() - started > maxMs) {
+      stopped = true;
+      clearInterval(timer);
+      return finishIfDone();
+    }
+    if (inFlight >= maxInFlight) return;
+    inFlight++;
+    const use = { sentAt: performance.now(), ok: false };
+    uses.push(use);
+    Promise.resolve()
+      .then(useOnce)
+      .then(
+        (ok) => (use.ok = ok === true),
+        (error) => (use.error = String(error?.message ?? error).split('\n')[0]),
+      )
+      .finally(() => {
+        inFlight--;
+        finishIfDone();
+      });
+  };
+  const timer = setInterval(fire, intervalMs);
+  fire();
+  return {
+    name,
+    uses,
+    /** Stops sending; resolves once every use in flight has its answer. */
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      finishIfDone();
+      return settled;
+    },
+  };
+}
+
+/** What a probe saw, relative to `t0` (the spawn of the revoke run). */
+export function exposureOf(probe, t0) {
+  const accepted = probe.uses.filter((u) => u.ok);
+  const refused = probe.uses.filter((u) => !u.ok);
+  const lastAccepted = accepted.at(-1);
+  const firstRefusedAfter = refused.find((u) => !lastAccepted || u.sentAt > lastAccepted.sentAt);
+  return {
+    name: probe.name,
+    uses: probe.uses.length,
+    acceptedBeforeSpawn: accepted.some((u) => u.sentAt < t0),
+    /** The exposure window: last accepted use, ms after the spawn (negative: dead before it). */
+    windowMs: lastAccepted ? lastAccepted.sentAt - t0 : undefined,
+    deniedAtEnd: probe.uses.length > 0 && !probe.uses.at(-1).ok,
+    refusal: firstRefusedAfter?.error,
+  };
+}
+
+/**
+ * A TCP relay on 127.0.0.1 that delays everything the server sends by `latencyMs`, as the HTTP
+ * sandboxes delay their responses: one round trip costs `latencyMs`. Order is kept (equal delays).
+ */
+export async function startLatencyRelay(targetPort, latencyMs) {
+  const sockets = new Set();
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.on('data', (chunk) => upstream.write(chunk));
+    client.on('end', () => upstream.end());
+    upstream.on('data', (chunk) => (latencyMs > 0 ? setTimeout(() => client.write(chunk), latencyMs) : client.write(chunk)));
+    upstream.on('end', () => setTimeout(() => client.end(), latencyMs));
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
