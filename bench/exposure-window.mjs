@@ -14,39 +14,44 @@
 // connect (1) + discovery (1) + per step on the longest dependency chain, per ordering phase, the
 // most round trips one finding needs (2 for a virtual MFA device and for deleting the user).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IAM } from '@aws-sdk/client-iam';
 import { STS } from '@aws-sdk/client-sts';
 import pg from 'pg';
+import { parseDocument } from 'yaml';
 import {
   FULL_USER,
   githubSandboxEnvironment,
   googleSandboxEnvironment,
+  oktaSandboxEnvironment,
   sandboxEnvironment,
   sandboxIamClient,
   seedDepartingRole,
   seedGitHubUser,
   seedGoogleCustomer,
   seedGoogleUser,
+  seedOktaOrg,
+  seedOktaUser,
   seedOrg,
   seedUser,
   startGitHubSandbox,
   startGoogleSandbox,
   startIamSandbox,
+  startOktaSandbox,
   startPostgres,
 } from '../dist/sandbox/index.js';
-import { exposureOf, startLatencyRelay, startProbe } from './support/probes.mjs';
+import { exposureOf, httpAccepted, startLatencyRelay, startProbe } from './support/probes.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const latencies = [0, 50];
-const RUNBOOK = 'runbooks/demo.yaml';
+const RUNBOOKS = ['runbooks/demo.yaml', 'runbooks/okta-offboarding.yaml'];
 const ORG = 'acme';
 const DOMAIN = 'acme.example';
+const OKTA_DOMAIN = 'acme.test';
 const GRACE_MS = 300; // probes keep going this long after the run ends: a credential that comes back counts
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), 'revoke-exposure-bench-'));
@@ -61,16 +66,42 @@ function bareStart() {
   return median(samples);
 }
 
+/**
+ * The shipped demo runbook (Google, GitHub, AWS, PostgreSQL) with the shipped Okta runbook's
+ * provider and steps beside it: one person, every identity provider and credential kind.
+ */
+function combinedRunbook() {
+  const [demo, okta] = RUNBOOKS.map((path) => parseDocument(readFileSync(join(root, path), 'utf8')));
+  demo.setIn(['name'], 'exposure-window');
+  demo.setIn(['vars', 'okta_login'], `{{user}}@${OKTA_DOMAIN}`);
+  demo.setIn(['providers', 'okta'], okta.getIn(['providers', 'okta']));
+  demo.setIn(['protect', 'okta'], okta.getIn(['protect', 'okta']));
+  for (const step of okta.get('steps').items) demo.get('steps').add(step);
+  const path = join(dir, 'exposure-window.yaml');
+  writeFileSync(path, demo.toString());
+  return path;
+}
+
 // --- the world: one set of sandboxes, a new person each round --------------------------------
 const iam = await startIamSandbox();
 const github = await startGitHubSandbox();
 const google = await startGoogleSandbox();
+// Okta's rate limits are per endpoint; the sandbox has one bucket for everything, which the
+// attacker's probes would empty (429s for the run). The probes are not the run's budget.
+const okta = await startOktaSandbox({ limitPerWindow: 1e9 });
 const postgres = await startPostgres();
 await postgres.sql("ALTER SYSTEM SET log_statement = 'ddl'");
 await postgres.sql('SELECT pg_reload_conf()');
 const githubOperatorToken = seedOrg(github, { org: ORG, operator: 'revoke-bot', owners: ['org-owner-bot'] });
 const googleKey = seedGoogleCustomer(google, { domain: DOMAIN, admin: `it-admin@${DOMAIN}` });
-const closers = [() => iam.close(), () => github.close(), () => google.close(), () => postgres.stop()];
+const oktaOrg = seedOktaOrg(okta, { operator: `revoke-bot@${OKTA_DOMAIN}`, superAdmins: [`ceo@${OKTA_DOMAIN}`] });
+// Okta's exchanges carry no time: stamp each as the sandbox logs it, for the first mutating request.
+okta.exchanges.push = function stampedPush(...entries) {
+  for (const entry of entries) entry.at = performance.now();
+  return Array.prototype.push.apply(this, entries);
+};
+const runbook = combinedRunbook();
+const closers = [() => iam.close(), () => github.close(), () => google.close(), () => okta.close(), () => postgres.stop()];
 
 async function seedPerson(person) {
   await seedUser(sandboxIamClient(iam), person, FULL_USER);
@@ -83,47 +114,66 @@ async function seedPerson(person) {
     appPasswords: [{ name: 'Thunderbird' }],
     backupCodes: 10,
   });
+  const oktaSecrets = seedOktaUser(okta, { login: `${person}@${OKTA_DOMAIN}`, groups: ['engineering'], apps: [{ label: 'Slack' }], factors: ['push'], oauthClients: ['Expense Reports'], apiTokens: [{ name: 'nightly-sync' }], signedIn: true });
   const dbPassword = `pw-${person}-${Math.random().toString(36).slice(2)}`;
   const database = await seedDepartingRole(postgres.url(postgres.adminUser, postgres.adminPassword), person, dbPassword);
-  return { githubToken, googleCredentials, dbPassword, database };
+  return { githubToken, googleCredentials, oktaSecrets, dbPassword, database };
+}
+
+/**
+ * An IAM call (iam:GetUser on the person) as the holder of `accessKeyId` would make it. The sandbox
+ * reads the key id from the SigV4 header and does not check signatures, so the probe does not
+ * sign: the SDK's signing and parsing would triple the probes' CPU, taken from the run measured.
+ */
+function iamGetUser(person, accessKeyId, sessionToken) {
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261129/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+    ...(sessionToken ? { 'x-amz-security-token': sessionToken } : {}),
+  };
+  const body = new URLSearchParams({ Action: 'GetUser', UserName: person, Version: '2010-05-08' }).toString();
+  return () => httpAccepted(iam.endpoint, { method: 'POST', headers, body });
+}
+
+/** Whether the run has sent its first mutating request to an HTTP sandbox (probes turn dense then). */
+function revocationStartedSince(marks) {
+  let started = false;
+  return () =>
+    (started ||=
+      iam.requests.slice(marks.iam).some((r) => r.mutating) ||
+      github.exchanges.slice(marks.github).some((e) => e.mutating) ||
+      google.exchanges.slice(marks.google).some((e) => e.mutating) ||
+      okta.exchanges.slice(marks.okta).some((e) => e.mutating));
 }
 
 /** One probe per credential the person holds; every probe is already running when this returns. */
-async function startProbes(person, held) {
+async function startProbes(person, held, dense) {
   const user = iam.state.users.get(person);
   const [key1, key2] = user.accessKeys;
-  const iamAs = (credentials) => new IAM({ endpoint: iam.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  const accepted = (call) => call.then(() => true, (error) => {
-    if (error.$metadata?.httpStatusCode === 403 || error.name === 'NoSuchEntity' || error.name === 'NoSuchEntityException') return false;
-    throw error;
-  });
-  const keyClient = iamAs({ accessKeyId: key1.id, secretAccessKey: key1.secret });
-  // A session the person opened before the run: GetSessionToken with MFA (plain sessions may not call IAM).
+  // A session the person opened before the run (the real SDK): GetSessionToken with MFA, as plain sessions may not call IAM.
   const sts = new STS({ endpoint: iam.endpoint, region: 'us-east-1', credentials: { accessKeyId: key2.id, secretAccessKey: key2.secret }, maxAttempts: 1 });
   const { Credentials: session } = await sts.getSessionToken({ SerialNumber: user.mfaSerials[0], TokenCode: '123456', DurationSeconds: 3600 });
-  const sessionClient = iamAs({ accessKeyId: session.AccessKeyId, secretAccessKey: session.SecretAccessKey, sessionToken: session.SessionToken });
-  const httpAccepted = async (url, headers) => {
-    const response = await fetch(url, { headers });
-    await response.arrayBuffer();
-    if (response.status === 200) return true;
-    if (response.status === 401 || response.status === 403 || response.status === 404) return false;
-    throw new Error(`HTTP ${response.status}`);
-  };
   const userinfo = new URL('/oauth2/v3/userinfo', google.url);
   const basic = (secret) => `Basic ${Buffer.from(`${person}@${DOMAIN}:${secret}`).toString('base64')}`;
-  const { googleCredentials: g, githubToken, dbPassword, database } = held;
+  const { googleCredentials: g, githubToken, oktaSecrets, dbPassword, database } = held;
+  const oktaRefresh = oktaSecrets.refreshTokens[0];
+  const form = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const http = { dense };
   const directDb = postgres.url(person, dbPassword);
-  const sequential = { maxInFlight: 1 };
+  const sequential = { maxInFlight: 1, dense };
   return [
-    startProbe('aws access key (iam:GetUser)', () => accepted(keyClient.getUser({ UserName: person }))),
-    startProbe('aws GetSessionToken session (iam:GetUser)', () => accepted(sessionClient.getUser({ UserName: person }))),
+    startProbe('aws access key (iam:GetUser)', iamGetUser(person, key1.id), http),
+    startProbe('aws GetSessionToken session (iam:GetUser)', iamGetUser(person, session.AccessKeyId, session.SessionToken), http),
     // The sandbox has no console sign-in endpoint: this one reads its state (does a login profile exist?).
-    startProbe('aws console password (state check)', async () => iam.state.users.get(person)?.loginProfile !== undefined),
-    startProbe('github token (GET /orgs/acme/members)', () => httpAccepted(`${github.url}/orgs/${ORG}/members?per_page=1`, { authorization: `token ${githubToken}` })),
-    startProbe('google session cookie (userinfo)', () => httpAccepted(userinfo, { cookie: `SID=${g.sessionCookie}` })),
-    startProbe('google password (userinfo)', () => httpAccepted(userinfo, { authorization: basic(g.password) })),
-    startProbe('google app password (userinfo)', () => httpAccepted(userinfo, { authorization: basic(g.appPasswords[0]) })),
-    startProbe('google OAuth app token (userinfo)', () => httpAccepted(userinfo, { authorization: `Bearer ${Object.values(g.appTokens)[0]}` })),
+    startProbe('aws console password (state check)', async () => iam.state.users.get(person)?.loginProfile !== undefined, http),
+    startProbe('github token (GET /orgs/acme/members)', () => httpAccepted(`${github.url}/orgs/${ORG}/members?per_page=1`, { headers: { authorization: `token ${githubToken}` } }), http),
+    startProbe('google session cookie (userinfo)', () => httpAccepted(userinfo, { headers: { cookie: `SID=${g.sessionCookie}` } }), http),
+    startProbe('google password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.password) } }), http),
+    startProbe('google app password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.appPasswords[0]) } }), http),
+    startProbe('google OAuth app token (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: `Bearer ${Object.values(g.appTokens)[0]}` } }), http),
+    startProbe('okta session (GET /api/v1/sessions/me)', () => httpAccepted(`${okta.url}/api/v1/sessions/me`, { headers: { cookie: `sid=${oktaSecrets.sessionId}` } }), http),
+    startProbe('okta refresh token (token grant)', () => httpAccepted(`${okta.url}/oauth2/v1/token`, form({ grant_type: 'refresh_token', refresh_token: oktaRefresh.value, client_id: oktaRefresh.clientId })), http),
+    startProbe('okta API token (GET /api/v1/users/me)', () => httpAccepted(`${okta.url}/api/v1/users/me`, { headers: { authorization: `SSWS ${oktaSecrets.apiTokens[0]}` } }), http),
     startProbe('postgres new login', async () => {
       const client = new pg.Client({ connectionString: directDb });
       client.on('error', () => {});
@@ -144,7 +194,7 @@ async function startProbes(person, held) {
 function runRevoke(person, env) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['bin/revoke.js', 'user', person, '-r', RUNBOOK, '--yes', '--json', '--report', join(dir, person)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/revoke.js', 'user', person, '-r', runbook, '--yes', '--json', '--report', join(dir, person)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -198,22 +248,26 @@ async function round(person, latency, { withProbes = true } = {}) {
   iam.faults.latencyMs = latency;
   github.faults.latencyMs = latency;
   google.faults.latencyMs = latency;
+  okta.faults.latencyMs = latency;
   const relay = await startLatencyRelay(postgres.port, latency);
   const env = {
     ...githubSandboxEnvironment(github, githubOperatorToken, sandboxEnvironment(iam, { PATH: process.env.PATH, HOME: dir })),
     ...googleSandboxEnvironment(google),
     GOOGLE_WORKSPACE_KEY: googleKey,
+    ...oktaSandboxEnvironment(okta, oktaOrg),
     DATABASE_URL: `postgres://${encodeURIComponent(postgres.adminUser)}:${encodeURIComponent(postgres.adminPassword)}@127.0.0.1:${relay.port}/postgres`,
     XDG_CONFIG_HOME: dir,
     CI: 'true',
     NO_COLOR: '1',
   };
-  const probes = withProbes ? await startProbes(person, held) : [];
+  const marks = { iam: iam.requests.length, github: github.exchanges.length, google: google.exchanges.length, okta: okta.exchanges.length };
+  const probes = withProbes ? await startProbes(person, held, revocationStartedSince(marks)) : [];
   await new Promise((resolve) => setTimeout(resolve, 50)); // every probe has been accepted at least once
-  const marks = { iam: iam.requests.length, github: github.exchanges.length, google: google.exchanges.length };
   let run;
+  const cpuBefore = process.cpuUsage();
   try {
     run = await runRevoke(person, env);
+    run.benchCpuMs = cpuMs(process.cpuUsage(cpuBefore)) / ((run.end - run.t0) / 1000) / 10; // % of one core while the run ran
     await new Promise((resolve) => setTimeout(resolve, GRACE_MS));
   } finally {
     await Promise.all(probes.map((p) => p.stop()));
@@ -225,6 +279,7 @@ async function round(person, latency, { withProbes = true } = {}) {
     ...iam.requests.slice(marks.iam).filter((r) => r.accessKeyId === iam.operator.accessKeyId).map((r) => ({ at: r.startedAt, mutating: r.mutating })),
     ...github.exchanges.slice(marks.github).filter((e) => e.caller === 'revoke-bot').map((e) => ({ at: e.startedAt, mutating: e.mutating })),
     ...google.exchanges.slice(marks.google).filter((e) => e.api !== 'person' && e.api !== 'unknown').map((e) => ({ at: e.at, mutating: e.mutating })),
+    ...okta.exchanges.slice(marks.okta).filter((e) => e.caller === oktaOrg.operator.login || (e.caller === '' && e.mutating)).map((e) => ({ at: e.at, mutating: e.mutating })),
   ];
   const mutations = [...operatorRequests.filter((r) => r.mutating).map((r) => r.at), ...postgresDdlTimes(t0)];
   return {
@@ -232,17 +287,19 @@ async function round(person, latency, { withProbes = true } = {}) {
     firstRequestMs: Math.min(...operatorRequests.map((r) => r.at)) - t0,
     firstMutationMs: Math.min(...mutations) - t0,
     completionMs: end - t0,
+    benchCpuPercent: run.benchCpuMs,
     trips: criticalPath(result),
     findings: result.totals.findings,
   };
 }
 
+const cpuMs = ({ user, system }) => (user + system) / 1000;
 const fmt = (ms) => (ms === undefined ? '     -' : `${ms.toFixed(0).padStart(6)}`);
 const verdicts = [];
 const summary = {};
 try {
   const bare = bareStart();
-  console.log(`exposure window: ${rounds} rounds per latency, median; node ${process.version}, ${(await import('node:os')).availableParallelism()} CPUs; runbook ${RUNBOOK}`);
+  console.log(`exposure window: ${rounds} rounds per latency, median; node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)}; runbooks ${RUNBOOKS.join(' + ')}`);
   console.log(`  bare CLI start (revoke --version): ${bare.toFixed(0)} ms`);
   let n = 0;
   for (const latency of latencies) {
@@ -257,18 +314,22 @@ try {
     const windowBound = startup + 2 * latency;
     const runBound = startup + trips * latency;
     console.log(`\n  latency ${latency} ms: ${results[0].findings} findings; start-up (spawn -> first request) ${startup.toFixed(0)} ms; first mutating request ${firstMutation.toFixed(0)} ms; completion ${completion.toFixed(0)} ms`);
-    console.log(`  control run without probes (the probes' own load on the 2 cores): first mutating request ${control.firstMutationMs.toFixed(0)} ms, completion ${control.completionMs.toFixed(0)} ms`);
+    console.log(
+      `  control run without probes (what the probes cost the run): first mutating request ${control.firstMutationMs.toFixed(0)} ms, completion ${control.completionMs.toFixed(0)} ms; ` +
+        `sandboxes + probes used ${median(results.map((r) => r.benchCpuPercent)).toFixed(0)}% of a core during the run (${control.benchCpuPercent.toFixed(0)}% without probes)`,
+    );
     console.log(`  critical path ${trips} round trips: lower bound ${runBound.toFixed(0)} ms; run / bound = ${(completion / runBound).toFixed(2)}x (vs bare start: ${(completion / (bare + trips * latency)).toFixed(2)}x)`);
-    console.log(`  ${'credential'.padEnd(44)} window ms (median; rounds)   window / (start-up + 2 RT = ${windowBound.toFixed(0)} ms)`);
+    console.log(`  ${'credential'.padEnd(42)} last accepted ms (rounds)  refused from   window / (start-up + 2 RT = ${windowBound.toFixed(0)} ms)`);
     const windows = [];
     for (const name of names) {
       const perRound = results.map((r) => r.windows.find((w) => w.name === name));
       const never = perRound.some((w) => !w.deniedAtEnd);
       const unused = perRound.some((w) => !w.acceptedBeforeSpawn);
       const window = median(perRound.map((w) => w.windowMs ?? -Infinity));
+      const refusedFrom = median(perRound.map((w) => w.refusedFromMs ?? Infinity));
       windows.push({ name, window, never, unused });
       const note = never ? '  STILL WORKS after the run' : unused ? '  (never accepted: probe broken)' : '';
-      console.log(`  ${name.padEnd(44)} ${fmt(window)}  (${perRound.map((w) => fmt(w.windowMs).trim()).join(', ')})`.padEnd(78) + `  ${(window / windowBound).toFixed(2)}x${note}`);
+      console.log(`  ${name.padEnd(42)} ${fmt(window)} (${perRound.map((w) => fmt(w.windowMs).trim()).join(', ')})`.padEnd(78) + `${fmt(refusedFrom)}   ${(window / windowBound).toFixed(2)}x${note}`);
     }
     summary[latency] = { startup, firstMutation, completion, trips, runBound, windowBound, windows };
   }

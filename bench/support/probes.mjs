@@ -1,6 +1,7 @@
 // The attacker's side of the exposure-window benchmark: a probe keeps using one credential and
 // records when each use was accepted, and a TCP relay adds latency in front of PostgreSQL (the
 // HTTP sandboxes add theirs themselves).
+import { Agent, request } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 
 /**
@@ -9,10 +10,16 @@ import { createConnection, createServer } from 'node:net';
  * accepted, false when it was refused; a throw counts as refused, with the message kept.
  * Times are performance.now() at the moment each use was sent: the sandboxes decide on arrival
  * and add their latency to the response, so the send time is when the use happened.
+ *
+ * Dense (every `intervalMs`) only while `dense()` says the revocation is under way and the last
+ * answer was an acceptance; otherwise every `sparseMs`. Thirteen credentials used every 10 ms
+ * the whole time would take most of two cores from the run being measured; the window's
+ * resolution is `intervalMs` where it ends, and a credential that comes back is still seen.
  */
-export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENCH_PROBE_MS ?? 10), maxInFlight = 8, maxUses = 5000, maxMs = 60_000 } = {}) {
+export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENCH_PROBE_MS ?? 10), sparseMs = 100, dense = () => true, maxInFlight = 8, maxUses = 5000, maxMs = 60_000 } = {}) {
   const uses = [];
   const started = performance.now();
+  let lastAnswerAccepted = true;
   let inFlight = 0;
   let stopped = false;
   let settle;
@@ -28,6 +35,8 @@ export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENC
       return finishIfDone();
     }
     if (inFlight >= maxInFlight) return;
+    const now = performance.now();
+    if (!(dense() && lastAnswerAccepted) && uses.length > 0 && now - uses.at(-1).sentAt < sparseMs) return;
     inFlight++;
     const use = { sentAt: performance.now(), ok: false };
     uses.push(use);
@@ -37,6 +46,7 @@ export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENC
         (ok) => (use.ok = ok === true),
         (error) => (use.error = String(error?.message ?? error).split('\n')[0]),
       )
+      .then(() => (lastAnswerAccepted = use.ok))
       .finally(() => {
         inFlight--;
         finishIfDone();
@@ -57,6 +67,27 @@ export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENC
   };
 }
 
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/**
+ * One HTTP use of a credential: true on 200, false when refused (400/401/403/404). node:http on a
+ * keep-alive agent: a third of fetch's CPU per request, which the run being measured needs.
+ */
+export function httpAccepted(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: keepAlive }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 200) resolve(true);
+        else if ([400, 401, 403, 404].includes(res.statusCode)) resolve(false);
+        else reject(new Error(`HTTP ${res.statusCode}`));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** What a probe saw, relative to `t0` (the spawn of the revoke run). */
 export function exposureOf(probe, t0) {
   const accepted = probe.uses.filter((u) => u.ok);
@@ -69,6 +100,8 @@ export function exposureOf(probe, t0) {
     acceptedBeforeSpawn: accepted.some((u) => u.sentAt < t0),
     /** The exposure window: last accepted use, ms after the spawn (negative: dead before it). */
     windowMs: lastAccepted ? lastAccepted.sentAt - t0 : undefined,
+    /** The first refused use after it: the credential died between the two. */
+    refusedFromMs: firstRefusedAfter ? firstRefusedAfter.sentAt - t0 : undefined,
     deniedAtEnd: probe.uses.length > 0 && !probe.uses.at(-1).ok,
     refusal: firstRefusedAfter?.error,
   };
