@@ -15,6 +15,7 @@
 // most round trips one finding needs (2 for a virtual MFA device and for deleting the user).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ import {
   sandboxEnvironment,
   sandboxIamClient,
   seedDepartingRole,
+  seedEntraTenant,
+  seedEntraUser,
   seedGitHubUser,
   seedGoogleCustomer,
   seedGoogleUser,
@@ -36,6 +39,7 @@ import {
   seedOktaUser,
   seedOrg,
   seedUser,
+  startEntraSandbox,
   startGitHubSandbox,
   startGoogleSandbox,
   startIamSandbox,
@@ -48,7 +52,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const latencies = [0, 50];
-const RUNBOOKS = ['runbooks/demo.yaml', 'runbooks/okta-offboarding.yaml'];
+const RUNBOOKS = ['runbooks/demo.yaml', 'runbooks/okta-offboarding.yaml', 'runbooks/entra-offboarding.yaml'];
 const ORG = 'acme';
 const DOMAIN = 'acme.example';
 const OKTA_DOMAIN = 'acme.test';
@@ -67,16 +71,18 @@ function bareStart() {
 }
 
 /**
- * The shipped demo runbook (Google, GitHub, AWS, PostgreSQL) with the shipped Okta runbook's
- * provider and steps beside it: one person, every identity provider and credential kind.
+ * The shipped demo runbook (Google, GitHub, AWS, PostgreSQL) with the shipped Okta and Entra
+ * runbooks' providers and steps beside it: one person, every identity provider and credential kind.
  */
-function combinedRunbook() {
-  const [demo, okta] = RUNBOOKS.map((path) => parseDocument(readFileSync(join(root, path), 'utf8')));
+function combinedRunbook(entraDomain) {
+  const [demo, ...others] = RUNBOOKS.map((path) => parseDocument(readFileSync(join(root, path), 'utf8')));
   demo.setIn(['name'], 'exposure-window');
+  for (const other of others) {
+    for (const section of ['providers', 'protect']) for (const pair of other.get(section).items) demo.setIn([section, pair.key.value], pair.value);
+    for (const step of other.get('steps').items) demo.get('steps').add(step);
+  }
   demo.setIn(['vars', 'okta_login'], `{{user}}@${OKTA_DOMAIN}`);
-  demo.setIn(['providers', 'okta'], okta.getIn(['providers', 'okta']));
-  demo.setIn(['protect', 'okta'], okta.getIn(['protect', 'okta']));
-  for (const step of okta.get('steps').items) demo.get('steps').add(step);
+  demo.setIn(['vars', 'upn'], `{{user}}@${entraDomain}`);
   const path = join(dir, 'exposure-window.yaml');
   writeFileSync(path, demo.toString());
   return path;
@@ -89,6 +95,7 @@ const google = await startGoogleSandbox();
 // Okta's rate limits are per endpoint; the sandbox has one bucket for everything, which the
 // attacker's probes would empty (429s for the run). The probes are not the run's budget.
 const okta = await startOktaSandbox({ limitPerWindow: 1e9 });
+const entra = await startEntraSandbox();
 const postgres = await startPostgres();
 await postgres.sql("ALTER SYSTEM SET log_statement = 'ddl'");
 await postgres.sql('SELECT pg_reload_conf()');
@@ -100,8 +107,10 @@ okta.exchanges.push = function stampedPush(...entries) {
   for (const entry of entries) entry.at = performance.now();
   return Array.prototype.push.apply(this, entries);
 };
-const runbook = combinedRunbook();
-const closers = [() => iam.close(), () => github.close(), () => google.close(), () => okta.close(), () => postgres.stop()];
+const entraOperator = seedEntraTenant(entra);
+const entraAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, ca: entra.caCertificate });
+const runbook = combinedRunbook(entra.state.domain);
+const closers = [() => iam.close(), () => github.close(), () => google.close(), () => okta.close(), () => entra.close(), () => postgres.stop()];
 
 async function seedPerson(person) {
   await seedUser(sandboxIamClient(iam), person, FULL_USER);
@@ -115,9 +124,11 @@ async function seedPerson(person) {
     backupCodes: 10,
   });
   const oktaSecrets = seedOktaUser(okta, { login: `${person}@${OKTA_DOMAIN}`, groups: ['engineering'], apps: [{ label: 'Slack' }], factors: ['push'], oauthClients: ['Expense Reports'], apiTokens: [{ name: 'nightly-sync' }], signedIn: true });
+  const entraPassword = `Entra-${Math.random().toString(36).slice(2)}!`;
+  const entraSecrets = { ...seedEntraUser(entra, { upn: `${person}@${entra.state.domain}`, password: entraPassword, methods: ['microsoftAuthenticatorAuthenticationMethod'], groups: ['engineering'] }), password: entraPassword };
   const dbPassword = `pw-${person}-${Math.random().toString(36).slice(2)}`;
   const database = await seedDepartingRole(postgres.url(postgres.adminUser, postgres.adminPassword), person, dbPassword);
-  return { githubToken, googleCredentials, oktaSecrets, dbPassword, database };
+  return { githubToken, googleCredentials, oktaSecrets, entraSecrets, dbPassword, database };
 }
 
 /**
@@ -143,7 +154,8 @@ function revocationStartedSince(marks) {
       iam.requests.slice(marks.iam).some((r) => r.mutating) ||
       github.exchanges.slice(marks.github).some((e) => e.mutating) ||
       google.exchanges.slice(marks.google).some((e) => e.mutating) ||
-      okta.exchanges.slice(marks.okta).some((e) => e.mutating));
+      okta.exchanges.slice(marks.okta).some((e) => e.mutating) ||
+      entra.exchanges.slice(marks.entra).some((e) => e.mutating));
 }
 
 /** One probe per credential the person holds; every probe is already running when this returns. */
@@ -155,9 +167,10 @@ async function startProbes(person, held, dense) {
   const { Credentials: session } = await sts.getSessionToken({ SerialNumber: user.mfaSerials[0], TokenCode: '123456', DurationSeconds: 3600 });
   const userinfo = new URL('/oauth2/v3/userinfo', google.url);
   const basic = (secret) => `Basic ${Buffer.from(`${person}@${DOMAIN}:${secret}`).toString('base64')}`;
-  const { googleCredentials: g, githubToken, oktaSecrets, dbPassword, database } = held;
+  const { googleCredentials: g, githubToken, oktaSecrets, entraSecrets, dbPassword, database } = held;
+  const entraToken = `${entra.url}/${entra.state.tenantId}/oauth2/v2.0/token`;
   const oktaRefresh = oktaSecrets.refreshTokens[0];
-  const form = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const form = (fields, extra = {}) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), ...extra });
   const http = { dense };
   const directDb = postgres.url(person, dbPassword);
   const sequential = { maxInFlight: 1, dense };
@@ -174,6 +187,11 @@ async function startProbes(person, held, dense) {
     startProbe('okta session (GET /api/v1/sessions/me)', () => httpAccepted(`${okta.url}/api/v1/sessions/me`, { headers: { cookie: `sid=${oktaSecrets.sessionId}` } }), http),
     startProbe('okta refresh token (token grant)', () => httpAccepted(`${okta.url}/oauth2/v1/token`, form({ grant_type: 'refresh_token', refresh_token: oktaRefresh.value, client_id: oktaRefresh.clientId })), http),
     startProbe('okta API token (GET /api/v1/users/me)', () => httpAccepted(`${okta.url}/api/v1/users/me`, { headers: { authorization: `SSWS ${oktaSecrets.apiTokens[0]}` } }), http),
+    startProbe('entra refresh token (token grant)', () => httpAccepted(entraToken, form({ grant_type: 'refresh_token', refresh_token: entraSecrets.refreshToken, client_id: 'outlook-mobile' }, { agent: entraAgent })), http),
+    startProbe('entra password (password grant)', () =>
+      httpAccepted(entraToken, form({ grant_type: 'password', username: `${person}@${entra.state.domain}`, password: entraSecrets.password, client_id: 'outlook-mobile', scope: 'openid' }, { agent: entraAgent })),
+      http,
+    ),
     startProbe('postgres new login', async () => {
       const client = new pg.Client({ connectionString: directDb });
       client.on('error', () => {});
@@ -249,18 +267,25 @@ async function round(person, latency, { withProbes = true } = {}) {
   github.faults.latencyMs = latency;
   google.faults.latencyMs = latency;
   okta.faults.latencyMs = latency;
+  entra.faults.latencyMs = latency;
   const relay = await startLatencyRelay(postgres.port, latency);
   const env = {
     ...githubSandboxEnvironment(github, githubOperatorToken, sandboxEnvironment(iam, { PATH: process.env.PATH, HOME: dir })),
     ...googleSandboxEnvironment(google),
     GOOGLE_WORKSPACE_KEY: googleKey,
     ...oktaSandboxEnvironment(okta, oktaOrg),
+    NODE_EXTRA_CA_CERTS: entra.caFile,
+    AZURE_TENANT_ID: entraOperator.tenantId,
+    AZURE_CLIENT_ID: entraOperator.clientId,
+    AZURE_CLIENT_SECRET: entraOperator.clientSecret,
+    AZURE_AUTHORITY_HOST: entra.url,
+    REVOKE_GRAPH_URL: entra.graphUrl,
     DATABASE_URL: `postgres://${encodeURIComponent(postgres.adminUser)}:${encodeURIComponent(postgres.adminPassword)}@127.0.0.1:${relay.port}/postgres`,
     XDG_CONFIG_HOME: dir,
     CI: 'true',
     NO_COLOR: '1',
   };
-  const marks = { iam: iam.requests.length, github: github.exchanges.length, google: google.exchanges.length, okta: okta.exchanges.length };
+  const marks = { iam: iam.requests.length, github: github.exchanges.length, google: google.exchanges.length, okta: okta.exchanges.length, entra: entra.exchanges.length };
   const probes = withProbes ? await startProbes(person, held, revocationStartedSince(marks)) : [];
   await new Promise((resolve) => setTimeout(resolve, 50)); // every probe has been accepted at least once
   let run;
@@ -280,6 +305,8 @@ async function round(person, latency, { withProbes = true } = {}) {
     ...github.exchanges.slice(marks.github).filter((e) => e.caller === 'revoke-bot').map((e) => ({ at: e.startedAt, mutating: e.mutating })),
     ...google.exchanges.slice(marks.google).filter((e) => e.api !== 'person' && e.api !== 'unknown').map((e) => ({ at: e.at, mutating: e.mutating })),
     ...okta.exchanges.slice(marks.okta).filter((e) => e.caller === oktaOrg.operator.login || (e.caller === '' && e.mutating)).map((e) => ({ at: e.at, mutating: e.mutating })),
+    // Entra stamps exchanges with the wall clock; the person's token grants are the probes'.
+    ...entra.exchanges.slice(marks.entra).filter((e) => e.route !== 'token' || e.caller.startsWith('app ')).map((e) => ({ at: e.at - performance.timeOrigin, mutating: e.mutating })),
   ];
   const mutations = [...operatorRequests.filter((r) => r.mutating).map((r) => r.at), ...postgresDdlTimes(t0)];
   return {

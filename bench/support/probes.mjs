@@ -2,6 +2,7 @@
 // records when each use was accepted, and a TCP relay adds latency in front of PostgreSQL (the
 // HTTP sandboxes add theirs themselves).
 import { Agent, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createConnection, createServer } from 'node:net';
 
 /**
@@ -73,9 +74,10 @@ const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
  * One HTTP use of a credential: true on 200, false when refused (400/401/403/404). node:http on a
  * keep-alive agent: a third of fetch's CPU per request, which the run being measured needs.
  */
-export function httpAccepted(url, { method = 'GET', headers = {}, body } = {}) {
+export function httpAccepted(url, { method = 'GET', headers = {}, body, agent = keepAlive } = {}) {
+  const send = String(url).startsWith('https:') ? httpsRequest : request;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: keepAlive }, (res) => {
+    const req = send(url, { method, headers, agent }, (res) => {
       res.resume();
       res.on('end', () => {
         if (res.statusCode === 200) resolve(true);
