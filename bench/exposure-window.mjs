@@ -46,7 +46,7 @@ import {
   startOktaSandbox,
   startPostgres,
 } from '../dist/sandbox/index.js';
-import { exposureOf, httpAccepted, startLatencyRelay, startProbe } from './support/probes.mjs';
+import { exposureOf, httpAccepted, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -97,8 +97,6 @@ const google = await startGoogleSandbox();
 const okta = await startOktaSandbox({ limitPerWindow: 1e9 });
 const entra = await startEntraSandbox();
 const postgres = await startPostgres();
-await postgres.sql("ALTER SYSTEM SET log_statement = 'ddl'");
-await postgres.sql('SELECT pg_reload_conf()');
 const githubOperatorToken = seedOrg(github, { org: ORG, operator: 'revoke-bot', owners: ['org-owner-bot'] });
 const googleKey = seedGoogleCustomer(google, { domain: DOMAIN, admin: `it-admin@${DOMAIN}` });
 const oktaOrg = seedOktaOrg(okta, { operator: `revoke-bot@${OKTA_DOMAIN}`, superAdmins: [`ceo@${OKTA_DOMAIN}`] });
@@ -132,34 +130,30 @@ async function seedPerson(person) {
 }
 
 /**
- * An IAM call (iam:GetUser on the person) as the holder of `accessKeyId` would make it. The sandbox
- * reads the key id from the SigV4 header and does not check signatures, so the probe does not
- * sign: the SDK's signing and parsing would triple the probes' CPU, taken from the run measured.
+ * Per sandbox, whether the run has sent it a mutating request yet: a credential cannot die before
+ * its own system is told to kill it, so its probe turns dense then (see startProbe).
  */
-function iamGetUser(person, accessKeyId, sessionToken) {
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261129/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
-    ...(sessionToken ? { 'x-amz-security-token': sessionToken } : {}),
+function mutationsSeenSince(marks, relay) {
+  const seen = (log, from) => {
+    let next = from;
+    let yes = false;
+    return () => {
+      while (!yes && next < log.length) yes = log[next++].mutating;
+      return yes;
+    };
   };
-  const body = new URLSearchParams({ Action: 'GetUser', UserName: person, Version: '2010-05-08' }).toString();
-  return () => httpAccepted(iam.endpoint, { method: 'POST', headers, body });
-}
-
-/** Whether the run has sent its first mutating request to an HTTP sandbox (probes turn dense then). */
-function revocationStartedSince(marks) {
-  let started = false;
-  return () =>
-    (started ||=
-      iam.requests.slice(marks.iam).some((r) => r.mutating) ||
-      github.exchanges.slice(marks.github).some((e) => e.mutating) ||
-      google.exchanges.slice(marks.google).some((e) => e.mutating) ||
-      okta.exchanges.slice(marks.okta).some((e) => e.mutating) ||
-      entra.exchanges.slice(marks.entra).some((e) => e.mutating));
+  return {
+    iam: seen(iam.requests, marks.iam),
+    github: seen(github.exchanges, marks.github),
+    google: seen(google.exchanges, marks.google),
+    okta: seen(okta.exchanges, marks.okta),
+    entra: seen(entra.exchanges, marks.entra),
+    postgres: () => relay.firstMutation !== undefined,
+  };
 }
 
 /** One probe per credential the person holds; every probe is already running when this returns. */
-async function startProbes(person, held, dense) {
+async function startProbes(person, held, started) {
   const user = iam.state.users.get(person);
   const [key1, key2] = user.accessKeys;
   // A session the person opened before the run (the real SDK): GetSessionToken with MFA, as plain sessions may not call IAM.
@@ -171,26 +165,26 @@ async function startProbes(person, held, dense) {
   const entraToken = `${entra.url}/${entra.state.tenantId}/oauth2/v2.0/token`;
   const oktaRefresh = oktaSecrets.refreshTokens[0];
   const form = (fields, extra = {}) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), ...extra });
-  const http = { dense };
+  const dense = (system) => ({ dense: started[system] });
   const directDb = postgres.url(person, dbPassword);
-  const sequential = { maxInFlight: 1, dense };
+  const sequential = { maxInFlight: 1, dense: started.postgres };
   return [
-    startProbe('aws access key (iam:GetUser)', iamGetUser(person, key1.id), http),
-    startProbe('aws GetSessionToken session (iam:GetUser)', iamGetUser(person, session.AccessKeyId, session.SessionToken), http),
+    startProbe('aws access key (iam:GetUser)', iamGetUser(iam.endpoint, person, key1.id), dense('iam')),
+    startProbe('aws GetSessionToken session (iam:GetUser)', iamGetUser(iam.endpoint, person, session.AccessKeyId, session.SessionToken), dense('iam')),
     // The sandbox has no console sign-in endpoint: this one reads its state (does a login profile exist?).
-    startProbe('aws console password (state check)', async () => iam.state.users.get(person)?.loginProfile !== undefined, http),
-    startProbe('github token (GET /orgs/acme/members)', () => httpAccepted(`${github.url}/orgs/${ORG}/members?per_page=1`, { headers: { authorization: `token ${githubToken}` } }), http),
-    startProbe('google session cookie (userinfo)', () => httpAccepted(userinfo, { headers: { cookie: `SID=${g.sessionCookie}` } }), http),
-    startProbe('google password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.password) } }), http),
-    startProbe('google app password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.appPasswords[0]) } }), http),
-    startProbe('google OAuth app token (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: `Bearer ${Object.values(g.appTokens)[0]}` } }), http),
-    startProbe('okta session (GET /api/v1/sessions/me)', () => httpAccepted(`${okta.url}/api/v1/sessions/me`, { headers: { cookie: `sid=${oktaSecrets.sessionId}` } }), http),
-    startProbe('okta refresh token (token grant)', () => httpAccepted(`${okta.url}/oauth2/v1/token`, form({ grant_type: 'refresh_token', refresh_token: oktaRefresh.value, client_id: oktaRefresh.clientId })), http),
-    startProbe('okta API token (GET /api/v1/users/me)', () => httpAccepted(`${okta.url}/api/v1/users/me`, { headers: { authorization: `SSWS ${oktaSecrets.apiTokens[0]}` } }), http),
-    startProbe('entra refresh token (token grant)', () => httpAccepted(entraToken, form({ grant_type: 'refresh_token', refresh_token: entraSecrets.refreshToken, client_id: 'outlook-mobile' }, { agent: entraAgent })), http),
+    startProbe('aws console password (state check)', async () => iam.state.users.get(person)?.loginProfile !== undefined, dense('iam')),
+    startProbe('github token (GET /orgs/acme/members)', () => httpAccepted(`${github.url}/orgs/${ORG}/members?per_page=1`, { headers: { authorization: `token ${githubToken}` } }), dense('github')),
+    startProbe('google session cookie (userinfo)', () => httpAccepted(userinfo, { headers: { cookie: `SID=${g.sessionCookie}` } }), dense('google')),
+    startProbe('google password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.password) } }), dense('google')),
+    startProbe('google app password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.appPasswords[0]) } }), dense('google')),
+    startProbe('google OAuth app token (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: `Bearer ${Object.values(g.appTokens)[0]}` } }), dense('google')),
+    startProbe('okta session (GET /api/v1/sessions/me)', () => httpAccepted(`${okta.url}/api/v1/sessions/me`, { headers: { cookie: `sid=${oktaSecrets.sessionId}` } }), dense('okta')),
+    startProbe('okta refresh token (token grant)', () => httpAccepted(`${okta.url}/oauth2/v1/token`, form({ grant_type: 'refresh_token', refresh_token: oktaRefresh.value, client_id: oktaRefresh.clientId })), dense('okta')),
+    startProbe('okta API token (GET /api/v1/users/me)', () => httpAccepted(`${okta.url}/api/v1/users/me`, { headers: { authorization: `SSWS ${oktaSecrets.apiTokens[0]}` } }), dense('okta')),
+    startProbe('entra refresh token (token grant)', () => httpAccepted(entraToken, form({ grant_type: 'refresh_token', refresh_token: entraSecrets.refreshToken, client_id: 'outlook-mobile' }, { agent: entraAgent })), dense('entra')),
     startProbe('entra password (password grant)', () =>
       httpAccepted(entraToken, form({ grant_type: 'password', username: `${person}@${entra.state.domain}`, password: entraSecrets.password, client_id: 'outlook-mobile', scope: 'openid' }, { agent: entraAgent })),
-      http,
+      dense('entra'),
     ),
     startProbe('postgres new login', async () => {
       const client = new pg.Client({ connectionString: directDb });
@@ -226,18 +220,6 @@ function runRevoke(person, env) {
   });
 }
 
-/** DDL statements PostgreSQL logged after `since` (performance.now() clock), from its log's %m timestamps. */
-function postgresDdlTimes(since) {
-  const times = [];
-  for (const line of readFileSync(postgres.logFile, 'utf8').split('\n')) {
-    const match = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) UTC .*LOG:\s+statement: (ALTER|DROP|REASSIGN|REVOKE|GRANT)/.exec(line);
-    if (!match) continue;
-    const at = Date.parse(`${match[1]}T${match[2]}Z`) - performance.timeOrigin;
-    if (at >= since) times.push(at);
-  }
-  return times;
-}
-
 function roundTrips(finding) {
   if (finding.kind === 'mfa-devices' && finding.details?.virtual) return 2;
   if (finding.kind === 'user' && finding.id === 'delete-user') return 2;
@@ -268,7 +250,8 @@ async function round(person, latency, { withProbes = true } = {}) {
   google.faults.latencyMs = latency;
   okta.faults.latencyMs = latency;
   entra.faults.latencyMs = latency;
-  const relay = await startLatencyRelay(postgres.port, latency);
+  // The relay is PostgreSQL's request log: it notes when the CLI first sends a statement that changes a role or ends a session.
+  const relay = await startLatencyRelay(postgres.port, latency, { mutation: /\b(ALTER|DROP|REASSIGN|REVOKE)\s|pg_terminate_backend/i });
   const env = {
     ...githubSandboxEnvironment(github, githubOperatorToken, sandboxEnvironment(iam, { PATH: process.env.PATH, HOME: dir })),
     ...googleSandboxEnvironment(google),
@@ -286,7 +269,7 @@ async function round(person, latency, { withProbes = true } = {}) {
     NO_COLOR: '1',
   };
   const marks = { iam: iam.requests.length, github: github.exchanges.length, google: google.exchanges.length, okta: okta.exchanges.length, entra: entra.exchanges.length };
-  const probes = withProbes ? await startProbes(person, held, revocationStartedSince(marks)) : [];
+  const probes = withProbes ? await startProbes(person, held, mutationsSeenSince(marks, relay)) : [];
   await new Promise((resolve) => setTimeout(resolve, 50)); // every probe has been accepted at least once
   let run;
   const cpuBefore = process.cpuUsage();
@@ -308,7 +291,7 @@ async function round(person, latency, { withProbes = true } = {}) {
     // Entra stamps exchanges with the wall clock; the person's token grants are the probes'.
     ...entra.exchanges.slice(marks.entra).filter((e) => e.route !== 'token' || e.caller.startsWith('app ')).map((e) => ({ at: e.at - performance.timeOrigin, mutating: e.mutating })),
   ];
-  const mutations = [...operatorRequests.filter((r) => r.mutating).map((r) => r.at), ...postgresDdlTimes(t0)];
+  const mutations = [...operatorRequests.filter((r) => r.mutating).map((r) => r.at), ...(relay.firstMutation === undefined ? [] : [relay.firstMutation])];
   return {
     windows: probes.map((p) => exposureOf(p, t0)),
     firstRequestMs: Math.min(...operatorRequests.map((r) => r.at)) - t0,

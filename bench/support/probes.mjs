@@ -90,6 +90,21 @@ export function httpAccepted(url, { method = 'GET', headers = {}, body, agent = 
   });
 }
 
+/**
+ * An IAM call (iam:GetUser on `userName`) as the holder of `accessKeyId` would make it. The
+ * sandbox reads the key id from the SigV4 header and does not check signatures, so the probe does
+ * not sign: the SDK's signing and parsing would triple the probes' CPU, taken from the run measured.
+ */
+export function iamGetUser(endpoint, userName, accessKeyId, sessionToken) {
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261129/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+    ...(sessionToken ? { 'x-amz-security-token': sessionToken } : {}),
+  };
+  const body = new URLSearchParams({ Action: 'GetUser', UserName: userName, Version: '2010-05-08' }).toString();
+  return () => httpAccepted(endpoint, { method: 'POST', headers, body });
+}
+
 /** What a probe saw, relative to `t0` (the spawn of the revoke run). */
 export function exposureOf(probe, t0) {
   const accepted = probe.uses.filter((u) => u.ok);
@@ -112,9 +127,11 @@ export function exposureOf(probe, t0) {
 /**
  * A TCP relay on 127.0.0.1 that delays everything the server sends by `latencyMs`, as the HTTP
  * sandboxes delay their responses: one round trip costs `latencyMs`. Order is kept (equal delays).
+ * `firstMutation`: when a client first sent bytes matching `mutation` (performance.now()).
  */
-export async function startLatencyRelay(targetPort, latencyMs) {
+export async function startLatencyRelay(targetPort, latencyMs, { mutation } = {}) {
   const sockets = new Set();
+  const relay = { port: 0, firstMutation: undefined, close: undefined };
   const server = createServer((client) => {
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
     for (const socket of [client, upstream]) {
@@ -125,18 +142,20 @@ export async function startLatencyRelay(targetPort, latencyMs) {
         upstream.destroy();
       });
     }
-    client.on('data', (chunk) => upstream.write(chunk));
+    client.on('data', (chunk) => {
+      if (mutation && relay.firstMutation === undefined && mutation.test(chunk.toString('latin1'))) relay.firstMutation = performance.now();
+      upstream.write(chunk);
+    });
     client.on('end', () => upstream.end());
     upstream.on('data', (chunk) => (latencyMs > 0 ? setTimeout(() => client.write(chunk), latencyMs) : client.write(chunk)));
     upstream.on('end', () => setTimeout(() => client.end(), latencyMs));
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  relay.port = server.address().port;
+  relay.close = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return relay;
 }
