@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { InvalidInputError } from '../errors.js';
 import { controlCharacter } from '../runbook/resolve.js';
 
@@ -46,8 +47,8 @@ export interface AuditUser {
 
 /**
  * Parses the --users input: one user per line, or CSV with a header whose first column is
- * `user` and whose other columns set runbook variables. Blank lines and # comments are skipped.
- * Every bad line is reported with its number.
+ * `user` and whose other columns set runbook variables (fields may be quoted, with commas and
+ * newlines inside). Blank lines and # comments are skipped. Every bad line is reported with its number.
  */
 export function parseUsers(text: string, source: string): AuditUser[] {
   const lines = text.split(/\r?\n/);
@@ -55,63 +56,59 @@ export function parseUsers(text: string, source: string): AuditUser[] {
   if (firstIndex < 0) throw new InvalidInputError(`${source}: no users`, 'list one user per line, or CSV with a header: user,github_login,iam_user');
   const header = lines[firstIndex]!;
   const csv = header.includes(',') || header.trim() === 'user';
+  const rows = csv ? csvRows(text, source) : plainRows(lines);
   const problems: string[] = [];
   const users: AuditUser[] = [];
-  const columns = csv ? splitCsvLine(header).map((c) => c.trim()) : ['user'];
+  const columns = csv ? rows.shift()!.cells : ['user'];
   if (csv && columns[0] !== 'user') problems.push(`${source}:${firstIndex + 1}: the CSV header must start with "user" (it is "${columns[0]}")`);
   const seen = new Map<string, number>();
-  lines.forEach((raw, index) => {
-    if ((csv && index <= firstIndex) || raw.trim() === '' || raw.trim().startsWith('#')) return;
-    const line = index + 1;
-    const cells = csv ? splitCsvLine(raw).map((c) => c.trim()) : [raw.trim()];
+  for (const { line, cells } of rows) {
     if (cells.length !== columns.length) {
       problems.push(`${source}:${line}: ${cells.length} columns, the header has ${columns.length}`);
-      return;
+      continue;
     }
     const user = cells[0]!;
     // eslint-disable-next-line no-control-regex
     if (user === '' || /[\s\u0000-\u001f\u007f]/.test(user) || user.includes('{{')) {
       problems.push(`${source}:${line}: "${JSON.stringify(user).slice(1, -1)}" is not a user name`);
-      return;
+      continue;
     }
     const controlled = cells.map((cell, i) => ({ i, control: controlCharacter(cell) })).find((c) => c.control);
     if (controlled) {
       problems.push(`${source}:${line}: column ${controlled.i + 1} (${columns[controlled.i]}) has ${controlled.control}`);
-      return;
+      continue;
     }
     const duplicate = seen.get(user.toLowerCase());
     if (duplicate !== undefined) {
       problems.push(`${source}:${line}: ${user} is listed twice (first on line ${duplicate})`);
-      return;
+      continue;
     }
     seen.set(user.toLowerCase(), line);
     users.push({ line, user, vars: Object.fromEntries(columns.slice(1).map((column, i) => [column, cells[i + 1]!])) });
-  });
+  }
   if (problems.length > 0) throw new InvalidInputError(problems.join('\n'), 'fix these lines; nothing was audited');
   return users;
 }
 
-/** Splits one CSV line; fields may be "quoted", with "" for a quote inside. */
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += c;
+interface Row {
+  /** 1-based line number (for a CSV record spanning lines, the line it ends on). */
+  line: number;
+  cells: string[];
+}
+
+function plainRows(lines: string[]): Row[] {
+  return lines.flatMap((raw, index) => (raw.trim() === '' || raw.trim().startsWith('#') ? [] : [{ line: index + 1, cells: [raw.trim()] }]));
+}
+
+/** CSV records by csv-parse: quotes, "" inside quotes, commas and newlines in quoted fields. */
+function csvRows(text: string, source: string): Row[] {
+  try {
+    const records = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    return records.map(({ record, info }) => ({ line: info.lines, cells: record }));
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw new InvalidInputError(`${source}${line ? `:${line}` : ''}: not valid CSV (${(error as Error).message})`, 'quote fields that hold commas or newlines, and close every quote');
   }
-  cells.push(cell);
-  return cells;
 }
 
 export interface Shard {

@@ -42,7 +42,7 @@ export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promis
   out(`export REVOKE_SANDBOX_RUNBOOK=${shellQuote(sandbox.runbookPath)}`);
   out('# Then try:');
   out(`#   revoke user ${people[0]} -r "$REVOKE_SANDBOX_RUNBOOK" --dry-run`);
-  out(`#   revoke user ${people[0]} -r "$REVOKE_SANDBOX_RUNBOOK" --yes`);
+  out(`#   revoke user ${people[0]} -r "$REVOKE_SANDBOX_RUNBOOK" --yes --sign-key ${sandbox.signKey}`);
   out(`# Ctrl-C stops the sandbox and removes ${sandbox.dir} (copy the runbook first to keep it).`);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

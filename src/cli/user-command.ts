@@ -137,7 +137,8 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
   });
 
   const record = recorder.record;
-  if (record.dryRun || (record.totals.findings === 0 && record.status !== 'interrupted')) writeLine(human, renderPlan(record, style));
+  // An interrupted real run with nothing found yet gets the plan too: it says which steps were never discovered.
+  if (record.dryRun || record.totals.findings === 0) writeLine(human, renderPlan(record, style));
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
   if (report) writeLine(human, reportLine('Report', report));
   if (options.planOut && record.status === 'completed') {

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { FindingRecord, RunRecord, StepRecord } from '../engine/record.js';
-import { count } from './plan-text.js';
+import { count, notDiscovered } from './plan-text.js';
 
 /**
  * The end-of-run summary: each step's outcome, each finding that was not revoked (failed,
@@ -9,10 +9,15 @@ import { count } from './plan-text.js';
 export function renderSummary(record: RunRecord, style: ChalkInstance): string {
   const lines: string[] = [style.bold(`Result for ${record.user}: ${statusWord(record, style)}`)];
   for (const step of record.steps) {
+    if (notDiscovered(record, step)) {
+      lines.push(`  ${style.yellow('?')} ${step.id}: not discovered (interrupted)`);
+      continue;
+    }
     lines.push(`  ${stepMark(step, style)} ${step.id}: ${stepText(step)}`);
     for (const finding of step.findings) {
       if (finding.outcome === 'revoked' || finding.outcome === 'already-gone') continue;
-      lines.push(`      ${findingMark(finding, style)} ${finding.label}: ${finding.error ?? finding.detail ?? finding.outcome}`);
+      const outcome = finding.outcome === 'planned' ? 'not revoked (the run stopped first)' : finding.outcome;
+      lines.push(`      ${findingMark(finding, style)} ${finding.label}: ${finding.error ?? finding.detail ?? outcome}`);
     }
   }
   const t = record.totals;
@@ -30,7 +35,7 @@ function statusWord(record: RunRecord, style: ChalkInstance): string {
     case 'failed':
       return style.red('some actions failed');
     case 'interrupted':
-      return style.yellow('interrupted');
+      return style.yellow(record.totals.revoked === 0 ? 'interrupted, nothing was revoked' : 'interrupted');
     case 'cancelled':
       return style.yellow('cancelled, nothing was revoked');
     default:
@@ -60,6 +65,8 @@ function stepText(step: StepRecord): string {
       return `skipped: ${step.reason ?? ''}`;
     case 'interrupted':
       return `interrupted${step.reason ? `: ${step.reason}` : ''}`;
+    case 'planned':
+      return `discovered ${count(step.findings.length, 'item')}, none revoked (the run stopped first)`;
     default:
       return step.status;
   }

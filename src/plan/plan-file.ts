@@ -13,6 +13,7 @@ export interface PlannedFinding {
   id: string;
   kind: string;
   label: string;
+  fingerprint?: string;
 }
 
 /**
@@ -43,7 +44,7 @@ export function planFromRecord(record: RunRecord, sets: string[], only: string[]
     user: record.user,
     sets,
     only,
-    steps: record.steps.map((s) => ({ id: s.id, provider: s.provider, providerType: s.providerType, user: s.user, findings: s.findings.map(({ id, kind, label }) => ({ id, kind, label })) })),
+    steps: record.steps.map((s) => ({ id: s.id, provider: s.provider, providerType: s.providerType, user: s.user, findings: s.findings.map(({ id, kind, label, fingerprint }) => ({ id, kind, label, ...(fingerprint ? { fingerprint } : {}) })) })),
   };
 }
 

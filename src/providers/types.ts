@@ -26,10 +26,20 @@ export interface Finding {
   details?: Record<string, string | number | boolean>;
   /** Things the operator should know before approving (e.g. "affects everyone using role X"). */
   warnings?: string[];
+  /**
+   * What a reviewer approves beyond the id, as a digest (e.g. exactly which objects a role owns):
+   * a saved plan records it and `revoke apply` treats a changed one as drift.
+   */
+  fingerprint?: string;
 }
 
-/** A finding's identity inside a step (kind and id), e.g. to match a plan's findings to a new discovery. */
-export const findingKey = (f: { kind: string; id: string }) => `${f.kind}\u0000${f.id}`;
+/**
+ * A finding's identity inside a step, e.g. to match a plan's findings to a new discovery: kind and
+ * id, plus its fingerprint when the provider gives one (e.g. exactly what a role owns). A changed
+ * fingerprint is a different finding, so `apply` shows it as drift instead of acting on something
+ * the reviewer did not see.
+ */
+export const findingKey = (f: { kind: string; id: string; fingerprint?: string }) => `${f.kind}\u0000${f.id}${f.fingerprint ? `\u0000${f.fingerprint}` : ''}`;
 
 /** What discovery found, plus kinds it could not look at and why (not findings: nothing to revoke). */
 export interface Discovery {

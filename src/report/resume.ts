@@ -29,10 +29,14 @@ export function resumePoint(path: string, runbookSha256: string, user: string): 
   return { path, journal: path.split('/').pop()!, sha256: reading.sha256, runId: first.runId };
 }
 
-/** Journals in `dir` for this runbook and user that never reached run-finished (crashed runs). */
+/**
+ * Journals in `dir` for this runbook and user that never reached run-finished (crashed runs),
+ * unless a later real run for them completed: that run did the work, so there is nothing to resume.
+ */
 export function unfinishedJournals(dir: string, runbookSha256: string, user: string): string[] {
   if (!existsSync(dir)) return [];
-  const found: string[] = [];
+  const unfinished: Array<{ path: string; startedAt: string }> = [];
+  let lastCompleted = '';
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.journal.jsonl')) continue;
     const path = join(dir, name);
@@ -41,10 +45,12 @@ export function unfinishedJournals(dir: string, runbookSha256: string, user: str
       const first = records[0];
       if (first?.type !== 'run-started' || first.runbook.sha256 !== runbookSha256 || first.user !== user) continue;
       if (first.dryRun) continue;
-      if (!records.some((r) => r.type === 'run-finished')) found.push(path);
+      const finished = records.find((r) => r.type === 'run-finished');
+      if (!finished) unfinished.push({ path, startedAt: first.ts });
+      else if (finished.status === 'completed' && first.ts > lastCompleted) lastCompleted = first.ts;
     } catch {
       // Unreadable files are not ours to judge here.
     }
   }
-  return found.sort();
+  return unfinished.filter((j) => j.startedAt > lastCompleted).map((j) => j.path).sort();
 }

@@ -6,7 +6,7 @@ export { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, type Departi
 export { startGoogleSandbox, type GoogleSandbox, type GoogleExchange } from './google/server.js';
 export { googleSandboxEnvironment, seedGoogleCustomer, seedGoogleUser, type GoogleDepartingUser, type PersonCredentials } from './google/seed.js';
 export { startEntraSandbox, type EntraSandbox } from './entra/server.js';
-export { seedEntraTenant, seedEntraUser } from './entra/seed.js';
+export { entraSandboxEnvironment, seedEntraTenant, seedEntraUser } from './entra/seed.js';
 export { startOktaSandbox, type OktaSandbox } from './okta/server.js';
 export { OKTA_EVERYTHING, oktaSandboxEnvironment, seedOktaOrg, seedOktaUser, type OktaDepartingUser } from './okta/seed.js';
 export { startPostgres, type PostgresServer } from './postgres/cluster.js';

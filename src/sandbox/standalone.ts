@@ -9,6 +9,7 @@ import { startGoogleSandbox } from './google/server.js';
 import { googleSandboxEnvironment, seedGoogleCustomer } from './google/seed.js';
 import { startIamSandbox } from './iam/server.js';
 import { sandboxEnvironment } from './iam/seed.js';
+import { startKmsSandbox } from './kms/server.js';
 import { PROTECTED, SANDBOX_DOMAIN, seedDepartingPeople } from './people.js';
 import { postgresBinDir, startPostgres, type PostgresServer } from './postgres/cluster.js';
 import { seedDepartingRole, type SeededDatabase } from './postgres/seed.js';
@@ -18,10 +19,7 @@ export interface StandaloneOptions {
   latencyMs: number;
   /** Retryable faults (IAM throttling, GitHub secondary rate limits) at `rate`, repeatable by `seed`. */
   faults?: { seed: number; rate: number };
-  /**
-   * IAM/STS on portBase, GitHub +1, PostgreSQL +3, Google Workspace +4; free ports when absent. (+2 was
-   * the KMS stand-in's: it is test-only code — hand-rolled prehashed ECDSA — and does not ship.)
-   */
+  /** IAM/STS on portBase, GitHub +1, KMS +2, PostgreSQL +3, Google Workspace +4; free ports when absent. */
   portBase?: number;
   /** The demo runbook, the template of the runbook written for the sandbox. */
   demoRunbookPath: string;
@@ -44,10 +42,12 @@ export interface StandaloneSandbox {
   runbookPath: string;
   /** The sandbox's folder: removed by close(). */
   dir: string;
+  signKey: string;
   close(): Promise<void>;
 }
 
 export const SANDBOX_ORG = 'acme';
+export const SANDBOX_KMS_ALIAS = 'alias/revoke-sandbox';
 
 /**
  * Starts every endpoint the demo uses on 127.0.0.1 and seeds the named people in each, for
@@ -67,6 +67,9 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
     closers.push(() => iam.close());
     const github = await startGitHubSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, secondaryRateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(1) });
     closers.push(() => github.close());
+    const kms = await startKmsSandbox(port(2));
+    closers.push(() => kms.close());
+    kms.createSigningKey(SANDBOX_KMS_ALIAS);
     const google = await startGoogleSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, rateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(4) });
     closers.push(() => google.close());
 
@@ -75,12 +78,14 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
     await seedDepartingPeople({ iam, github, google }, SANDBOX_ORG, options.people);
     const env: Record<string, string> = {
       ...definedOnly(githubSandboxEnvironment(github, token, sandboxEnvironment(iam))),
+      AWS_ENDPOINT_URL_KMS: kms.endpoint,
       ...googleSandboxEnvironment(google),
       GOOGLE_WORKSPACE_KEY: googleKey,
     };
     const endpoints: Endpoint[] = [
       { name: 'AWS IAM + STS', url: iam.endpoint },
       { name: 'GitHub', url: github.url },
+      { name: 'AWS KMS', url: kms.endpoint },
       { name: 'Google Workspace', url: google.url },
     ];
 
@@ -94,7 +99,7 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
 
     const runbookPath = join(dir, 'sandbox.yaml');
     writeFileSync(runbookPath, sandboxRunbook(readFileSync(options.demoRunbookPath, 'utf8'), Boolean(database.server)));
-    return { endpoints, ...(database.note ? { postgresNote: database.note } : {}), env, runbookPath, dir, close };
+    return { endpoints, ...(database.note ? { postgresNote: database.note } : {}), env, runbookPath, dir, signKey: `kms:${SANDBOX_KMS_ALIAS}`, close };
   } catch (error) {
     await close();
     throw error;

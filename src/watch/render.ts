@@ -1,3 +1,4 @@
+import { markdownText } from '../output/markdown.js';
 import type { FoundEvent } from './poll.js';
 import type { WatchResult } from './run-watch.js';
 
@@ -17,8 +18,8 @@ export function watchText(user: string, since: Date, result: WatchResult): strin
 
 export function watchMarkdown(user: string, result: WatchResult): string {
   const { events, notChecked } = result;
-  const rows = events.map((e) => `| ${e.time} | ${e.provider} | ${e.identity} | ${e.what.replace(/\|/g, '\\|')} | ${e.outcome} |`);
+  const rows = events.map((e) => `| ${e.time} | ${markdownText(e.provider)} | ${markdownText(e.identity)} | ${markdownText(e.what)} | ${e.outcome} |`);
   const verdict = events.length ? `— ${events.length} event(s) after the revocation` : result.complete ? '— quiet' : '— incomplete';
   const table = rows.length ? `| time | provider | identity | what | outcome |\n|---|---|---|---|---|\n${rows.join('\n')}\n` : 'No use or attempted use since the revocation.\n';
-  return `## revoke watch: ${user} ${verdict}\n\n${table}${notChecked.map((s) => `\n- ${s.provider}: not checked: ${s.reason}`).join('')}\n`;
+  return `## revoke watch: ${markdownText(user)} ${verdict}\n\n${table}${notChecked.map((s) => `\n- ${markdownText(s.provider)}: not checked: ${markdownText(s.reason)}`).join('')}\n`;
 }

@@ -14,6 +14,16 @@ describe('audit users file', () => {
     expect(parseUsers('user,github_login,iam_user\nalice,alice-gh,"alice.smith"\n', 'f.csv')).toEqual([{ line: 2, user: 'alice', vars: { github_login: 'alice-gh', iam_user: 'alice.smith' } }]);
   });
 
+  it('parses CSV records, not lines: quoted commas and newlines stay inside their field', () => {
+    expect(parseUsers('user,team\nalice,"infra, on-call"\nbob,"say ""hi"""\n', 'f.csv')).toEqual([
+      { line: 2, user: 'alice', vars: { team: 'infra, on-call' } },
+      { line: 3, user: 'bob', vars: { team: 'say "hi"' } },
+    ]);
+    // A quoted newline is one record (not two broken lines); the control character is then refused, located.
+    expect(() => parseUsers('user,team\nalice,"two\nlines"\nbob,x\n', 'f.csv')).toThrow(/^f\.csv:3: column 2 \(team\) has /);
+    expect(() => parseUsers('user,team\nalice,"unclosed\n', 'f.csv')).toThrow(/^f\.csv(:\d+)?: not valid CSV/);
+  });
+
   it('reports every bad line with its number', () => {
     let error: InvalidInputError | undefined;
     try {

@@ -24,7 +24,8 @@ writeFileSync(rootOnlyFile, 'secret\n', { mode: 0o600 });
 const rootOnlyFolder = join(scratch, 'root-only-folder');
 mkdirSync(rootOnlyFolder, { mode: 0o700 });
 const asRoot = process.getuid?.() === 0;
-const canDropPrivileges = asRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0;
+// The node binary must be one `nobody` may run (not one under /root, as npx installs it for root).
+const canDropPrivileges = asRoot && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, '--version']).status === 0;
 
 interface BadPath {
   kind: string;

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { entraRunbook, entraWorld, findingsOf, seedUser } from '../support/entra.js';
 import { runBin } from '../support/spawn.js';
 
-describe('entra-id through the built binary', () => {
+// Each test runs the real binary several times (process start, SDK load, TLS): allow for a loaded CI machine.
+describe('entra-id through the built binary', { timeout: 90_000 }, () => {
   it('revoke providers entra-id lists every kind with the Graph application permissions it needs', async () => {
     const { code, stdout } = await runBin(['providers', 'entra-id', '--json']);
     expect(code).toBe(0);

@@ -1,43 +1,22 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { GetUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { Octokit } from '@octokit/rest';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runBin } from '../support/spawn.js';
+import { runBin } from '../support/spawn.js';
+import { startSandboxProcess, type RunningSandbox } from '../support/sandbox-process.js';
 import { postgresBinDir } from '../support/postgres.js';
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
-const started: Running[] = [];
+const started: RunningSandbox[] = [];
 afterEach(() => {
   for (const running of started.splice(0)) running.child.kill('SIGKILL');
 });
 
-/** Starts `revoke sandbox …` and resolves once it has printed its exports. */
-async function startSandbox(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Running & { exports: Record<string, string> }> {
-  const child = spawn(process.execPath, [BIN, 'sandbox', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env } });
-  const running: Running = { child, stdout: '', stderr: '', exited: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
-  started.push(running);
-  child.stderr.on('data', (c: Buffer) => (running.stderr += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      running.stdout += c.toString();
-      if (running.stdout.includes('# Ctrl-C stops')) resolve();
-    });
-    void running.exited.then((code) => reject(new Error(`sandbox exited ${code}: ${running.stderr}`)));
-  });
-  // What a shell would get from pasting the export lines.
-  const exports = Object.fromEntries([...running.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^'(.*)'$/, '$1')]));
-  return { ...running, exports };
+async function startSandbox(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningSandbox> {
+  const sandbox = await startSandboxProcess(args, env);
+  started.push(sandbox);
+  return sandbox;
 }
 
 describe('revoke sandbox (the built binary)', () => {
@@ -57,11 +36,7 @@ describe('revoke sandbox (the built binary)', () => {
     expect(dry.code).toBe(0);
     expect((await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }))).AccessKeyMetadata).toHaveLength(2);
 
-    // The KMS stand-in is test-only code and not part of `revoke sandbox`: sign with a key of our own.
-    const keys = mkdtempSync(join(tmpdir(), 'revoke-sandbox-keys-'));
-    expect((await runBin(['keygen', '--out', join(keys, 'op')])).code).toBe(0);
-    const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', join(keys, 'op.key'), '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
-    rmSync(keys, { recursive: true, force: true });
+    const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', 'kms:alias/revoke-sandbox'], { env, timeoutMs: 60_000 });
     expect(real.stderr).not.toContain('error');
     expect(real.code).toBe(0);
     await expect(iam.send(new GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });

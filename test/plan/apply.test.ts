@@ -87,7 +87,7 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     expect((await world.revoke(['user', 'jdoe', '-r', runbook, '--yes', '--plan-out', plan], env)).code).toBe(2);
     const nowhere = await world.revoke(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', join(dir, 'missing', 'p.json')], env);
     expect(nowhere.code).toBe(2);
-    expect(nowhere.stderr).toContain(`error: cannot write the plan to ${join(dir, 'missing', 'p.json')}: ENOENT`);
+    expect(nowhere.stderr).toContain(`error: --plan-out ${join(dir, 'missing', 'p.json')}: cannot write into ${join(dir, 'missing')}: does not exist (ENOENT)`);
     const noYes = await world.revoke(['apply', plan], env);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
@@ -131,7 +131,7 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     expect(badKey.stderr).not.toContain('internal error');
     const missing = await world.revoke(['apply', plan, '--yes', '--key', join(dir, 'missing.pem')], env);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read public key');
+    expect(missing.stderr).toContain(`--key ${join(dir, 'missing.pem')}: cannot read the file`);
     expect(world.sandbox.state.users.get('jdoe')?.accessKeys[0]?.status).toBe('Active');
     // revoke verify says what a plan is.
     const verified = await world.revoke(['verify', plan, '--key', join(dir, 'revoke', 'signing-key.pub.pem')], env);

@@ -15,7 +15,8 @@ function scratch() {
   return { dir, reports: join(dir, 'reports'), env: { XDG_CONFIG_HOME: dir }, pub: join(dir, 'revoke', 'signing-key.pub.pem') };
 }
 
-describe('entra-id: watch, audits, the self guard and the 404 rule', () => {
+// Each test runs the real binary several times (process start, SDK load, TLS): allow for a loaded CI machine.
+describe('entra-id: watch, audits, the self guard and the 404 rule', { timeout: 90_000 }, () => {
   it('revoke watch reads the sign-in log: refused attempts after the revocation are events; no licence is "not checked"', async () => {
     const world = await entraWorld();
     const { refreshToken } = seedUser(world, JANE, { groups: ['engineering'] });

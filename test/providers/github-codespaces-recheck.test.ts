@@ -22,13 +22,15 @@ async function githubAnswering(listStatus: number): Promise<{ baseUrl: string; s
   return { baseUrl: `http://127.0.0.1:${port}`, seen };
 }
 
+/** Octokit logs every 4xx; these ones are the point of the test. */
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const request: GitHubRequest = { user: 'jdoe', recentMs: 0, repos: undefined, scanRepos: false, email: undefined };
 const finding = { id: 'jdoe-space-1', kind: 'codespaces', label: 'codespace jdoe-space-1', phase: 0 };
 
 describe('codespaces: the 404 re-check', () => {
   it('a failing re-check is an error, never "already gone"', async () => {
     const { baseUrl, seen } = await githubAnswering(403);
-    const context: GitHubContext = { octokit: new Octokit({ baseUrl }), org: 'acme', auth: 'token', canSeeMembers: true, perPage: 100 };
+    const context: GitHubContext = { octokit: new Octokit({ baseUrl, log: quiet }), org: 'acme', auth: 'token', canSeeMembers: true, perPage: 100 };
     await expect(codespaces.revoke(context, finding, request)).rejects.toMatchObject({ status: 403 });
     expect(seen).toContain('GET /orgs/acme/members/jdoe/codespaces?per_page=100');
   });
@@ -36,7 +38,7 @@ describe('codespaces: the 404 re-check', () => {
   it('an empty re-check (or a 404 to it) confirms "already gone"', async () => {
     for (const status of [200, 404]) {
       const { baseUrl } = await githubAnswering(status);
-      const context: GitHubContext = { octokit: new Octokit({ baseUrl }), org: 'acme', auth: 'token', canSeeMembers: true, perPage: 100 };
+      const context: GitHubContext = { octokit: new Octokit({ baseUrl, log: quiet }), org: 'acme', auth: 'token', canSeeMembers: true, perPage: 100 };
       expect(await codespaces.revoke(context, finding, request)).toEqual({ status: 'already-gone' });
       await new Promise<void>((resolve) => server!.close(() => resolve()));
       server = undefined;

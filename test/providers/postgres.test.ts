@@ -209,6 +209,14 @@ describe('postgres provider against a real PostgreSQL server', () => {
     }
     const lobOwner = async (lo: number) => (await server.sql<{ owner: string }>('SELECT pg_get_userbyid(lomowner) AS owner FROM pg_largeobject_metadata WHERE oid = $1', [lo]))[0]?.owner;
 
+    /** Delete-mode discovery of just the role kind, through the provider API, keeping the connection open for revoke. */
+    async function discoverRole(user: string) {
+      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      const request = { user, kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
+      const found = await postgresProvider.discover(connection.client, request);
+      return { connection, request, finding: (Array.isArray(found) ? found : found.findings)[0]! };
+    }
+
     it('lists a large object, types, a domain, a partitioned table, a publication and a foreign server; refuses them without reassignTo', async () => {
       const lo = await ownsEverything('lobby');
       const refused = await revoke(['user', 'lobby', '-r', runbook(''), '--yes']);
@@ -235,17 +243,32 @@ describe('postgres provider against a real PostgreSQL server', () => {
 
     it('re-checks at revoke time: an object acquired after discovery is refused, nothing changed', async () => {
       await server.sql("CREATE ROLE later LOGIN PASSWORD 'secret-pw'");
-      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      const { connection, request, finding } = await discoverRole('later');
       try {
-        const request = { user: 'later', kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
-        const found = await postgresProvider.discover(connection.client, request);
-        const finding = (Array.isArray(found) ? found : found.findings)[0]!;
         expect(finding.details).toMatchObject({ owned: 0 });
         const [{ lo }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'new data') AS lo")) as [{ lo: number }];
         await server.sql(`ALTER LARGE OBJECT ${lo} OWNER TO later`);
-        await expect(postgresProvider.revoke(connection.client, finding, request)).rejects.toThrow(/now owns 1 object in postgres \(large object \d+\), more than the 0 the plan showed/);
+        await expect(postgresProvider.revoke(connection.client, finding, request)).rejects.toThrow(/now owns 1 object in postgres \(large object \d+\), not the 0 objects the plan showed/);
         expect(await roleExists('later')).toBe(true);
         expect(await lobOwner(lo)).toBe('later');
+      } finally {
+        await postgresProvider.disconnect!(connection.client);
+      }
+    });
+
+    it('re-checks what, not only how many: one owned object swapped for another after discovery is refused', async () => {
+      await server.sql("CREATE ROLE swapper LOGIN PASSWORD 'secret-pw'");
+      const [{ lo: first }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'first') AS lo")) as [{ lo: number }];
+      await server.sql(`ALTER LARGE OBJECT ${first} OWNER TO swapper`);
+      const { connection, request, finding } = await discoverRole('swapper');
+      try {
+        expect(finding.details).toMatchObject({ owned: 1 });
+        await server.sql(`ALTER LARGE OBJECT ${first} OWNER TO data_owner`);
+        const [{ lo: second }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'second') AS lo")) as [{ lo: number }];
+        await server.sql(`ALTER LARGE OBJECT ${second} OWNER TO swapper`);
+        await expect(postgresProvider.revoke(connection.client, finding, request)).rejects.toThrow(`now owns 1 object in postgres (large object ${second}), not the 1 object the plan showed`);
+        expect(await roleExists('swapper')).toBe(true);
+        expect(await lobOwner(second)).toBe('swapper');
       } finally {
         await postgresProvider.disconnect!(connection.client);
       }
@@ -293,6 +316,23 @@ describe('postgres provider against a real PostgreSQL server', () => {
     const applied = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: reviewed, scratch });
     expect(applied.code, applied.stderr).toBe(0);
     expect(await roleExists('planned')).toBe(false);
+  });
+
+  it('apply treats a change in what a role owns as drift: the reviewer never saw it reassigned', async () => {
+    await departing('grower');
+    const scratch = mkdtempSync(join(tmpdir(), 'revoke-plan-pg-'));
+    const plan = join(scratch, 'grower.plan.json');
+    const env = { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) };
+    const made = await runCli(['user', 'grower', '-r', runbook(), '--dry-run', '--plan-out', plan], builtinRegistry(), { env, scratch });
+    expect(made.code, made.stderr).toBe(0);
+    const [{ lo }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'acquired later') AS lo")) as [{ lo: number }];
+    await server.sql(`ALTER LARGE OBJECT ${lo} OWNER TO grower`);
+    const applied = await runCli(['apply', plan, '--yes', '--report', join(scratch, 'reports')], builtinRegistry(), { env, scratch });
+    expect(applied.code).toBe(2);
+    expect(applied.stderr).toContain('the plan is stale');
+    expect(applied.stderr).toMatch(/db-remove: - role grower itself \(owns 1: table public\.owned_by_\w+; reassigned to data_owner\) \(planned, no longer there\)/);
+    expect(applied.stderr).toContain(`db-remove: + role grower itself (owns 2: large object ${lo}, table public.`);
+    expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'grower'")).toEqual([{ rolcanlogin: true }]);
   });
 
   it('a missing connection string is bad input naming the variable, with no secret', async () => {

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { defineProvider, type ProviderKind } from '../../src/providers/define.js';
 import { awsIamProvider } from '../../src/providers/aws-iam/index.js';
 import { githubProvider } from '../../src/providers/github/index.js';
+import { oktaProvider } from '../../src/providers/okta/index.js';
 import { postgresProvider } from '../../src/providers/postgres/index.js';
 import type { Provider } from '../../src/providers/types.js';
 import { githubWorld, seedUser } from '../support/github.js';
+import { oktaWorld, seedPerson } from '../support/okta.js';
 import { iamWorld } from '../support/iam.js';
 import { sandboxEnvironment } from '../../src/sandbox/iam/seed.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
@@ -97,6 +99,22 @@ describe('discovery, presence and watch get clients that cannot mutate', () => {
     expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
     const membership = await connection.client.octokit.rest.orgs.getMembershipForUser({ org: 'acme', username: 'victim' });
     expect(membership.data.state).toBe('active');
+  });
+
+  it('okta: only GET leaves the read-only client; a DELETE from discovery is refused, the sessions stay', async () => {
+    const world = await oktaWorld();
+    const victim = seedPerson(world, 'victim@acme.test', { signedIn: true });
+    const connection = await oktaProvider.connect({ orgUrl: world.sandbox.url }, { instance: 'okta', env: { OKTA_API_TOKEN: world.org.token }, signal });
+    const before = world.sandbox.exchanges.length;
+    const evil = mutatingProvider(oktaProvider, async (context) => {
+      await context.http.get(`/api/v1/users/${victim.user.id}`);
+      await context.http.send('DELETE', `/api/v1/users/${victim.user.id}/sessions`);
+    });
+    await expectEveryReadPathRefused(evil, connection.client);
+    const sent = world.sandbox.exchanges.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((e) => e.method !== 'GET')).toEqual([]);
+    expect(world.sandbox.state.sessions.filter((s) => s.userId === victim.user.id)).toHaveLength(1);
   });
 
   describe('postgres', () => {

@@ -195,7 +195,7 @@ describe('signed report', () => {
     await keygen(dir);
     const again = await runCli(['keygen', '--out', join(dir, 'signer-ecdsa-p256')], fakeRegistry());
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already exists; refusing to overwrite a key');
+    expect(again.stderr).toContain('already exists; not overwriting it');
   });
 
   it('report show renders text and markdown', async () => {

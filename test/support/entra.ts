@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { afterEach, expect } from 'vitest';
-import { ALL_METHOD_TYPES, seedEntraTenant, seedEntraUser, type DepartingEntraUser, type EntraOperator } from '../../src/sandbox/entra/seed.js';
+import { ALL_METHOD_TYPES, entraSandboxEnvironment, seedEntraTenant, seedEntraUser, type DepartingEntraUser, type EntraOperator } from '../../src/sandbox/entra/seed.js';
 import { startEntraSandbox, type EntraExchange, type EntraSandbox } from '../../src/sandbox/entra/server.js';
 import { writeTemp } from './cli.js';
 import { graphSpecViolations } from './msgraph-spec.js';
@@ -38,14 +38,7 @@ export async function entraWorld(options: Parameters<typeof startEntraSandbox>[0
   const sandbox = await startEntraSandbox(options);
   open.push(sandbox);
   const operator = seedEntraTenant(sandbox, { ...(options.roles ? { roles: options.roles } : {}), ...(options.admins ? { admins: options.admins } : {}) });
-  const env = {
-    NODE_EXTRA_CA_CERTS: sandbox.caFile,
-    AZURE_TENANT_ID: operator.tenantId,
-    AZURE_CLIENT_ID: operator.clientId,
-    AZURE_CLIENT_SECRET: operator.clientSecret,
-    AZURE_AUTHORITY_HOST: sandbox.url,
-    REVOKE_GRAPH_URL: sandbox.graphUrl,
-  };
+  const env = entraSandboxEnvironment(sandbox, operator);
   return {
     sandbox,
     operator,

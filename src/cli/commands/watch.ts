@@ -16,6 +16,6 @@ export const registerWatch: RegisterCommand = (program, { action }) => {
     .option('--json', 'same as --format json')
     .option('--report <dir>', 'where the journal and the signed watch report go', 'reports')
     .option('--sign-key <pem|kms:key-id>', 'signing key for the watch report')
-    .addHelpText('after', '\nExit codes: 0 quiet, 3 use or attempted use found, 2 bad input (e.g. a report that does not verify), 130 interrupted.\n\nExamples:\n  $ revoke watch reports/<run>.intoto.json --key ci.pub\n  $ revoke watch reports/<run>.intoto.json --since 2h   # the last two hours\n  $ revoke watch reports/<run>.intoto.json --follow --interval 1m   # during an incident')
+    .addHelpText('after', '\nExit codes: 0 quiet, 3 use or attempted use found, 4 incomplete (a provider could not be checked; never read as quiet), 2 bad input (e.g. a report that does not verify), 130 interrupted.\n\nExamples:\n  $ revoke watch reports/<run>.intoto.json --key ci.pub\n  $ revoke watch reports/<run>.intoto.json --since 2h   # the last two hours\n  $ revoke watch reports/<run>.intoto.json --follow --interval 1m   # during an incident')
     .action(action(async () => (await import('../watch-command.js')).watchCommand));
 };

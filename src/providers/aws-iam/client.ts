@@ -76,13 +76,20 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
   }
   const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
-  const cloudTrail = async () => {
+  // CloudTrail is regional: one client per region `revoke watch` looks in.
+  const cloudTrail = async (cloudTrailRegion = region) => {
     const { cloudTrailClient } = await import('./cloudtrail-client.js');
     // Only `revoke watch` uses CloudTrail, and only to read.
-    return refuseWrites(cloudTrailClient({ ...base, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'cloudtrail');
+    return refuseWrites(cloudTrailClient({ ...base, region: cloudTrailRegion, ...(cloudTrailEndpoint ? { endpoint: cloudTrailEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'cloudtrail');
+  };
+  const accountEndpoint = env.AWS_ENDPOINT_URL_ACCOUNT ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
+  // Only `revoke watch` uses AWS Account, to list the enabled regions.
+  const account = async () => {
+    const { accountClient } = await import('./account-client.js');
+    return refuseWrites(accountClient({ ...base, ...(accountEndpoint ? { endpoint: accountEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'account');
   };
   return {
-    client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail, ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
+    client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };

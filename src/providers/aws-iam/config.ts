@@ -20,6 +20,11 @@ export const awsIamConfigSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20).optional().describe('Attempts per API call, retrying throttling and 5xx (default 8).'),
   requestsPerSecond: z.number().positive().max(1000).optional().describe('Client-side rate limit for this account (default 50, bursts up to that many).'),
   pageSize: z.number().int().min(1).max(1000).optional().describe('Items per page for List calls (default 100).'),
+  watchRegions: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region name like eu-west-1'))
+    .min(1)
+    .optional()
+    .describe('revoke watch: the regions to read CloudTrail in (default: every region enabled for the account, from account:ListRegions).'),
   sessionCutoffSkewSeconds: z
     .number()
     .int()

@@ -10,8 +10,12 @@ export interface IamContext {
   /** The read-only client, kept so a revoke can look around read-only (what blocks a delete). */
   readOnlyIam?: IAM;
   pageSize: number;
-  /** A CloudTrail client with the same credentials (loaded only by `revoke watch`). */
-  cloudTrail?: () => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;
+  /** A CloudTrail client for a region (default: the provider's), same credentials (loaded only by `revoke watch`). */
+  cloudTrail?: (region?: string) => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;
+  /** An AWS Account client (ListRegions), loaded only by `revoke watch`. */
+  account?: () => Promise<import('@aws-sdk/client-account').AccountClient>;
+  /** `revoke watch`: the regions to read CloudTrail in, instead of every enabled region. */
+  watchRegions?: string[];
   /** An existing session cutoff this recent (ms before discovery) counts as done; older ones are renewed. */
   sessionCutoffSkewMs?: number;
 }

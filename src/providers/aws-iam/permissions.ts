@@ -15,7 +15,7 @@ export function leastPrivilegePolicy(): Record<string, unknown> {
     Version: '2012-10-17',
     Statement: [
       { Sid: 'RevokeIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
-      { Sid: 'RevokeWatch', Effect: 'Allow', Action: ['cloudtrail:LookupEvents'], Resource: '*' },
+      { Sid: 'RevokeWatch', Effect: 'Allow', Action: ['cloudtrail:LookupEvents', 'account:ListRegions'], Resource: '*' },
       { Sid: 'RevokeIamUserAccess', Effect: 'Allow', Action: iamActions, Resource: '*' },
     ],
   };

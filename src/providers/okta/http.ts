@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { ReadOnlyViolation } from '../read-only.js';
 
 /** Counts retries made on behalf of one finding's revoke, for the record. */
 export const retryCount = new AsyncLocalStorage<{ retries: number }>();
@@ -88,7 +89,7 @@ export class OktaHttp {
   }
 
   private async request(method: string, path: string, options: { query?: Record<string, string>; json?: unknown }): Promise<{ body: unknown; link: string | null }> {
-    if (this.readOnly && method !== 'GET') throw new Error(`refusing ${method} ${path.split('?')[0]}: this Okta client is read-only (discovery, audit and watch never change anything)`);
+    if (this.readOnly && method !== 'GET') throw new ReadOnlyViolation(`${method} ${path.split('?')[0]}`);
     const url = this.url(path, options.query);
     // Paging links come from the server: follow them only on the org itself.
     if (new URL(url).origin !== new URL(this.options.orgUrl).origin) throw new Error(`refusing to follow a link off the org (${new URL(url).origin})`);

@@ -37,7 +37,7 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
   }),
   errorText: oktaErrorText,
   describeUser: (context, user) => `Okta user ${user} in ${context.host}`,
-  // A fresh user cache per discovery: a later step must see what an earlier one changed (suspended).
+  // discover, presence and watch get this (defineProvider applies it); a fresh user cache each time.
   readOnly: (context) => ({ ...context, http: context.http.readOnlyView(), users: new Map() }),
   countRetries: (counter, run) => retryCount.run(counter, run),
 
@@ -58,7 +58,7 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
     // One paged list (200 a page) covers an audit of any number of people. Deactivated users hold
     // nothing but the account itself, which only kind `user` removes.
     const search = kinds.includes('user') ? 'status pr' : 'status ne "DEPROVISIONED"';
-    const users = await context.http.readOnlyView().list<OktaUser>('/api/v1/users', { search, limit: '200' }).catch((error: unknown) => {
+    const users = await context.http.list<OktaUser>('/api/v1/users', { search, limit: '200' }).catch((error: unknown) => {
       throw new Error(`listing the users of ${context.host}: ${oktaErrorText(error)}`);
     });
     const present = new Set(users.map((u) => u.profile.login.toLowerCase()));
@@ -67,6 +67,6 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
 
   async watch(context, request) {
     const { watchOkta } = await import('./watch.js');
-    return watchOkta({ ...context, http: context.http.readOnlyView(), users: new Map() }, request);
+    return watchOkta(context, request);
   },
 });

@@ -36,6 +36,21 @@ export function seedEntraTenant(sandbox: EntraSandbox, options: { roles?: string
   return { tenantId: state.tenantId, clientId, clientSecret };
 }
 
+/**
+ * What a revoke run needs to work on this sandbox: the operator app's credentials (sandbox-only),
+ * the authority and Graph URLs, and trust in the sandbox's self-signed TLS certificate.
+ */
+export function entraSandboxEnvironment(sandbox: EntraSandbox, operator: EntraOperator): Record<string, string> {
+  return {
+    NODE_EXTRA_CA_CERTS: sandbox.caFile,
+    AZURE_TENANT_ID: operator.tenantId,
+    AZURE_CLIENT_ID: operator.clientId,
+    AZURE_CLIENT_SECRET: operator.clientSecret,
+    AZURE_AUTHORITY_HOST: sandbox.url,
+    REVOKE_GRAPH_URL: sandbox.graphUrl,
+  };
+}
+
 /** Lets an app authenticate with a certificate (its PEM certificate and thumbprints). */
 export function registerCertificate(sandbox: EntraSandbox, clientId: string, certificate: { cert: string; thumbprints: string[] }): void {
   const app = sandbox.state.apps.get(clientId)!;

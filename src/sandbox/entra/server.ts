@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -92,7 +92,8 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
   const tokenSecret = randomBytes(32);
   const exchanges: EntraExchange[] = [];
   const tls = selfSignedCertificate('revoke entra sandbox', { ipSan: '127.0.0.1' });
-  const caFile = join(mkdtempSync(join(tmpdir(), 'revoke-entra-ca-')), 'sandbox-ca.pem');
+  const caDir = mkdtempSync(join(tmpdir(), 'revoke-entra-ca-'));
+  const caFile = join(caDir, 'sandbox-ca.pem');
   writeFileSync(caFile, tls.cert);
   let base = '';
 
@@ -233,7 +234,10 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          rmSync(caDir, { recursive: true, force: true });
+          resolve();
+        });
       }),
   };
 }

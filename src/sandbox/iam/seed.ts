@@ -52,6 +52,7 @@ export function sandboxEnvironment(sandbox: IamSandbox, base: NodeJS.ProcessEnv 
     AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
     AWS_ENDPOINT_URL_CLOUDTRAIL: sandbox.endpoint,
+    AWS_ENDPOINT_URL_ACCOUNT: sandbox.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

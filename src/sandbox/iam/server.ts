@@ -5,6 +5,7 @@ import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
 import { authorize, identify, type Caller } from './caller.js';
 import { iamActions, isMutatingAction, type Params } from './iam-actions.js';
+import { listRegions, sandboxRegions, signingRegion } from './regions.js';
 import { IamState } from './state.js';
 import { stsActions } from './sts-actions.js';
 import { errorResponse, successResponse } from './xml.js';
@@ -35,6 +36,8 @@ export interface LoggedRequest {
   service: 'iam' | 'sts' | 'cloudtrail';
   /** When it arrived (wall clock), for CloudTrail's LookupEvents. */
   at: Date;
+  /** The region it was signed for: CloudTrail answers per region (IAM, being global, signs us-east-1). */
+  region?: string;
   action: string;
   mutating: boolean;
   status: number;
@@ -53,6 +56,8 @@ export interface IamSandbox {
   endpoint: string;
   state: IamState;
   faults: SandboxFaults;
+  /** The account's regions for Account ListRegions, and regions whose CloudTrail answers AccessDenied. */
+  regions: { status: ReturnType<typeof sandboxRegions>; cloudTrailDenied: Set<string> };
   /** Every request, in arrival order. */
   requests: LoggedRequest[];
   /** Credentials of the sandbox's operator user (`revoke-operator`), for the CLI to run as. */
@@ -82,6 +87,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     return random();
   };
   const requests: LoggedRequest[] = [];
+  const regions = { status: sandboxRegions(), cloudTrailDenied: new Set<string>() };
 
   state.createUser('revoke-operator');
   const operatorKey = state.createAccessKey('revoke-operator');
@@ -98,6 +104,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target.endsWith('.LookupEvents')) return lookupEvents(req, res, body, startedAt);
+    if (req.url === '/listRegions') return accountListRegions(req, res, body);
     const form = new URLSearchParams(body);
     const params: Params = Object.fromEntries(form.entries());
     const action = params.Action ?? '';
@@ -105,7 +112,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     const namespace = service === 'sts' ? STS_NS : IAM_NS;
     const requestId = randomUUID();
     const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const entry: LoggedRequest = { service, at: new Date(), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0 };
+    const entry: LoggedRequest = { service, at: new Date(), region: signingRegion(req), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0 };
     if (accessKeyId) entry.accessKeyId = accessKeyId;
     requests.push(entry);
 
@@ -151,7 +158,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
    */
   async function lookupEvents(req: IncomingMessage, res: ServerResponse, body: string, startedAt: number): Promise<void> {
     const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const entry: LoggedRequest = { service: 'cloudtrail', at: new Date(), action: 'LookupEvents', mutating: false, status: 0, params: {}, startedAt, finishedAt: 0 };
+    const entry: LoggedRequest = { service: 'cloudtrail', at: new Date(), region: signingRegion(req), action: 'LookupEvents', mutating: false, status: 0, params: {}, startedAt, finishedAt: 0 };
     if (accessKeyId) entry.accessKeyId = accessKeyId;
     const reply = async (status: number, payload: unknown) => {
       if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
@@ -167,12 +174,17 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
       requests.push(entry);
       return reply(400, { __type: (error as IamError).code, message: (error as IamError).message });
     }
+    const region = signingRegion(req);
+    if (regions.cloudTrailDenied.has(region)) {
+      requests.push(entry);
+      return reply(400, { __type: 'AccessDeniedException', message: `User is not authorized to perform: cloudtrail:LookupEvents in ${region}` });
+    }
     const input = JSON.parse(body || '{}') as { LookupAttributes?: Array<{ AttributeKey: string; AttributeValue: string }>; StartTime?: number; EndTime?: number; MaxResults?: number; NextToken?: string };
     const attribute = input.LookupAttributes?.[0];
     const start = input.StartTime !== undefined ? input.StartTime * 1000 : 0;
     const end = input.EndTime !== undefined ? input.EndTime * 1000 : Infinity;
     const matching = requests
-      .filter((r) => r.service !== 'cloudtrail' && r.accessKeyId && r.at.getTime() >= start && r.at.getTime() <= end)
+      .filter((r) => r.service !== 'cloudtrail' && r.accessKeyId && (r.region ?? 'us-east-1') === region && r.at.getTime() >= start && r.at.getTime() <= end)
       .filter((r) => {
         if (!attribute) return true;
         if (attribute.AttributeKey === 'AccessKeyId') return r.accessKeyId === attribute.AttributeValue;
@@ -209,6 +221,21 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     });
   }
 
+  /** AWS Account ListRegions for the sandbox account (any valid key may read it). */
+  async function accountListRegions(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const reply = (status: number, payload: unknown) => {
+      const text = JSON.stringify(payload);
+      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    try {
+      identify(state, req);
+    } catch (error) {
+      return reply(403, { __type: 'AccessDeniedException', message: (error as IamError).message });
+    }
+    return reply(200, listRegions(regions.status, body));
+  }
+
   // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -216,6 +243,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     endpoint: `http://127.0.0.1:${port}`,
     state,
     faults,
+    regions,
     requests,
     operator: { userName: 'revoke-operator', accessKeyId: operatorKey.id, secretAccessKey: operatorKey.secret },
     close: () =>

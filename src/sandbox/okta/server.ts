@@ -12,6 +12,8 @@ export interface OktaFaults {
   throttleRate: number;
   /** The next this many requests are answered 429 (deterministic throttling for tests). */
   throttleNext: number;
+  /** The next this many writes (non-GET admin requests) are answered 429. */
+  throttleNextWrites: number;
   /** Seconds from now that X-Rate-Limit-Reset names on a 429. */
   resetSeconds: number;
   /** Fraction (0-1) of requests answered 500. */
@@ -422,6 +424,7 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     throttleNext: options.throttleNext ?? 0,
+    throttleNextWrites: options.throttleNextWrites ?? 0,
     resetSeconds: options.resetSeconds ?? 1,
     failureRate: options.failureRate ?? 0,
     limitPerWindow: options.limitPerWindow ?? 600,
@@ -481,9 +484,11 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     };
     const fail = (error: OktaError) => send(error.status, { errorCode: error.errorCode, errorSummary: error.message, errorLink: error.errorCode, errorId: `oae${randomBytes(8).toString('hex')}`, errorCauses: error.causes.map((errorSummary) => ({ errorSummary })) }, error.headers);
 
-    const throttled = faults.throttleNext > 0 || (faults.throttleRate > 0 && random() < faults.throttleRate) || window.used > faults.limitPerWindow;
+    const throttledWrite = exchange.mutating && faults.throttleNextWrites > 0;
+    if (throttledWrite) faults.throttleNextWrites -= 1;
+    const throttled = throttledWrite || faults.throttleNext > 0 || (faults.throttleRate > 0 && random() < faults.throttleRate) || window.used > faults.limitPerWindow;
     if (throttled) {
-      if (faults.throttleNext > 0) faults.throttleNext -= 1;
+      if (!throttledWrite && faults.throttleNext > 0) faults.throttleNext -= 1;
       const reset = window.used > faults.limitPerWindow ? windowReset : Math.ceil(Date.now() / 1000) + faults.resetSeconds;
       return fail(new OktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', [], rateHeaders(reset, 0)));
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PostgresContext } from '../kind.js';
 
 /** What a role owns and the privileges granted to it, as pg_shdepend records them for the whole cluster. */
@@ -63,4 +64,10 @@ export function ownershipSummary(ownership: Ownership, database: string, limit =
   }
   for (const { database, objects } of ownership.elsewhere) parts.push(`${objects} object${objects === 1 ? '' : 's'} in database ${database}`);
   return parts.join(' and ');
+}
+
+/** A fingerprint of exactly what is owned, so revoke time can tell "the same objects" from "as many objects". */
+export function ownershipDigest(ownership: Ownership): string {
+  const lines = [...ownership.here, ...ownership.elsewhere.map((e) => `${e.database}\u0000${e.objects}`)];
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
 }

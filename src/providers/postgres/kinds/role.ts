@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../errors.js';
 import { ident, isUndefinedRole, Phase, type PostgresContext, type PostgresKind } from '../kind.js';
-import { ownershipOf, ownershipSummary, type Ownership } from './role-ownership.js';
+import { ownershipDigest, ownershipOf, ownershipSummary, type Ownership } from './role-ownership.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -50,6 +50,7 @@ export const role: PostgresKind = {
           ...(elsewhere.length ? { ownedElsewhere: elsewhere.join(', ') } : {}),
         },
         ...(warnings.length ? { warnings } : {}),
+        ...(ownership.total > 0 ? { fingerprint: ownershipDigest(ownership) } : {}),
       },
     ];
   },
@@ -61,8 +62,11 @@ export const role: PostgresKind = {
       const ownership = await ownershipOf(context, name);
       if (ownership.total > 0 && !context.reassignTo) refuseUnreassigned(context, name, ownership);
       const shown = Number(finding.details?.owned ?? 0);
-      if (ownership.total > shown) {
-        throw new InvalidInputError(`role ${name} now owns ${ownershipSummary(ownership, context.database)}, more than the ${shown} the plan showed`, 'run revoke again to review what it owns now');
+      if (ownership.total > 0 && ownershipDigest(ownership) !== finding.fingerprint) {
+        throw new InvalidInputError(
+          `role ${name} now owns ${ownershipSummary(ownership, context.database)}, not the ${shown} object${shown === 1 ? '' : 's'} the plan showed`,
+          'run revoke again to review what it owns now',
+        );
       }
       if (context.reassignTo) await client.query(`REASSIGN OWNED BY ${ident(context, name)} TO ${ident(context, context.reassignTo)}`);
       await client.query(`DROP OWNED BY ${ident(context, name)}`);

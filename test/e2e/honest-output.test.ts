@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandboxProcess, type RunningSandbox } from '../support/sandbox-process.js';
+import { BIN, ROOT } from '../support/spawn.js';
+
+let sandbox: RunningSandbox;
+beforeAll(async () => {
+  // Every response 150 ms late: discovery takes seconds, long enough to interrupt half-way.
+  sandbox = await startSandboxProcess(['--latency', '150', '--seed', 'jdoe,alice,bob'], { REVOKE_SANDBOX_NO_POSTGRES: '1' });
+}, 30_000);
+afterAll(() => {
+  sandbox?.child.kill('SIGKILL');
+});
+
+/** Runs `revoke user …` against the sandbox and sends SIGINT once the first step is discovered (--concurrency 1: the others wait their turn). */
+function interruptAfterFirstDiscovery(args: string[]) {
+  return runAndSignal(args, { signal: 'SIGINT', when: /discovered \S+: \d+ found/ });
+}
+
+/** Runs the binary against the sandbox; sends `signal` once stderr matches `when`. */
+function runAndSignal(args: string[], options: { signal?: NodeJS.Signals; when?: RegExp; reportDir?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const scratch = mkdtempSync(join(tmpdir(), 'revoke-honest-'));
+  const child = spawn(process.execPath, [BIN, ...args, '--report', options.reportDir ?? join(scratch, 'reports')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: scratch, XDG_CONFIG_HOME: scratch, TMPDIR: process.env.TMPDIR, ...sandbox.exports },
+  });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    if (!sent && options.signal && options.when?.test(stderr)) {
+      sent = true;
+      child.kill(options.signal);
+    }
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('honest output when interrupted during discovery (the built binary)', () => {
+  it('a dry run says which steps were never discovered and that the plan is incomplete, never "nothing to revoke" for them', async () => {
+    const { code, stdout, stderr } = await interruptAfterFirstDiscovery(['user', 'jdoe', '-r', sandbox.exports.REVOKE_SANDBOX_RUNBOOK!, '--dry-run', '--concurrency', '1']);
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping');
+    expect(stdout).toMatch(/: not discovered \(interrupted\)/);
+    expect(stdout).toMatch(/The plan is incomplete: interrupted before \d+ of \d+ steps were discovered/);
+    expect(stdout).not.toContain('Nothing to revoke.');
+    // Steps that were looked at still show what they found.
+    expect(stdout).toMatch(/would revoke \d+ item/);
+  }, 60_000);
+
+  it('a real run interrupted there says nothing was revoked, and nothing was', async () => {
+    const { code, stdout } = await interruptAfterFirstDiscovery(['user', 'alice', '-r', sandbox.exports.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--concurrency', '1']);
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/not discovered \(interrupted\)/);
+    expect(stdout).toContain('interrupted, nothing was revoked');
+    expect(stdout).not.toMatch(/: planned$/m);
+    const iam = new IAMClient({ endpoint: sandbox.exports.AWS_ENDPOINT_URL_IAM!, region: 'us-east-1', credentials: { accessKeyId: sandbox.exports.AWS_ACCESS_KEY_ID!, secretAccessKey: sandbox.exports.AWS_SECRET_ACCESS_KEY! } });
+    const keys = (await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }))).AccessKeyMetadata ?? [];
+    expect(keys.map((k) => k.Status)).toEqual(['Active', 'Active']);
+  }, 60_000);
+
+  it('the --resume hint appears after a crashed run, and no longer once a later run for the same person completed', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'revoke-resume-hint-'));
+    const runbook = sandbox.exports.REVOKE_SANDBOX_RUNBOOK!;
+    const crashed = await runAndSignal(['user', 'bob', '-r', runbook, '--yes', '--concurrency', '1'], { signal: 'SIGKILL', when: /\brevoked \S+ /, reportDir });
+    expect(crashed.code).toBeNull();
+    const hint = /an earlier run for bob with this runbook did not finish \((.+\.journal\.jsonl)\); to continue it, add --resume/;
+    const before = await runAndSignal(['user', 'bob', '-r', runbook, '--dry-run'], { reportDir });
+    expect(before.stderr).toMatch(hint);
+    const completed = await runAndSignal(['user', 'bob', '-r', runbook, '--yes'], { reportDir });
+    expect(completed.code).toBe(0);
+    const after = await runAndSignal(['user', 'bob', '-r', runbook, '--dry-run'], { reportDir });
+    expect(after.code).toBe(0);
+    expect(after.stderr).not.toMatch(hint);
+  }, 90_000);
+});
