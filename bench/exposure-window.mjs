@@ -23,6 +23,7 @@ import { STS } from '@aws-sdk/client-sts';
 import pg from 'pg';
 import { parseDocument } from 'yaml';
 import {
+  entraSandboxEnvironment,
   FULL_USER,
   githubSandboxEnvironment,
   googleSandboxEnvironment,
@@ -257,12 +258,7 @@ async function round(person, latency, { withProbes = true } = {}) {
     ...googleSandboxEnvironment(google),
     GOOGLE_WORKSPACE_KEY: googleKey,
     ...oktaSandboxEnvironment(okta, oktaOrg),
-    NODE_EXTRA_CA_CERTS: entra.caFile,
-    AZURE_TENANT_ID: entraOperator.tenantId,
-    AZURE_CLIENT_ID: entraOperator.clientId,
-    AZURE_CLIENT_SECRET: entraOperator.clientSecret,
-    AZURE_AUTHORITY_HOST: entra.url,
-    REVOKE_GRAPH_URL: entra.graphUrl,
+    ...entraSandboxEnvironment(entra, entraOperator),
     DATABASE_URL: `postgres://${encodeURIComponent(postgres.adminUser)}:${encodeURIComponent(postgres.adminPassword)}@127.0.0.1:${relay.port}/postgres`,
     XDG_CONFIG_HOME: dir,
     CI: 'true',
