@@ -13,12 +13,10 @@
 // The critical path is counted from the run's own result as bench/time-to-contain.mjs does:
 // connect (1) + discovery (1) + per step on the longest dependency chain, per ordering phase, the
 // most round trips one finding needs (2 for a virtual MFA device and for deleting the user).
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { STS } from '@aws-sdk/client-sts';
 import pg from 'pg';
 import { parseDocument } from 'yaml';
@@ -48,9 +46,10 @@ import {
   startPostgres,
 } from '../dist/sandbox/index.js';
 import { exposureOf, httpAccepted, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
+import { bareCliStart, median, root, runRevokeJson } from './support/cli.mjs';
+import { criticalPath } from './support/critical-path.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const root = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const latencies = [0, 50];
 const RUNBOOKS = ['runbooks/demo.yaml', 'runbooks/okta-offboarding.yaml', 'runbooks/entra-offboarding.yaml'];
@@ -58,18 +57,7 @@ const ORG = 'acme';
 const DOMAIN = 'acme.example';
 const OKTA_DOMAIN = 'acme.test';
 const GRACE_MS = 300; // probes keep going this long after the run ends: a credential that comes back counts
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), 'revoke-exposure-bench-'));
-
-function bareStart() {
-  const samples = [];
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    spawnSync(process.execPath, ['bin/revoke.js', '--version'], { cwd: root, stdio: 'ignore' });
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
-}
 
 /**
  * The shipped demo runbook (Google, GitHub, AWS, PostgreSQL) with the shipped Okta and Entra
@@ -204,44 +192,7 @@ async function startProbes(person, held, started) {
   ];
 }
 
-function runRevoke(person, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['bin/revoke.js', 'user', person, '-r', runbook, '--yes', '--json', '--report', join(dir, person)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const end = performance.now();
-      if (code !== 0) reject(new Error(`revoke exited ${code}: ${err.slice(0, 2000)}`));
-      else resolve({ t0, end, result: JSON.parse(out) });
-    });
-  });
-}
-
-function roundTrips(finding) {
-  if (finding.kind === 'mfa-devices' && finding.details?.virtual) return 2;
-  if (finding.kind === 'user' && finding.id === 'delete-user') return 2;
-  return 1;
-}
-
-/** Round trips on the critical path of the step graph, from the run's own result. */
-function criticalPath(result) {
-  const steps = new Map(result.steps.map((s) => [s.id, s]));
-  const memo = new Map();
-  const cost = (id) => {
-    if (memo.has(id)) return memo.get(id);
-    const step = steps.get(id);
-    const phases = new Map();
-    for (const f of step.findings) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
-    const total = [...phases.values()].reduce((a, b) => a + b, 0) + Math.max(0, ...step.dependsOn.map(cost));
-    memo.set(id, total);
-    return total;
-  };
-  return 2 + Math.max(...result.steps.map((s) => cost(s.id)));
-}
+const runRevoke = (person, env) => runRevokeJson(['user', person, '-r', runbook, '--yes', '--report', join(dir, person)], env);
 
 /** One revocation of a freshly seeded person; `withProbes: false` is the control run (what the probes cost). */
 async function round(person, latency, { withProbes = true } = {}) {
@@ -304,7 +255,7 @@ const fmt = (ms) => (ms === undefined ? '     -' : `${ms.toFixed(0).padStart(6)}
 const verdicts = [];
 const summary = {};
 try {
-  const bare = bareStart();
+  const bare = bareCliStart(5);
   console.log(`exposure window: ${rounds} rounds per latency, median; node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)}; runbooks ${RUNBOOKS.join(' + ')}`);
   console.log(`  bare CLI start (revoke --version): ${bare.toFixed(0)} ms`);
   let n = 0;
