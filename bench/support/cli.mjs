@@ -18,12 +18,13 @@ export function bareCliStart(samples = 7) {
 
 /**
  * Runs `revoke <args> --json` and resolves with its parsed result, when it was spawned (t0) and
- * when it exited (performance.now()); rejects with its stderr if it exits non-zero.
+ * when it exited (performance.now()); rejects with its stderr if it exits non-zero, and kills it
+ * after `timeoutMs` so a benchmark always ends.
  */
-export function runRevokeJson(args, env) {
+export function runRevokeJson(args, env, { timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['bin/revoke.js', ...args, '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/revoke.js', ...args, '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -31,7 +32,8 @@ export function runRevokeJson(args, env) {
     child.on('error', reject);
     child.on('close', (code) => {
       const end = performance.now();
-      if (code !== 0) reject(new Error(`revoke exited ${code}: ${err.slice(0, 4000)}`));
+      if (code === null) reject(new Error(`revoke ${args[0]} did not finish within ${timeoutMs} ms: ${err.slice(0, 4000)}`));
+      else if (code !== 0) reject(new Error(`revoke exited ${code}: ${err.slice(0, 4000)}`));
       else resolve({ t0, end, ms: end - t0, result: JSON.parse(out) });
     });
   });
