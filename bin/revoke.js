@@ -9,5 +9,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { default: nodeModule } = await import('node:module');
 nodeModule.enableCompileCache?.();
 
+// A reader that goes away (`revoke providers | head`) is not a crash: further output is dropped
+// and the command runs to its end, so a run still finishes and writes its journal and report.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeTemp } from '../support/cli.js';
-import { ROOT, runBin } from '../support/spawn.js';
+import { BIN, ROOT, runBin } from '../support/spawn.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -21,6 +22,20 @@ describe('the revoke binary', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Examples:');
     expect(stdout).toContain('$ revoke ');
+  });
+
+  it.each([['--help'], ['providers']])('%s into a reader that goes away (| head -c 1) is no crash', async (command) => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, command], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      // Read one chunk, then close our end, as `head` does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.code).toBe(0);
   });
 
   it('--version prints the package version', async () => {

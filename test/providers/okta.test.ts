@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OktaHttp } from '../../src/providers/okta/http.js';
+import { SERVICE_APP_SCOPES } from '../../src/providers/okta/scopes.js';
 import { writeTemp } from '../support/cli.js';
 import { oktaRunbook, oktaWorld, outcomes, seedPerson, stepsOf, type OktaWorld } from '../support/okta.js';
 import { reportFiles } from '../support/reports.js';
@@ -222,6 +223,25 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(world.sandbox.state.user(JANE)!.status).toBe('SUSPENDED');
   });
 
+  it('dropped connections are retried like 5xx answers', async () => {
+    const world = await oktaWorld({ seed: 3 });
+    seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });
+    world.sandbox.faults.dropRate = 0.25;
+    const { code, stdout, stderr, exchanges } = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--yes', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(exchanges.filter((e) => e.status === 0).length).toBeGreaterThan(0);
+    expect(outcomes(stdout)).toEqual(['groups:revoked', 'suspend:revoked']);
+    expect(world.sandbox.state.user(JANE)!.status).toBe('SUSPENDED');
+  });
+
+  it('an org that cannot be reached exits 2 and says where it tried', async () => {
+    const world = await oktaWorld();
+    await world.sandbox.close();
+    const { code, stderr } = await world.revoke(['user', JANE, '-r', oktaRunbook({ provider: '\n    maxRetries: 1' }), '--dry-run']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot reach Okta for provider okta: cannot reach http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+  });
+
   it('missing or rejected credentials exit 2 and never echo the secret; http only on loopback', async () => {
     const world = await oktaWorld();
     const missing = await world.revoke(['user', JANE, '-r', oktaRunbook(), '--dry-run'], { OKTA_API_TOKEN: '' });
@@ -242,6 +262,7 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     seedPerson(world, JANE);
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const scopes = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage', 'okta.roles.manage', 'okta.apiTokens.manage', 'okta.logs.read'];
+    expect(scopes).toEqual(SERVICE_APP_SCOPES);
     world.sandbox.state.serviceApps.set('0oaservice', { clientId: '0oaservice', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
     const keyFile = join(writeTemp('key.pem', ''), '..', 'service.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
@@ -316,5 +337,8 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(code).toBe(0);
     for (const scope of ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage', 'okta.roles.manage', 'okta.apiTokens.manage', 'okta.logs.read']) expect(stdout).toContain(scope);
     expect(stdout).toMatch(/api-tokens/);
+    // The least-privilege policy is the list a service app requests by default, and the list the service-app test grants.
+    const [okta] = JSON.parse((await world.revoke(['providers', 'okta', '--json'])).stdout) as Array<{ policy: string[] }>;
+    expect(okta!.policy).toEqual(SERVICE_APP_SCOPES);
   });
 });

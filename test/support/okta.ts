@@ -24,7 +24,8 @@ const open: OktaSandbox[] = [];
 afterEach(async () => {
   for (const sandbox of open.splice(0)) {
     await sandbox.close();
-    expect(sandbox.exchanges.flatMap(oktaSpec.specViolations)).toEqual([]);
+    // Dropped connections (status 0) had no answer to check.
+    expect(sandbox.exchanges.filter((e) => e.status !== 0).flatMap(oktaSpec.specViolations)).toEqual([]);
   }
 });
 

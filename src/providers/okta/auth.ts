@@ -4,9 +4,6 @@ import { InvalidInputError } from '../../errors.js';
 import type { OktaConfig } from './config.js';
 import { OktaApiError } from './http.js';
 
-/** The scopes a service app asks for: every kind's (see `revoke providers okta`). */
-export const SERVICE_APP_SCOPES = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage', 'okta.roles.manage', 'okta.apiTokens.manage', 'okta.logs.read'];
-
 type OAuthConfig = NonNullable<OktaConfig['oauth']>;
 
 /** Reads the service app's private key from a file (owner-only) or an environment variable. */

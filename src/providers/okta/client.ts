@@ -1,9 +1,10 @@
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
-import { SERVICE_APP_SCOPES, serviceAppAuthorization, servicePrivateKey } from './auth.js';
+import { serviceAppAuthorization, servicePrivateKey } from './auth.js';
 import type { OktaConfig } from './config.js';
 import { OktaHttp } from './http.js';
 import { oktaErrorText, statusOf, type OktaContext, type OktaUser } from './kind.js';
+import { SERVICE_APP_SCOPES } from './scopes.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

@@ -39,7 +39,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A thin client for Okta's management API (the operations in Okta's published OpenAPI
  * description that the provider uses): JSON over fetch, Link-header paging, and Okta's rate
  * limits honoured: at most `concurrency` requests in flight, a pause until X-Rate-Limit-Reset when
- * X-Rate-Limit-Remaining reaches 0, and 429/5xx retried (429 after the reset, 5xx with backoff).
+ * X-Rate-Limit-Remaining reaches 0, and 429s, 5xx and dropped connections retried (429 after the
+ * reset, the others with backoff).
  */
 export class OktaHttp {
   private readonly pacing: Pacing;
@@ -55,10 +56,6 @@ export class OktaHttp {
   /** The same org and pacing, refusing every method but GET: what discovery, audits and watch get. */
   readOnlyView(): OktaHttp {
     return new OktaHttp(this.options, true, this.pacing);
-  }
-
-  get orgUrl(): string {
-    return this.options.orgUrl;
   }
 
   async get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
@@ -94,22 +91,32 @@ export class OktaHttp {
     // Paging links come from the server: follow them only on the org itself.
     if (new URL(url).origin !== new URL(this.options.orgUrl).origin) throw new Error(`refusing to follow a link off the org (${new URL(url).origin})`);
     for (let attempt = 0; ; attempt++) {
-      const response = await this.paced(async () => {
-        const answer = await fetch(url, {
-          method,
-          headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+      let response: Response;
+      try {
+        response = await this.paced(async () => {
+          const answer = await fetch(url, {
+            method,
+            headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+            ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+          });
+          // Before the slot is released, so the next request already sees an exhausted window.
+          this.notePacing(answer);
+          return answer;
         });
-        // Before the slot is released, so the next request already sees an exhausted window.
-        this.notePacing(answer);
-        return answer;
-      });
+      } catch (error) {
+        // A dropped connection (fetch's "fetch failed"): retried like a 5xx. Every write here is
+        // safe to repeat: a second removal answers 404 and the fresh read of the 404 rule decides.
+        if (!(error instanceof TypeError) || !/fetch failed/.test(error.message)) throw error;
+        if (attempt >= this.options.maxRetries) throw new Error(`cannot reach ${new URL(url).origin}: ${String((error.cause as Error | undefined)?.message ?? error.message)}`);
+        this.noteRetry();
+        await sleep(this.backoffMs(attempt));
+        continue;
+      }
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < this.options.maxRetries) {
         await response.arrayBuffer();
-        const store = retryCount.getStore();
-        if (store) store.retries += 1;
-        await sleep(response.status === 429 ? this.waitForReset(response) : Math.min(MAX_WAIT_MS, 200 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        this.noteRetry();
+        await sleep(response.status === 429 ? this.waitForReset(response) : this.backoffMs(attempt));
         continue;
       }
       const text = await response.text();
@@ -117,6 +124,16 @@ export class OktaHttp {
       if (!response.ok) throw errorOf(response.status, body);
       return { body, link: response.headers.get('link') };
     }
+  }
+
+  private noteRetry(): void {
+    const store = retryCount.getStore();
+    if (store) store.retries += 1;
+  }
+
+  /** Exponential backoff with jitter: 100-200 ms, then 200-400 ms, ... */
+  private backoffMs(attempt: number): number {
+    return Math.min(MAX_WAIT_MS, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
   }
 
   /** At most `concurrency` requests in flight; none while the org said its window is used up. */

@@ -5,6 +5,7 @@ import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './conf
 import { findUser, oktaErrorText, type OktaContext, type OktaRequest, type OktaUser } from './kind.js';
 import { oktaKinds } from './kinds/index.js';
 import { retryCount } from './http.js';
+import { SERVICE_APP_SCOPES } from './scopes.js';
 
 export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>({
   type: 'okta',
@@ -20,6 +21,8 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
       delete: 'for good: the same, factors reset, then the user deactivated and deleted',
     },
   },
+  // What a service app is granted: the scopes it requests by default.
+  permissionsDocument: () => JSON.stringify(SERVICE_APP_SCOPES, null, 2),
   basePermissions: ['okta.users.read (look up the user; with an API token, GET /api/v1/users/me for the self-lockout guard)'],
   user: {
     pattern: /^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/,

@@ -18,6 +18,8 @@ export interface OktaFaults {
   resetSeconds: number;
   /** Fraction (0-1) of requests answered 500. */
   failureRate: number;
+  /** Fraction (0-1) of requests whose connection is dropped without an answer (logged with status 0). */
+  dropRate: number;
   /** Requests allowed per window before every answer is 429 (X-Rate-Limit-Limit). */
   limitPerWindow: number;
   /** The rate-limit window (Okta's is a minute; tests shorten it). */
@@ -427,6 +429,7 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     throttleNextWrites: options.throttleNextWrites ?? 0,
     resetSeconds: options.resetSeconds ?? 1,
     failureRate: options.failureRate ?? 0,
+    dropRate: options.dropRate ?? 0,
     limitPerWindow: options.limitPerWindow ?? 600,
     windowSeconds: options.windowSeconds ?? 60,
     phantomNotFound: options.phantomNotFound ?? [],
@@ -493,6 +496,10 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
       return fail(new OktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', [], rateHeaders(reset, 0)));
     }
     if (faults.failureRate > 0 && random() < faults.failureRate) return fail(new OktaError(500, 'E0000009', 'Internal Server Error'));
+    if (faults.dropRate > 0 && random() < faults.dropRate) {
+      req.socket.destroy();
+      return;
+    }
     if (!route) return fail(notFound(url.pathname));
     if (faults.phantomNotFound.includes(`${method} ${route.template}`)) return fail(notFound(url.pathname));
 
