@@ -44,6 +44,8 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
   // A broken connection later surfaces as a failed query; do not let it crash the process.
   client.on('error', () => {});
   readOnlyClient.on('error', () => {});
+  serializeQueries(client);
+  serializeQueries(readOnlyClient);
   const { rows } = await client.query<{ me: string; db: string; host: string | null; port: number | null }>(
     'SELECT current_user AS me, current_database() AS db, host(inet_server_addr()) AS host, inet_server_port() AS port',
   );
@@ -60,4 +62,21 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
     selfUser: me.me,
   };
+}
+
+/**
+ * One connection runs one query at a time, and pg deprecates queueing calls made while one is in
+ * flight (a DeprecationWarning on stderr in pg 8, an error in pg 9). Discovery of several kinds,
+ * and audits of several people, call concurrently: here they wait their turn.
+ */
+function serializeQueries(client: pg.Client): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  Object.assign(client, {
+    query: (...args: unknown[]) => {
+      const run = tail.then(() => query(...args));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  });
 }
