@@ -75,7 +75,8 @@ describe('the revoke binary', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('error: a real run needs confirmation, and there is no terminal to ask on');
     expect(stderr).toContain('pass --yes');
-    expect(ms).toBeLessThan(1000);
+    // A prompt would wait until the 5 s timeout kills it; starting node on a loaded 2-core CI can take over 1 s.
+    expect(ms).toBeLessThan(3000);
   });
 
   it('schema prints the JSON Schema that is committed in schema/runbook.schema.json', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { startIamSandbox, type IamSandbox } from '../../src/sandbox/iam/server.j
 import { readJournal } from '../../src/report/journal.js';
 import { verifyReport } from '../../src/report/verify.js';
 import { decodeStatement, reportFiles } from '../support/reports.js';
-import { BIN, ROOT, runBin } from '../support/spawn.js';
+import { runBin, runBinUntil } from '../support/spawn.js';
 
 let sandbox: IamSandbox | undefined;
 afterEach(async () => sandbox?.close());
@@ -27,26 +26,10 @@ async function setup(latencyMs: number) {
 
 /** Starts the binary and sends `signal` once its journal shows `revokedBefore` revoked findings. */
 function runUntil(args: string[], env: NodeJS.ProcessEnv, journalDir: string, revokedBefore: number, signal: NodeJS.Signals) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let sent = false;
-    const poll = setInterval(() => {
-      const journal = existsSync(journalDir) ? reportFiles(journalDir).journals[0] : undefined;
-      if (!sent && journal && readJournal(journal).records.filter((r) => r.type === 'revoke-finished' && r.outcome === 'revoked').length >= revokedBefore) {
-        sent = true;
-        child.kill(signal);
-      }
-    }, 5);
-    child.on('error', reject);
-    child.on('close', (code, sig) => {
-      clearInterval(poll);
-      resolve({ code, signal: sig, stdout, stderr });
-    });
-  });
+  return runBinUntil(args, env, () => {
+    const journal = existsSync(journalDir) ? reportFiles(journalDir).journals[0] : undefined;
+    return journal !== undefined && readJournal(journal).records.filter((r) => r.type === 'revoke-finished' && r.outcome === 'revoked').length >= revokedBefore;
+  }, signal);
 }
 
 describe('crash, interrupt, resume (the real binary against the IAM sandbox)', () => {

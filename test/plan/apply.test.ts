@@ -63,6 +63,17 @@ describe('saved plans and revoke apply (IAM sandbox)', () => {
     for (const f of newKey) expect(f).toMatchObject({ outcome: 'skipped', detail: 'not in the approved plan; not revoked' });
     const key = world.sandbox.state.users.get('jdoe')?.accessKeys.find((k) => k.id === extra);
     expect(key?.status).toBe('Active');
+    // What was approved is revoked; the user itself cannot be deleted while the unapproved key
+    // exists, so the run fails honestly (exit 1) and says what blocks it.
+    const saved = JSON.parse(Buffer.from(JSON.parse(readFileSync(plan, 'utf8')).payload, 'base64').toString());
+    const approved = saved.steps.flatMap((s: { id: string; findings: Array<{ id: string }> }) => s.findings.map((f) => `${s.id}/${f.id}`));
+    const outcomes = new Map<string, { outcome: string; error?: string }>(result.steps.flatMap((s: { id: string; findings: Array<{ id: string; outcome: string; error?: string }> }) => s.findings.map((f) => [`${s.id}/${f.id}`, f])));
+    const userDelete = approved.find((id: string) => id.startsWith('aws-remove/') && id.endsWith('delete-user'));
+    expect(userDelete).toBeDefined();
+    for (const id of approved) if (id !== userDelete) expect(['revoked', 'already-gone'], id).toContain(outcomes.get(id)?.outcome);
+    expect(outcomes.get(userDelete)).toMatchObject({ outcome: 'failed', error: expect.stringContaining(extra) });
+    expect(applied.code).toBe(1);
+    expect(world.sandbox.state.users.get('jdoe')!.accessKeys.map((k) => k.id)).toEqual([extra]);
   });
 
   it('refuses a plan whose signature does not verify, or whose runbook changed', async () => {

@@ -8,12 +8,17 @@ import { join } from 'node:path';
 import { runCli, writeTemp } from '../support/cli.js';
 import { reportFiles } from '../support/reports.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { createPostgresOperator, PG_OPERATOR } from '../support/worlds.js';
 
 let server: PostgresServer;
+/** revoke connects as a role with exactly the documented privileges, not as a superuser. */
+let operatorUrl: (database?: string) => string;
 beforeAll(async () => {
   server = await startPostgres();
   await server.sql('CREATE ROLE data_owner NOLOGIN');
   await server.sql('CREATE ROLE analysts NOLOGIN');
+  await createPostgresOperator(server);
+  operatorUrl = (database) => server.url(PG_OPERATOR.user, PG_OPERATOR.password, database);
 }, 60_000);
 afterAll(async () => server?.stop());
 
@@ -29,7 +34,7 @@ providers:
     type: postgres
     connectionStringEnv: REVOKE_PG_URL${reassign}
 protect:
-  db: [revoke_admin]
+  db: [revoke_operator]
 steps:
   - id: db-contain
     provider: db
@@ -45,7 +50,7 @@ steps:
 `,
   );
 
-const revoke = (args: string[]) => runCli(args, builtinRegistry(), { env: { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) } });
+const revoke = (args: string[]) => runCli(args, builtinRegistry(), { env: { REVOKE_PG_URL: operatorUrl() } });
 
 /** A role that can log in, with a password, a membership and a table it owns; and a session held open by it. */
 async function departing(name: string, quoted = name.replace(/"/g, '""')) {
@@ -75,12 +80,12 @@ describe('postgres provider against a real PostgreSQL server', () => {
       ['login', 'revoked', 'NOLOGIN'],
       ['sessions', 'revoked', '1 session terminated'],
     ]);
-    expect(json.actors[0].actor).toMatch(/^postgres:revoke_admin@127\.0\.0\.1:\d+\/postgres$/);
+    expect(json.actors[0].actor).toMatch(/^postgres:revoke_operator@127\.0\.0\.1:\d+\/postgres$/);
   });
 
   it('terminates sessions opened after discovery too', async () => {
     const { session } = await departing('late');
-    const connection = await postgresProvider.connect({ connectionStringEnv: 'URL' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+    const connection = await postgresProvider.connect({ connectionStringEnv: 'URL' }, { instance: 'db', env: { URL: operatorUrl() }, signal: new AbortController().signal });
     try {
       const found = await postgresProvider.discover(connection.client, { user: 'late', kinds: ['sessions'], mode: 'disable', options: {}, signal: new AbortController().signal });
       const finding = (Array.isArray(found) ? found : found.findings)[0]!;
@@ -168,7 +173,7 @@ describe('postgres provider against a real PostgreSQL server', () => {
     expect(superuser.code).toBe(2);
     expect(superuser.stderr).toContain('error: dba2 is a superuser in postgres; revoke refuses superusers unless the step says so');
     expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dba2'")).toEqual([{ rolcanlogin: true }]);
-    const self = await revoke(['user', 'revoke_admin', '-r', runbook(), '--yes']);
+    const self = await revoke(['user', PG_OPERATOR.user, '-r', runbook(), '--yes']);
     expect(self.code).toBe(2);
   });
 
@@ -203,6 +208,10 @@ describe('postgres provider against a real PostgreSQL server', () => {
       await server.sql('CREATE FOREIGN DATA WRAPPER test_fdw');
       await server.sql(`CREATE SERVER ${name}_remote FOREIGN DATA WRAPPER test_fdw`);
       await server.sql(`ALTER SERVER ${name}_remote OWNER TO ${name}`);
+      // PostgreSQL's own rules for handing these over, as a non-superuser operator: the new owner
+      // of a publication needs CREATE on the database, of a foreign server USAGE on its wrapper.
+      await server.sql('GRANT CREATE ON DATABASE postgres TO data_owner');
+      await server.sql(`GRANT USAGE ON FOREIGN DATA WRAPPER test_fdw TO data_owner`);
       await server.sql(`CREATE TABLE IF NOT EXISTS shared_facts (id int)`);
       await server.sql(`GRANT SELECT, INSERT ON shared_facts TO ${name}`);
       return lo;
@@ -211,7 +220,7 @@ describe('postgres provider against a real PostgreSQL server', () => {
 
     /** Delete-mode discovery of just the role kind, through the provider API, keeping the connection open for revoke. */
     async function discoverRole(user: string) {
-      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: server.url(server.adminUser, server.adminPassword) }, signal: new AbortController().signal });
+      const connection = await postgresProvider.connect({ connectionStringEnv: 'URL', reassignTo: 'data_owner' }, { instance: 'db', env: { URL: operatorUrl() }, signal: new AbortController().signal });
       const request = { user, kinds: ['role'], mode: 'delete', options: {}, signal: new AbortController().signal };
       const found = await postgresProvider.discover(connection.client, request);
       return { connection, request, finding: (Array.isArray(found) ? found : found.findings)[0]! };
@@ -233,7 +242,15 @@ describe('postgres provider against a real PostgreSQL server', () => {
       expect(role.label).toContain('its privileges on 1 object revoked');
       expect(role.details).toMatchObject({ owned: 7, privileges: 1 });
 
-      const done = await revoke(['user', 'lobby', '-r', runbook(), '--yes']);
+      // lobby holds a privilege the table's owner granted: DROP OWNED run by a CREATEROLE operator
+      // revokes only what that operator may revoke, so DROP ROLE fails and everything rolls back.
+      const limited = await revoke(['user', 'lobby', '-r', runbook(), '--yes', '--json']);
+      expect(limited.code).toBe(1);
+      expect(JSON.parse(limited.stdout).steps[1].findings.find((f: { kind: string }) => f.kind === 'role').error).toContain('cannot be dropped because some objects depend on it');
+      expect(await roleExists('lobby')).toBe(true);
+      expect(await lobOwner(lo)).toBe('lobby');
+      // A superuser (as the README says for this case) can.
+      const done = await runCli(['user', 'lobby', '-r', runbook(), '--yes'], builtinRegistry(), { env: { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) } });
       expect(done.code, done.stderr).toBe(0);
       expect(await roleExists('lobby')).toBe(false);
       expect(await lobOwner(lo)).toBe('data_owner');
@@ -279,7 +296,7 @@ describe('postgres provider against a real PostgreSQL server', () => {
       await server.sql('CREATE TABLE spread_here (id int)');
       await server.sql('ALTER TABLE spread_here OWNER TO spread');
       await server.sql('CREATE DATABASE elsewhere');
-      const other = new pg.Client({ connectionString: server.url(server.adminUser, server.adminPassword, 'elsewhere') });
+      const other = new pg.Client({ connectionString: server.url(server.adminUser, server.adminPassword, 'elsewhere') }); // the world's setup, as admin
       await other.connect();
       try {
         await other.query('CREATE TABLE kept_there (id int)');
@@ -303,14 +320,14 @@ describe('postgres provider against a real PostgreSQL server', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'revoke-plan-pg-'));
     const file = runbook();
     const plan = join(scratch, 'planned.plan.json');
-    const reviewed = { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) };
+    const reviewed = { REVOKE_PG_URL: operatorUrl() };
     const made = await runCli(['user', 'planned', '-r', file, '--dry-run', '--plan-out', plan], builtinRegistry(), { env: reviewed, scratch });
     expect(made.code, made.stderr).toBe(0);
     const report = ['--report', join(scratch, 'reports')];
-    const elsewhere = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword, 'second_db') }, scratch });
+    const elsewhere = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: { REVOKE_PG_URL: operatorUrl('second_db') }, scratch });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain(`the plan ${plan} was made against other systems than revoke is connected to now; nothing was done`);
-    expect(elsewhere.stderr).toMatch(/db: planned against postgres:revoke_admin@127\.0\.0\.1:\d+\/postgres\n\s+connected as\s+postgres:revoke_admin@127\.0\.0\.1:\d+\/second_db/);
+    expect(elsewhere.stderr).toMatch(/db: planned against postgres:revoke_operator@127\.0\.0\.1:\d+\/postgres\n\s+connected as\s+postgres:revoke_operator@127\.0\.0\.1:\d+\/second_db/);
     expect(elsewhere.stderr).not.toContain(server.adminPassword);
     expect(await server.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'planned'")).toEqual([{ rolcanlogin: true }]);
     const applied = await runCli(['apply', plan, '--yes', ...report], builtinRegistry(), { env: reviewed, scratch });
@@ -322,7 +339,7 @@ describe('postgres provider against a real PostgreSQL server', () => {
     await departing('grower');
     const scratch = mkdtempSync(join(tmpdir(), 'revoke-plan-pg-'));
     const plan = join(scratch, 'grower.plan.json');
-    const env = { REVOKE_PG_URL: server.url(server.adminUser, server.adminPassword) };
+    const env = { REVOKE_PG_URL: operatorUrl() };
     const made = await runCli(['user', 'grower', '-r', runbook(), '--dry-run', '--plan-out', plan], builtinRegistry(), { env, scratch });
     expect(made.code, made.stderr).toBe(0);
     const [{ lo }] = (await server.sql<{ lo: number }>("SELECT lo_from_bytea(0, 'acquired later') AS lo")) as [{ lo: number }];
@@ -339,7 +356,7 @@ describe('postgres provider against a real PostgreSQL server', () => {
     const result = await runCli(['user', 'x', '-r', runbook(), '--dry-run'], builtinRegistry(), { env: {} });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: REVOKE_PG_URL is not set (connection string of provider db)');
-    const wrong = await runCli(['user', 'x', '-r', runbook(), '--dry-run'], builtinRegistry(), { env: { REVOKE_PG_URL: server.url(server.adminUser, 'wrong-password-123') } });
+    const wrong = await runCli(['user', 'x', '-r', runbook(), '--dry-run'], builtinRegistry(), { env: { REVOKE_PG_URL: server.url(PG_OPERATOR.user, 'wrong-password-123') } });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('cannot connect to PostgreSQL for provider db');
     expect(wrong.stderr).not.toContain('wrong-password-123');

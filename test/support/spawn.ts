@@ -42,3 +42,29 @@ export function runBin(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
     });
   });
 }
+
+/**
+ * Runs the real binary and sends `signal` the first time `shouldSignal()` holds (polled every
+ * 5 ms): for crash and interrupt tests that stop a run at a chosen point of its journal.
+ */
+export function runBinUntil(args: string[], env: NodeJS.ProcessEnv, shouldSignal: () => boolean, signal: NodeJS.Signals): Promise<SpawnResult & { signalled: boolean }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    let signalled = false;
+    const poll = setInterval(() => {
+      if (signalled || !shouldSignal()) return;
+      signalled = true;
+      child.kill(signal);
+    }, 5);
+    child.on('error', reject);
+    child.on('close', (code, sig) => {
+      clearInterval(poll);
+      resolve({ code, signal: sig, stdout, stderr, ms: performance.now() - started, signalled });
+    });
+  });
+}

@@ -72,6 +72,7 @@ describe('revoke watch (IAM sandbox with CloudTrail LookupEvents)', () => {
     const result = await running;
     expect(result.code).toBe(130);
     expect(output).toMatch(/aws jdoe: iam\.amazonaws\.com GetUser in us-east-1 with access key \w+: InvalidClientTokenId \[denied\]/);
+    expect(printedAt).toBeGreaterThan(0);
     // Within one interval (1 s, the floor) plus a margin for a loaded 2-core machine.
     expect(printedAt - attemptedAt).toBeLessThan(1000 + 1500);
   });

@@ -3,6 +3,7 @@ import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InvalidInputError } from '../../errors.js';
+import { TOOL_NAME, toolVersion } from '../../version.js';
 import type { ConnectContext, Connection } from '../types.js';
 import { awsErrorCode, awsErrorText } from './aws-errors.js';
 import type { AwsIamConfig } from './config.js';
@@ -34,6 +35,8 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
     // Standard mode: exponential backoff with jitter, Retry-After honoured. Adaptive mode also
     // slows the client down on throttles, which with bursty IAM throttling took minutes.
     retryMode: 'standard' as const,
+    // CloudTrail records the user agent: an operator can tell revoke's calls from everyone else's.
+    customUserAgent: `${TOOL_NAME}/${toolVersion()}`,
     ...(config.profile ? { profile: config.profile } : {}),
   };
 

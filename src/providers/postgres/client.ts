@@ -65,17 +65,18 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
 }
 
 /**
- * Steps and findings (and, in an audit, many people) are worked on concurrently over one
- * connection. pg queues overlapping client.query() calls itself but deprecates relying on that
- * (a DeprecationWarning on stderr, removed in pg 9): queue them here instead, in call order.
+ * One connection runs one query at a time, and pg deprecates queueing calls made while one is in
+ * flight (a DeprecationWarning on stderr in pg 8, an error in pg 9). Discovery of several kinds,
+ * and audits of several people, call concurrently: here they wait their turn.
  */
 function serializeQueries(client: pg.Client): void {
-  const send = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  let previous: Promise<unknown> = Promise.resolve();
-  const queued = (...args: unknown[]) => {
-    const result = previous.then(() => send(...args));
-    previous = result.catch(() => undefined);
-    return result;
-  };
-  (client as unknown as { query: typeof queued }).query = queued;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  Object.assign(client, {
+    query: (...args: unknown[]) => {
+      const run = tail.then(() => query(...args));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  });
 }

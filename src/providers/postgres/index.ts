@@ -4,6 +4,7 @@ import type { WatchEvent } from '../types.js';
 import { postgresConfigSchema, postgresStepOptionsSchema, type PostgresConfig } from './config.js';
 import { roleRow, type PostgresContext, type PostgresRequest } from './kind.js';
 import { postgresKinds } from './kinds/index.js';
+import { CLIENT_ADDRESS } from './kinds/sessions.js';
 import { failedLogins } from './server-log.js';
 
 const pgText = (error: unknown) => `${(error as { code?: string }).code ? `${(error as { code: string }).code}: ` : ''}${(error as Error).message}`;
@@ -46,7 +47,7 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
     // There should be none: any session of the role after the revocation is an event.
     const failed = context.serverLogFile ? await failedLogins(context.client, context.serverLogFile, user, since, until) : [];
     const { rows } = await context.client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
-      'SELECT pid, application_name, host(client_addr) AS client_addr, backend_start FROM pg_stat_activity WHERE usename = $1',
+      `SELECT pid, application_name, ${CLIENT_ADDRESS} AS client_addr, coalesce(backend_start, now()) AS backend_start FROM pg_stat_activity WHERE usename = $1`,
       [user],
     );
     return {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
@@ -49,6 +50,7 @@ export interface LoggedRequest {
   finishedAt: number;
   /** The change was applied but its response was lost (a 500 or a reset connection). */
   lostResponse?: boolean;
+  userAgent?: string;
 }
 
 export interface IamSandbox {
@@ -71,7 +73,7 @@ export interface IamSandbox {
  * Callers are identified by the access key id in their SigV4 Authorization header (signatures
  * are not checked). Product code: `revoke demo` runs on it; so do the tests and benchmarks.
  */
-export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number; port?: number } = {}): Promise<IamSandbox> {
+export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number; port?: number; requestLogFile?: string } = {}): Promise<IamSandbox> {
   const state = new IamState();
   const faults: SandboxFaults = {
     latencyMs: options.latencyMs ?? 0,
@@ -87,6 +89,12 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     return random();
   };
   const requests: LoggedRequest[] = [];
+  // Every request as one JSON line (service, action, user agent) as it arrives, for checks
+  // across many sandboxes and processes, such as the test suite's least-privilege check.
+  const requestLogFile = options.requestLogFile ?? process.env.REVOKE_SANDBOX_REQUEST_LOG;
+  const logToFile = (entry: LoggedRequest) => {
+    if (requestLogFile) appendFileSync(requestLogFile, `${JSON.stringify({ service: entry.service, action: entry.action, userAgent: entry.userAgent })}\n`);
+  };
   const regions = { status: sandboxRegions(), cloudTrailDenied: new Set<string>() };
 
   state.createUser('revoke-operator');
@@ -112,7 +120,8 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     const namespace = service === 'sts' ? STS_NS : IAM_NS;
     const requestId = randomUUID();
     const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const entry: LoggedRequest = { service, at: new Date(), region: signingRegion(req), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0 };
+    const entry: LoggedRequest = { service, at: new Date(), region: signingRegion(req), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0, userAgent: userAgentOf(req) };
+    logToFile(entry);
     if (accessKeyId) entry.accessKeyId = accessKeyId;
     requests.push(entry);
 
@@ -158,7 +167,8 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
    */
   async function lookupEvents(req: IncomingMessage, res: ServerResponse, body: string, startedAt: number): Promise<void> {
     const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const entry: LoggedRequest = { service: 'cloudtrail', at: new Date(), region: signingRegion(req), action: 'LookupEvents', mutating: false, status: 0, params: {}, startedAt, finishedAt: 0 };
+    const entry: LoggedRequest = { service: 'cloudtrail', at: new Date(), region: signingRegion(req), action: 'LookupEvents', mutating: false, status: 0, params: {}, startedAt, finishedAt: 0, userAgent: userAgentOf(req) };
+    logToFile(entry);
     if (accessKeyId) entry.accessKeyId = accessKeyId;
     const reply = async (status: number, payload: unknown) => {
       if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
@@ -265,6 +275,10 @@ async function loseResponse(entry: LoggedRequest, res: ServerResponse, fail: (er
   entry.code = 'ECONNRESET';
   entry.finishedAt = performance.now();
   res.socket?.destroy();
+}
+
+function userAgentOf(req: IncomingMessage): string {
+  return [req.headers['x-amz-user-agent'], req.headers['user-agent']].filter(Boolean).join(' ');
 }
 
 function redact(params: Params): Params {

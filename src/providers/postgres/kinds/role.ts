@@ -20,7 +20,7 @@ function refuseUnreassigned(context: PostgresContext, name: string, ownership: O
 export const role: PostgresKind = {
   name: 'role',
   description: 'the role itself (delete mode): REASSIGN OWNED BY … TO reassignTo, DROP OWNED, DROP ROLE in one transaction; the finding lists every object it owns and the privileges granted to it',
-  permissions: ['CREATEROLE, and membership of both roles for REASSIGN OWNED (or superuser)'],
+  permissions: ['CREATEROLE (revoke grants itself the departing role inside the drop transaction), and membership of the reassignTo role (or superuser)'],
   reversible: false,
   async discover(context, { role: name, mode }) {
     if (mode !== 'delete') return [];
@@ -68,6 +68,9 @@ export const role: PostgresKind = {
           'run revoke again to review what it owns now',
         );
       }
+      // REASSIGN/DROP OWNED need membership of the role; a CREATEROLE operator (not superuser) may
+      // grant it to itself. Inside this transaction: it ends with the role, or rolls back with it.
+      await client.query(`GRANT ${ident(context, name)} TO CURRENT_USER`);
       if (context.reassignTo) await client.query(`REASSIGN OWNED BY ${ident(context, name)} TO ${ident(context, context.reassignTo)}`);
       await client.query(`DROP OWNED BY ${ident(context, name)}`);
       await client.query(`DROP ROLE ${ident(context, name)}`);

@@ -7,8 +7,14 @@ interface Backend {
   backend_start: Date;
 }
 
+/**
+ * Without pg_read_all_stats, PostgreSQL hides other roles' session details (all NULL): say so
+ * rather than call the session local.
+ */
+export const CLIENT_ADDRESS = "CASE WHEN backend_start IS NULL THEN 'an address hidden from revoke (grant it pg_read_all_stats)' ELSE coalesce(host(client_addr), 'local socket') END";
+
 const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role: string) =>
-  (await context.client.query<Backend>('SELECT pid, host(client_addr) AS client_addr, application_name, backend_start FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [role])).rows;
+  (await context.client.query<Backend>(`SELECT pid, ${CLIENT_ADDRESS} AS client_addr, application_name, backend_start FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()`, [role])).rows;
 
 /**
  * Live sessions of the role. Revocation terminates every backend the role has at that moment,
@@ -17,7 +23,7 @@ const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role
 export const sessions: PostgresKind = {
   name: 'sessions',
   description: 'live sessions: every backend of the role terminated (pg_terminate_backend), including ones opened after discovery',
-  permissions: ['pg_signal_backend membership (or superuser)'],
+  permissions: ['pg_signal_backend membership (or superuser); pg_read_all_stats to see who holds each session'],
   reversible: true,
   async discover(context, { role }) {
     const backends = await backendsOf(context, role);
