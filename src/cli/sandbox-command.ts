@@ -15,7 +15,6 @@ export interface SandboxOptions {
 export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promise<number> {
   const people = options.seed.length > 0 ? options.seed : ['jdoe'];
   const { startStandaloneSandbox } = await import('../sandbox/standalone.js');
-  const { postgresBinDir } = await import('../sandbox/postgres/cluster.js');
   let sandbox;
   try {
     sandbox = await startStandaloneSandbox({
@@ -24,7 +23,8 @@ export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promis
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
       demoRunbookPath: join(packageRoot(import.meta.url), 'runbooks', 'demo.yaml'),
-      withPostgres: Boolean(postgresBinDir()) && io.env.REVOKE_SANDBOX_NO_POSTGRES !== '1',
+      // REVOKE_SANDBOX_NO_POSTGRES=1 skips the cluster (seconds of initdb) where it is not wanted, e.g. tests.
+      withPostgres: io.env.REVOKE_SANDBOX_NO_POSTGRES !== '1',
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

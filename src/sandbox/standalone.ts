@@ -23,7 +23,7 @@ export interface StandaloneOptions {
   portBase?: number;
   /** The demo runbook, the template of the runbook written for the sandbox. */
   demoRunbookPath: string;
-  /** Where to look for PostgreSQL: its absence only drops the database steps. */
+  /** Whether to start PostgreSQL when it is installed; without it only the database steps are dropped. */
   withPostgres: boolean;
 }
 
@@ -89,7 +89,7 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
       { name: 'Google Workspace', url: google.url },
     ];
 
-    const database = options.withPostgres ? await startDatabase(options.people, port(3).port) : { note: 'PostgreSQL is not installed: the database steps are left out' };
+    const database = options.withPostgres ? await startDatabase(options.people, port(3).port) : { note: 'PostgreSQL is not used (REVOKE_SANDBOX_NO_POSTGRES=1): the database steps are left out' };
     if (database.server) {
       closers.push(() => database.server!.stop());
       closers.push(() => Promise.all(database.seeded!.map((s) => s.close())));
