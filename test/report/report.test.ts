@@ -200,13 +200,22 @@ describe('signed report', () => {
 
   it('report show renders text and markdown', async () => {
     const run = await signedRun();
-    const text = await runCli(['report', 'show', run.report], fakeRegistry());
+    const text = await runCli(['report', 'show', run.report, '--key', run.keys.pub], fakeRegistry());
     expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe(`signature: verified with ${run.keys.pub}`);
     expect(text.stdout).toMatch(/^run\s+\S+-alice-/m);
     expect(text.stdout).toMatch(/step creds \[dir: alice, disable\] succeeded\n {2}- token t1 \[tokens t1\] revoked/);
-    const md = await runCli(['report', 'show', run.report, '--format', 'md'], fakeRegistry());
+    const md = await runCli(['report', 'show', run.report, '--format', 'md', '--key', run.keys.pub], fakeRegistry());
     expect(md.stdout).toContain('## revoke report: alice (completed)');
     expect(md.stdout).toContain('| tokens | token t1 | revoked |');
+  });
+
+  it('report show on a machine with no key still renders, saying first that the signature was not checked', async () => {
+    const run = await signedRun();
+    const shown = await runCli(['report', 'show', run.report], fakeRegistry());
+    expect(shown.code).toBe(0);
+    expect(shown.stdout.split('\n')[0]).toMatch(/^signature NOT checked: no --key given and no default public key on this machine .*; pass --key <pub\.pem>/);
+    expect(shown.stdout).toMatch(/step creds \[dir: alice, disable\] succeeded/);
   });
 
   it('a failed run is still reported, with the error', async () => {
