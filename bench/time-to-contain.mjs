@@ -12,15 +12,14 @@
 // (1: every List call of every step in parallel), then for each step on the dependency chain and
 // each phase inside it, the most round trips any one finding of that phase needs (2 for a virtual
 // MFA device and for the user itself, 1 otherwise). Target: <= 1.2x at 50 ms.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, startIamSandbox } from '../dist/sandbox/index.js';
+import { bareCliStart, median, runRevokeJson } from './support/cli.mjs';
+import { criticalPath } from './support/critical-path.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const root = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const latencies = [0, 50];
 // The issue's user: 2 access keys, login profile, virtual MFA, SSH key, signing certificate,
@@ -28,59 +27,10 @@ const latencies = [0, 50];
 const spec = { ...FULL_USER, serviceCredentials: [] };
 
 const reportDir = mkdtempSync(join(tmpdir(), 'revoke-bench-reports-'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function cliStart() {
-  const samples = [];
-  for (let i = 0; i < 7; i++) {
-    const started = process.hrtime.bigint();
-    spawnSync(process.execPath, ['bin/revoke.js', '--version'], { cwd: root, stdio: 'ignore' });
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return median(samples);
-}
+const runCli = (env) => runRevokeJson(['user', 'jdoe', '-r', 'test/fixtures/aws-offboarding.yaml', '--yes', '--report', reportDir], env);
 
-function runCli(env) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['bin/revoke.js', 'user', 'jdoe', '-r', 'test/fixtures/aws-offboarding.yaml', '--yes', '--json', '--report', reportDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) reject(new Error(`revoke exited ${code}: ${err}`));
-      else resolve({ ms, result: JSON.parse(out) });
-    });
-  });
-}
-
-function roundTrips(finding) {
-  if (finding.kind === 'mfa-devices' && finding.details?.virtual) return 2;
-  if (finding.kind === 'user' && finding.id === 'delete-user') return 2;
-  return 1;
-}
-
-/** Round trips on the critical path of the step graph, from the run's own result. */
-function criticalPath(result) {
-  const steps = new Map(result.steps.map((s) => [s.id, s]));
-  const memo = new Map();
-  const cost = (id) => {
-    if (memo.has(id)) return memo.get(id);
-    const step = steps.get(id);
-    const phases = new Map();
-    for (const f of step.findings) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
-    const own = [...phases.values()].reduce((a, b) => a + b, 0);
-    const total = own + Math.max(0, ...step.dependsOn.map(cost));
-    memo.set(id, total);
-    return total;
-  };
-  return 2 + Math.max(...result.steps.map((s) => cost(s.id)));
-}
-
-const start = cliStart();
+const start = bareCliStart();
 console.log(`time-to-contain: ${rounds} rounds per latency, node ${process.version}; bare CLI start ${start.toFixed(0)} ms`);
 const zeroLatencyWall = { ms: undefined };
 for (const latency of latencies) {

@@ -1,6 +1,7 @@
 import { refuseExpiredPlan } from '../plan/binding.js';
 import { findingKey, readPlan } from '../plan/plan-file.js';
 import { loadSigner } from '../report/signer.js';
+import { locateRunbook } from '../runbook/locate.js';
 import { readPublicKeyFile } from '../report/verify.js';
 import type { CliIO } from './io.js';
 import { userCommand, type UserOptions } from './user-command.js';
@@ -13,6 +14,8 @@ export interface ApplyOptions {
   concurrency: number;
   report: string;
   signKey?: string;
+  /** -r: the runbook, when it is not where the plan says (found by its sha256 next to the plan otherwise). */
+  runbook?: string;
   color: boolean;
 }
 
@@ -29,7 +32,7 @@ export async function applyCommand(planPath: string, options: ApplyOptions, io: 
   refuseExpiredPlan(plan, planPath);
   const approved = new Map(plan.steps.map((s) => [s.id, new Map(s.findings.map((f) => [findingKey(f), f.label]))]));
   const userOptions: UserOptions = {
-    runbook: plan.runbook.file,
+    runbook: locateRunbook(plan.runbook, planPath, options.runbook),
     set: plan.sets,
     only: plan.only,
     concurrency: options.concurrency,

@@ -1,11 +1,8 @@
 import { appendFileSync } from 'node:fs';
-import { auditJson, auditMarkdown, auditText, summarize } from '../audit/render.js';
-import { runAudit, type AuditUserResult } from '../audit/run-audit.js';
+import { auditStatement, runRecordedAudit, type AuditInput, type AuditResult } from '../audit/recorded-audit.js';
+import { auditMarkdown, auditText } from '../audit/render.js';
 import { inShard, parseShard, parseUsers, readUsersInput } from '../audit/users-file.js';
 import { InvalidInputError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
-import { sha256Hex } from '../report/journal.js';
-import { AUDIT_PREDICATE_TYPE, STATEMENT_TYPE } from '../report/statement.js';
 import { reportLine, resolveSigner, runRecordedCommand } from '../session/recorded-command.js';
 import { loadRunbook } from '../runbook/load.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
@@ -33,58 +30,23 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIO): Pro
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const users = parseUsers(input, source).filter((u) => !shard || inShard(u.user, shard));
   const signer = await resolveSigner(options.signKey, io);
-  const shardText = shard ? `${shard.index}/${shard.count}` : undefined;
-  const startedAt = new Date().toISOString();
-  const runbookRef = { name: runbook.name, file: runbook.file, sha256: runbook.sha256 };
+  const audit: AuditInput = { runbook, users, source, text: input, shard: shard ? `${shard.index}/${shard.count}` : undefined, startedAt: new Date().toISOString() };
 
-  const { result: outcome, report } = await runRecordedCommand({
+  const { result: outcome, report } = await runRecordedCommand<AuditResult>({
     io,
     subject: 'audit',
     reportDir: options.report,
     signer,
     onStopRequested: (signal) => writeLine(io.stderr, `${signal}: stopping the audit after in-flight calls`),
-    body: async ({ runId, record, stop }) => {
-      record('audit-started', { runId, runbook: runbookRef, input: { source, sha256: sha256Hex(input), users: users.length }, ...(shardText ? { shard: shardText } : {}) });
+    body: async (session) => {
       const progress = await startProgress(io, users.length);
-      let withAccess = 0;
       try {
-        const outcome = await runAudit(runbook, registry, users, {
-          concurrency: options.concurrency,
-          env: io.env,
-          signal: stop.signal,
-          isStopped: () => stop.requested,
-          onUser: (result: AuditUserResult, done) => {
-            if (result.hasAccess) withAccess++;
-            if (result.hasAccess || result.failed) record('user-audited', auditedEntry(result));
-            progress.update(done, withAccess);
-          },
-        });
-        const summary = summarize(outcome, shardText);
-        const exitCode = stop.requested ? ExitCode.Interrupted : outcome.failedProviders.length > 0 ? ExitCode.ActionFailed : summary.withAccess > 0 ? ExitCode.AccessFound : ExitCode.Success;
-        record('audit-finished', { status: stop.requested ? 'interrupted' : 'completed', summary, exitCode });
-        return { runId, outcome, summary, exitCode, complete: !stop.requested, body: auditJson(outcome, summary, runbookRef) };
-      } catch (error) {
-        record('audit-finished', { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-        throw error;
+        return await runRecordedAudit(audit, registry, session, { concurrency: options.concurrency, env: io.env, onProgress: (done, withAccess) => progress.update(done, withAccess) });
       } finally {
         await progress.done();
       }
     },
-    statement: (ending, journal, runId) => ({
-      _type: STATEMENT_TYPE,
-      subject: [journal],
-      predicateType: AUDIT_PREDICATE_TYPE,
-      predicate: {
-        tool: { name: TOOL_NAME, version: toolVersion() },
-        runId,
-        input: { source, sha256: sha256Hex(input) },
-        startedAt,
-        finishedAt: new Date().toISOString(),
-        ...(ending.status === 'completed'
-          ? { complete: ending.result.complete, exitCode: ending.result.exitCode, ...ending.result.body }
-          : { complete: false, status: 'failed', error: ending.error instanceof Error ? ending.error.message : String(ending.error), runbook: runbookRef }),
-      },
-    }),
+    statement: (ending, journal, runId) => auditStatement(audit, ending, journal, runId),
   });
 
   const { runId, summary, exitCode, body } = outcome;
@@ -94,15 +56,6 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIO): Pro
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, auditMarkdown(outcome.outcome, summary, runbook));
   if (report) writeLine(io.stderr, reportLine('Audit report', report));
   return exitCode;
-}
-
-/** What the journal keeps of a user with access or a failed check (clean users are only counted). */
-function auditedEntry(result: AuditUserResult): Record<string, unknown> {
-  return {
-    user: result.user,
-    line: result.line,
-    steps: result.steps.map((s) => ({ step: s.step, provider: s.provider, identity: s.identity, findings: s.findings.map((f) => ({ kind: f.kind, id: f.id, label: f.label })), ...(s.error ? { error: s.error } : {}) })),
-  };
 }
 
 async function readUsers(path: string, io: CliIO): Promise<string> {

@@ -51,7 +51,7 @@ export const PATH_OPTIONS: Record<string, Record<string, PathRole>> = {
   audit: { users: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
   keygen: { out: 'output-prefix' },
   verify: { '<report>': 'input-file', key: 'input-file', journalDir: 'input-dir' },
-  show: { '<report>': 'input-file' },
+  show: { '<report>': 'input-file', key: 'input-file' },
 };
 
 const FLAG_OF: Record<string, string> = { planOut: '--plan-out', signKey: '--sign-key', journalDir: '--journal-dir', runbook: '-r/--runbook' };

@@ -10,13 +10,15 @@ import { createStyle } from '../output/style.js';
 import { renderSummary } from '../output/summary-text.js';
 import { resumePoint, unfinishedJournals } from '../report/resume.js';
 import { buildStatement } from '../report/statement.js';
-import { reportLine, resolveSigner, runRecordedCommand } from '../session/recorded-command.js';
+import { reportLine, resolveSigner, runRecordedCommand, type SignedReport } from '../session/recorded-command.js';
+import type { Signer } from '../report/signer.js';
 import { DEFAULT_PLAN_TTL_MS, refuseForeignActors, refuseRetargetedSteps, type PlanBinding } from '../plan/binding.js';
 import { planFromRecord, writePlan } from '../plan/plan-file.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolveRun } from '../runbook/resolve.js';
 import { TOOL_NAME, toolVersion } from '../version.js';
 import { isInteractive, writeLine, type CliIO } from './io.js';
+import { verifyingKeyHint } from './public-key.js';
 
 export interface UserOptions {
   runbook: string;
@@ -49,20 +51,7 @@ export interface ApplyContext {
 }
 
 export async function userCommand(user: string, options: UserOptions, io: CliIO, apply?: ApplyContext): Promise<number> {
-  const interactive = isInteractive(io);
-  // Decided before anything else, so a CI job without --yes fails at once instead of hanging.
-  if (!options.dryRun && !options.yes && !interactive) {
-    throw new InvalidInputError(
-      io.stdin.isTTY && io.stderr.isTTY ? 'a real run needs confirmation, and CI is set (no prompts in CI)' : 'a real run needs confirmation, and there is no terminal to ask on',
-      'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
-    );
-  }
-  if (options.detailedExitcode && !options.dryRun) {
-    throw new InvalidInputError('--detailed-exitcode only applies to dry runs', 'add --dry-run, or drop --detailed-exitcode');
-  }
-  if (options.failOnWarning && !options.dryRun) throw new InvalidInputError('--fail-on-warning applies to dry runs', 'add --dry-run');
-  if (options.planOut && !options.dryRun) throw new InvalidInputError('--plan-out saves the plan of a dry run', 'add --dry-run');
-
+  refuseContradictoryOptions(options, io, apply !== undefined);
   const registry = await io.registry();
   const runbook = await loadRunbook(options.runbook, registry);
   if (apply && runbook.sha256 !== apply.runbookSha256) {
@@ -136,11 +125,20 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
         : undefined,
   });
 
-  const record = recorder.record;
+  await renderRunResult(recorder.record, report, { human, style, signer, options, io });
+  return outcome.exitCode;
+}
+
+/** After the run: the plan or summary, where the report is, the saved plan, and --json. */
+async function renderRunResult(
+  record: RunRecorder['record'],
+  report: SignedReport | undefined,
+  { human, style, signer, options, io }: { human: NodeJS.WritableStream; style: ReturnType<typeof createStyle>; signer: Signer; options: UserOptions; io: CliIO },
+): Promise<void> {
   // An interrupted real run with nothing found yet gets the plan too: it says which steps were never discovered.
   if (record.dryRun || record.totals.findings === 0) writeLine(human, renderPlan(record, style));
   if (!record.dryRun && record.totals.findings > 0) writeLine(human, renderSummary(record, style));
-  if (report) writeLine(human, reportLine('Report', report));
+  if (report) writeLine(human, `${reportLine('Report', report)}\n  verify it with: revoke verify ${report.path} --key ${verifyingKeyHint(signer.source, io.env)}`);
   if (options.planOut && record.status === 'completed') {
     await writePlan(options.planOut, planFromRecord(record, options.set, options.only, options.planTtl ?? DEFAULT_PLAN_TTL_MS), signer);
     writeLine(human, `Plan (signed): ${options.planOut}; apply exactly it with: revoke apply ${options.planOut}`);
@@ -149,7 +147,24 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
     const reportInfo = report ? { report: { path: report.path, journal: report.journal, keyid: report.keyid } } : {};
     writeLine(io.stdout, JSON.stringify({ tool: { name: TOOL_NAME, version: toolVersion() }, ...record, ...reportInfo }, null, 2));
   }
-  return outcome.exitCode;
+}
+
+/** Option combinations that cannot work, refused before anything loads or connects. */
+function refuseContradictoryOptions(options: UserOptions, io: CliIO, isApply: boolean): void {
+  const interactive = isInteractive(io);
+  // Decided before anything else, so a CI job without --yes fails at once instead of hanging.
+  if (!options.dryRun && !options.yes && !interactive) {
+    throw new InvalidInputError(
+      io.stdin.isTTY && io.stderr.isTTY ? 'a real run needs confirmation, and CI is set (no prompts in CI)' : 'a real run needs confirmation, and there is no terminal to ask on',
+      // apply has no --dry-run: don't suggest it there.
+      isApply ? 'pass --yes to confirm non-interactively' : 'pass --yes to confirm non-interactively, or --dry-run to only print what would be revoked',
+    );
+  }
+  if (options.detailedExitcode && !options.dryRun) {
+    throw new InvalidInputError('--detailed-exitcode only applies to dry runs', 'add --dry-run, or drop --detailed-exitcode');
+  }
+  if (options.failOnWarning && !options.dryRun) throw new InvalidInputError('--fail-on-warning applies to dry runs', 'add --dry-run');
+  if (options.planOut && !options.dryRun) throw new InvalidInputError('--plan-out saves the plan of a dry run', 'add --dry-run');
 }
 
 async function askToProceed(findings: number, warnings: number, user: string, io: CliIO, stop: StopController): Promise<boolean> {

@@ -13,6 +13,7 @@ export interface WatchOptions {
   key?: string;
   since?: string;
   until?: string;
+  runbook?: string;
   follow?: boolean;
   interval: number;
   format: 'text' | 'json' | 'md';
@@ -32,7 +33,7 @@ export async function watchCommand(reportPath: string, options: WatchOptions, io
   const signer = await resolveSigner(options.signKey, io);
   const publicKeyPem = options.key ? readPublicKey(options.key) : signer.publicKeyPem;
   const registry = await io.registry();
-  const watched = await loadWatchedRun(reportPath, publicKeyPem, registry, { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}) });
+  const watched = await loadWatchedRun(reportPath, publicKeyPem, registry, { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}), ...(options.runbook ? { runbook: options.runbook } : {}) });
   const { predicate, since, until } = watched;
   const window = { since: since.toISOString(), ...(until ? { until: until.toISOString() } : {}) };
 

@@ -22,7 +22,7 @@ export function validateRunbook(source: RunbookSource, registry: ProviderRegistr
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
       diagnostics: [
-        source.diagnostic([], 'a runbook must be a YAML mapping', 'start from runbooks/example.yaml: version, name, providers and steps'),
+        source.diagnostic([], 'a runbook must be a YAML mapping', 'start from runbooks/offboarding.yaml: version, name, providers and steps'),
       ],
     };
   }

@@ -9,3 +9,5 @@ export { startEntraSandbox, type EntraSandbox } from './entra/server.js';
 export { entraSandboxEnvironment, seedEntraTenant, seedEntraUser } from './entra/seed.js';
 export { startOktaSandbox, type OktaSandbox } from './okta/server.js';
 export { OKTA_EVERYTHING, oktaSandboxEnvironment, seedOktaOrg, seedOktaUser, type OktaDepartingUser } from './okta/seed.js';
+export { startPostgres, type PostgresServer } from './postgres/cluster.js';
+export { seedDepartingRole, type SeededDatabase } from './postgres/seed.js';

@@ -5,6 +5,7 @@ import { sha256Hex } from '../report/journal.js';
 import { PREDICATE_TYPE, type ReportPredicate } from '../report/statement.js';
 import { verifyReport } from '../report/verify.js';
 import { loadRunbook } from '../runbook/load.js';
+import { locateRunbook } from '../runbook/locate.js';
 import { resolveRun, type RunPlan } from '../runbook/resolve.js';
 
 /** A verified run report, and what of it there is to watch. */
@@ -23,7 +24,7 @@ export interface WatchedRun {
  * Reads the report of a run, refuses it unless it verifies with `publicKeyPem` and its runbook is
  * unchanged, and works out which providers and identities to ask about.
  */
-export async function loadWatchedRun(reportPath: string, publicKeyPem: string, registry: ProviderRegistry, window: { since?: string; until?: string }): Promise<WatchedRun> {
+export async function loadWatchedRun(reportPath: string, publicKeyPem: string, registry: ProviderRegistry, window: { since?: string; until?: string; runbook?: string }): Promise<WatchedRun> {
   const verification = verifyReport(reportPath, publicKeyPem);
   if (!verification.valid || verification.statement?.predicateType !== PREDICATE_TYPE) {
     const failed = verification.checks.find((c) => !c.ok);
@@ -32,9 +33,10 @@ export async function loadWatchedRun(reportPath: string, publicKeyPem: string, r
   const predicate = verification.statement.predicate as ReportPredicate;
   const since = parseDate(window.since, '--since') ?? new Date(predicate.finishedAt ?? predicate.startedAt);
   const until = parseDate(window.until, '--until');
-  const runbook = await loadRunbook(predicate.runbook.file, registry);
+  const runbookPath = locateRunbook(predicate.runbook, reportPath, window.runbook);
+  const runbook = await loadRunbook(runbookPath, registry);
   if (runbook.sha256 !== predicate.runbook.sha256) {
-    throw new InvalidInputError(`the runbook ${predicate.runbook.file} changed since the report was made`, 'watch with the runbook the run used');
+    throw new InvalidInputError(`the runbook ${runbookPath} changed since the report was made`, 'watch with the runbook the run used (-r <runbook>)');
   }
   const revokedSteps = predicate.steps.filter((s) => s.findings.some(wasTaken));
   if (revokedSteps.length === 0) throw new InvalidInputError(`${reportPath} records nothing revoked: nothing to watch`, 'pass the report of a real run');

@@ -68,13 +68,13 @@ function commandLine(command: string, name: string, value: string): { argv: stri
     case 'watch':
       return { argv: ['watch', ...set('<report>', [aFile]), ...set('key', []), ...set('report', []), ...set('signKey', [])], json: true };
     case 'audit':
-      return { argv: ['audit', '-r', 'runbooks/demo.yaml', ...set('users', ['--users', aFile]), ...set('report', []), ...set('signKey', []), '--format', 'json'], json: true };
+      return { argv: ['audit', '-r', 'runbooks/demo.yaml', ...set('users', ['--users', aFile]), ...set('report', []), ...set('signKey', [])], json: true };
     case 'keygen':
       return { argv: ['keygen', ...set('out', [])], json: false };
     case 'verify':
-      return { argv: ['verify', ...set('<report>', [aFile]), ...set('key', ['--key', aFile]), ...set('journalDir', [])], json: false };
+      return { argv: ['verify', ...set('<report>', [aFile]), ...set('key', ['--key', aFile]), ...set('journalDir', [])], json: true };
     case 'show':
-      return { argv: ['report', 'show', ...set('<report>', [aFile])], json: false };
+      return { argv: ['report', 'show', ...set('<report>', [aFile]), ...set('key', [])], json: true };
     default:
       throw new Error(`no command line for ${command}: add one to the matrix`);
   }
@@ -100,7 +100,7 @@ describe('bad paths: exit 2 with what, where and a fix, for every path option of
     if (unprivileged && asRoot && !canDropPrivileges) return;
     const { argv, json } = commandLine(command, name, path);
     const before = readdirSync(scratch).sort();
-    const result = run(json && command !== 'audit' ? [...argv, '--json'] : argv, Boolean(unprivileged && asRoot));
+    const result = run(json ? [...argv, '--json'] : argv, Boolean(unprivileged && asRoot));
     expect(result.error, 'the command must finish (no spinning under /proc)').toBeUndefined();
     expect(result.stderr).not.toContain('internal error');
     expect(result.stderr).not.toMatch(/^\s+at /m);

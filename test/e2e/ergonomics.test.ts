@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { intervalMs, pointInTime } from '../../src/cli/commands/option-parsers.js';
 import { BIN, ROOT, runBin } from '../support/spawn.js';
@@ -36,5 +38,12 @@ describe('on-call defaults (the built binary)', () => {
       expect(result.code, `${option} ${value}`).toBe(2);
       expect(result.stderr).toContain(message);
     }
+  });
+
+  it('every runbook a message or help text points at exists', () => {
+    const sources = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const named = new Set(sources('src').flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/runbooks\/[\w-]+\.yaml/g)].map((m) => m[0])));
+    expect(named.size).toBeGreaterThan(0);
+    for (const runbook of named) expect(existsSync(join(ROOT, runbook)), runbook).toBe(true);
   });
 });

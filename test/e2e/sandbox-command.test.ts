@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { GetUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { Octokit } from '@octokit/rest';
@@ -36,7 +38,8 @@ describe('revoke sandbox (the built binary)', () => {
     expect(dry.code).toBe(0);
     expect((await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }))).AccessKeyMetadata).toHaveLength(2);
 
-    const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', 'kms:alias/revoke-sandbox'], { env, timeoutMs: 60_000 });
+    const keys = mkdtempSync(join(tmpdir(), 'revoke-sandbox-files-'));
+    const real = await runBin(['user', 'alice', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--yes', '--sign-key', 'kms:alias/revoke-sandbox', '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
     expect(real.stderr).not.toContain('error');
     expect(real.code).toBe(0);
     await expect(iam.send(new GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
@@ -45,6 +48,13 @@ describe('revoke sandbox (the built binary)', () => {
     expect((await iam.send(new ListAccessKeysCommand({ UserName: 'jdoe' }))).AccessKeyMetadata).toHaveLength(2);
 
     if (env.DATABASE_URL) {
+      // An audit discovers several people at once over one PostgreSQL connection: no pg DeprecationWarning.
+      const users = join(keys, 'users.txt');
+      writeFileSync(users, 'jdoe\nalice\nnobody-here\n');
+      const audit = await runBin(['audit', '-r', env.REVOKE_SANDBOX_RUNBOOK!, '--users', users, '--json', '--report', join(keys, 'reports')], { env, timeoutMs: 60_000 });
+      expect(JSON.parse(audit.stdout).summary).toMatchObject({ users: 3, withAccess: 1 });
+      expect(audit.stderr).not.toContain('DeprecationWarning');
+      expect(real.stderr).not.toContain('DeprecationWarning');
       const admin = new pg.Client({ connectionString: env.DATABASE_URL });
       await admin.connect();
       const roles = await admin.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname IN ('alice', 'jdoe') ORDER BY 1");
@@ -54,6 +64,7 @@ describe('revoke sandbox (the built binary)', () => {
       expect(postgresBinDir()).toBeUndefined();
     }
 
+    rmSync(keys, { recursive: true, force: true });
     sandbox.child.kill('SIGINT');
     expect(await sandbox.exited).toBe(0);
     expect(existsSync(env.REVOKE_SANDBOX_RUNBOOK!)).toBe(false);

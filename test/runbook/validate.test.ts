@@ -33,7 +33,7 @@ describe('runbook validation', () => {
   });
 
   it('reports an empty file', () => {
-    expect(problems('')[0]).toBe('rb.yaml:1:1: error: a runbook must be a YAML mapping\n  fix: start from runbooks/example.yaml: version, name, providers and steps');
+    expect(problems('')[0]).toBe('rb.yaml:1:1: error: a runbook must be a YAML mapping\n  fix: start from runbooks/offboarding.yaml: version, name, providers and steps');
   });
 
   it('reports an unknown top-level key at the key, with a suggestion', () => {

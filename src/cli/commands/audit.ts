@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import type { RegisterCommand } from './define-command.js';
 import { concurrencyOption, formatOption } from './option-parsers.js';
 
@@ -8,6 +9,7 @@ export const registerAudit: RegisterCommand = (program, { action }) => {
     .requiredOption('-r, --runbook <file>', 'the runbook (YAML) to audit with')
     .requiredOption('--users <file|->', 'one user per line, or CSV with a header user,<var>,...; - for stdin')
     .addOption(formatOption())
+    .addOption(new Option('--json', 'same as --format json').implies({ format: 'json' }))
     .option('--shard <i/n>', 'audit only shard i of n (deterministic, for CI matrix jobs)')
     .addOption(concurrencyOption('how many users are checked at once'))
     .option('--report <dir>', 'where the journal and the signed audit report go', 'reports')

@@ -10,6 +10,7 @@ export const registerWatch: RegisterCommand = (program, { action }) => {
     .option('--key <pub.pem>', "public key the report must be signed with (default: this machine's signing key)")
     .addOption(new Option('--since <time>', 'look from this time: ISO 8601, or a duration back from now like 30m, 1h, 2d (default: when the run finished)').argParser((v) => pointInTime(v)))
     .addOption(new Option('--until <time>', 'look up to this time: ISO 8601, or a duration back from now').argParser((v) => pointInTime(v)))
+    .option('-r, --runbook <file>', 'the runbook, if it is not where the report says (default: found by its sha256, there or next to the report)')
     .option('--follow', 'keep polling every --interval, printing each new event, until interrupted')
     .addOption(new Option('--interval <duration>', 'how often --follow polls (at least 1s)').default(30_000, '30s').argParser(intervalMs))
     .addOption(formatOption())

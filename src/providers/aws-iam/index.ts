@@ -61,7 +61,9 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
   async explainRevokeError(context, finding, request, error) {
     if (finding.id !== DELETE_USER_ID || awsErrorCode(error) !== 'DeleteConflict') return undefined;
     const blockers = await remainingAttachments(readOnly(context), request.user);
-    return new Error(`cannot delete IAM user ${request.user}: it still has ${blockers.length > 0 ? blockers.join(', ') : 'attachments'}; add their kinds to the step (or use revoke: [all])`);
+    // The step may already revoke [all]: then these appeared after discovery (a plan applied
+    // with --allow-drift, or someone adding them meanwhile), and listing kinds would not help.
+    return new Error(`cannot delete IAM user ${request.user}: it still has ${blockers.length > 0 ? blockers.join(', ') : 'attachments'}; if the step does not list their kinds, add them (or use revoke: [all]); if it does, they appeared after discovery: run again to revoke them`);
   },
 
   async connect(config, context) {

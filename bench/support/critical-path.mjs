@@ -1,0 +1,28 @@
+// The lower bound the benchmarks compare a run with: round trips on the critical path of its step
+// graph, counted from the run's own `--json` result. Connect (1) + discovery (1: every List call
+// of every step in parallel), then for each step on the longest dependency chain and each
+// ordering phase inside it, the most round trips one finding of that phase needs.
+
+/** 2 for a virtual MFA device (deactivate, delete) and for deleting the user; 1 otherwise. */
+function roundTrips(finding) {
+  if (finding.kind === 'mfa-devices' && finding.details?.virtual) return 2;
+  if (finding.kind === 'user' && finding.id === 'delete-user') return 2;
+  return 1;
+}
+
+/** Round trips on the critical path of the step graph, from the run's own result. */
+export function criticalPath(result) {
+  const steps = new Map(result.steps.map((s) => [s.id, s]));
+  const memo = new Map();
+  const cost = (id) => {
+    if (memo.has(id)) return memo.get(id);
+    const step = steps.get(id);
+    const phases = new Map();
+    for (const f of step.findings) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
+    const own = [...phases.values()].reduce((a, b) => a + b, 0);
+    const total = own + Math.max(0, ...step.dependsOn.map(cost));
+    memo.set(id, total);
+    return total;
+  };
+  return 2 + Math.max(...result.steps.map((s) => cost(s.id)));
+}
