@@ -10,7 +10,9 @@ export default defineConfig({
     // One temporary root per run, removed at the end (test/support/temp-root.ts); the suite-wide
     // least-privilege check (test/support/global-setup.ts).
     globalSetup: ['test/support/temp-root.ts', 'test/support/global-setup.ts'],
-    testTimeout: 20_000,
+    // CPU-bound tests (flipping every byte of a report, the demo) can take 20 s on a loaded 2-core
+    // CI with four workers; a hung test still fails, a minute later.
+    testTimeout: 60_000,
     pool: 'forks',
     // Most files wait (on sandboxes' latency, retries' backoff, child processes), not compute:
     // vitest's default of one worker per core minus one ran them one at a time on 2 cores.

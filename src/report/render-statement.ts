@@ -8,6 +8,8 @@ export interface SignatureStatus {
   key: string;
   /** The first failed check, when not valid. */
   problem?: string;
+  /** Why the signature was not checked at all (no key to check it with); `valid` is then false. */
+  unchecked?: string;
 }
 
 interface AuditPredicate {
@@ -39,6 +41,10 @@ interface WatchPredicate {
 
 /** The line that goes first: whether the signature verifies, so nobody trusts an unverified report by accident. */
 export function signatureBanner(signature: SignatureStatus, format: 'text' | 'md'): string {
+  if (signature.unchecked) {
+    const text = `signature NOT checked: ${signature.unchecked}`;
+    return format === 'md' ? `> ⚠️ ${markdownText(text)}\n` : text;
+  }
   const text = signature.valid
     ? `signature: verified with ${signature.key}`
     : `WARNING: the signature does NOT verify with ${signature.key}${signature.problem ? ` (${signature.problem})` : ''}: do not trust this report`;

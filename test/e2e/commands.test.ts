@@ -69,10 +69,10 @@ describe('revoke user through the binary: aws-iam, github and postgres in one ru
 
     const verification = await verified(result.report.path);
     expect(verification.stdout).toMatch(/valid: run \S+ for e2e-all \(real run, completed\)/);
-    const text = await bin(['report', 'show', result.report.path]);
+    const text = await bin(['report', 'show', result.report.path, '--key', signer.pub]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('e2e-all');
-    const md = await bin(['report', 'show', result.report.path, '--format', 'md']);
+    const md = await bin(['report', 'show', result.report.path, '--format', 'md', '--key', signer.pub]);
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^#/m);
   }, 60_000);

@@ -210,6 +210,14 @@ describe('signed report', () => {
     expect(md.stdout).toContain('| tokens | token t1 | revoked |');
   });
 
+  it('report show on a machine with no key still renders, saying first that the signature was not checked', async () => {
+    const run = await signedRun();
+    const shown = await runCli(['report', 'show', run.report], fakeRegistry());
+    expect(shown.code).toBe(0);
+    expect(shown.stdout.split('\n')[0]).toMatch(/^signature NOT checked: no --key given and no default public key on this machine .*; pass --key <pub\.pem>/);
+    expect(shown.stdout).toMatch(/step creds \[dir: alice, disable\] succeeded/);
+  });
+
   it('a failed run is still reported, with the error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'revoke-fail-'));
     const keys = await keygen(dir);
