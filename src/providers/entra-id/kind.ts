@@ -1,3 +1,4 @@
+import { notFoundRule } from '../not-found-rule.js';
 import type { ProviderKind } from '../define.js';
 import type { Finding, RevokeOutcome } from '../types.js';
 import type { GraphApi } from './graph-api.js';
@@ -74,20 +75,14 @@ export async function userIdOf(context: EntraContext, request: EntraRequest, fou
   return (await readUser(context.graph, request.user))?.id ?? null;
 }
 
-/**
- * The 404 rule: Graph's 404 to a removal counts as already gone only when a fresh read confirms
- * the thing is absent; if it is still there the credentials lack a permission.
- */
-export async function removeOrConfirmGone(what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>, detail?: string): Promise<RevokeOutcome> {
-  try {
-    await remove();
-    return detail ? { status: 'revoked', detail } : { status: 'revoked' };
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    if (await stillThere()) throw new Error(`Graph answered 404 to removing ${what}, but a fresh read still shows it: check the app's permissions for this kind (revoke providers entra-id)`);
-    return { status: 'already-gone' };
-  }
-}
+/** The 404 rule (see not-found-rule.ts): a still-there thing means the app lacks a permission. */
+const graphNotFound = notFoundRule({
+  vendor: 'Graph',
+  statusOf,
+  stillThere: () => "a fresh read still shows it: check the app's permissions for this kind (revoke providers entra-id)",
+});
+export const removeOrConfirmGone = (what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>, detail?: string): Promise<RevokeOutcome> =>
+  graphNotFound.removeOrConfirmGone(what, remove, stillThere, detail ? { detail } : {});
 
 /** A finding of `user`, with the user's object id in its details (for revoke and restore). */
 export function finding(kind: string, user: GraphUser, id: string, label: string, phase: number, details: Finding['details'] = {}, warnings: string[] = []): Finding {

@@ -1,3 +1,4 @@
+import { notFoundRule } from '../not-found-rule.js';
 import type { Octokit } from '@octokit/rest';
 import type { ProviderKind } from '../define.js';
 import type { RevokeOutcome } from '../types.js';
@@ -43,33 +44,24 @@ export function githubErrorText(error: unknown): string {
  * as already gone only when these credentials can see the org's members and a fresh read
  * confirms the thing is absent; otherwise it is an error that points at the token's scopes.
  */
-export async function removeOrConfirmGone(context: GitHubContext, what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>): Promise<RevokeOutcome> {
-  try {
-    await remove();
-    return { status: 'revoked' };
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    if (!context.canSeeMembers) {
+const githubNotFound = notFoundRule({
+  vendor: 'GitHub',
+  statusOf,
+  stillThere: () => 'it is still there: the credentials can read it but not change it (token scope admin:org / App write permission needed)',
+});
+
+export function removeOrConfirmGone(context: GitHubContext, what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>): Promise<RevokeOutcome> {
+  return githubNotFound.removeOrConfirmGone(what, remove, stillThere, {
+    beforeTrusting: () => {
+      if (context.canSeeMembers) return;
       throw new Error(
         `GitHub answered 404 for ${what}, and these credentials cannot see ${context.org}'s members, so it may be hidden rather than gone: give the token admin:org (or the App the Members permission)`,
       );
-    }
-    if (await stillThere()) {
-      throw new Error(`GitHub answered 404 to removing ${what}, but it is still there: the credentials can read it but not change it (token scope admin:org / App write permission needed)`);
-    }
-    return { status: 'already-gone' };
-  }
+    },
+  });
 }
 
 /** A read that answers 404 when the thing is absent: true if present. */
-export async function exists(read: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await read();
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
-}
+export const exists = githubNotFound.exists;
 
 export const sameLogin = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();

@@ -1,6 +1,6 @@
+import { notFoundRule } from '../not-found-rule.js';
 import type { admin_datatransfer_v1, admin_directory_v1, admin_reports_v1 } from '@googleapis/admin';
 import type { ProviderKind } from '../define.js';
-import type { RevokeOutcome } from '../types.js';
 import { scopeForUrl } from './scopes.js';
 
 export type GoogleMode = 'disable' | 'delete';
@@ -86,30 +86,11 @@ export async function allPages<T>(fetchPage: (pageToken: string | undefined) => 
   throw new Error('Google kept returning pages; stopped after 10000');
 }
 
-/** A read that answers 404 when the thing is absent: true if present. */
-export async function exists(read: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await read();
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
-}
-
-/**
- * Google answers 404 for "not there" but also for things the admin cannot see. A 404 to a
- * removal counts as already gone only when a fresh read confirms the thing is absent.
- */
-export async function removeOrConfirmGone(what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>): Promise<RevokeOutcome> {
-  try {
-    await remove();
-    return { status: 'revoked' };
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    if (await stillThere()) throw new Error(`Google answered 404 to removing ${what}, but a fresh read still shows it: check the impersonated admin's privileges`);
-    return { status: 'already-gone' };
-  }
-}
+/** The 404 rule (see not-found-rule.ts): Google answers 404 also for things the admin cannot see. */
+export const { exists, removeOrConfirmGone } = notFoundRule({
+  vendor: 'Google',
+  statusOf,
+  stillThere: () => "a fresh read still shows it: check the impersonated admin's privileges",
+});
 
 export const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

@@ -1,6 +1,6 @@
+import { notFoundRule } from '../not-found-rule.js';
 import { InvalidInputError } from '../../errors.js';
 import type { ProviderKind } from '../define.js';
-import type { RevokeOutcome } from '../types.js';
 import { OktaApiError, type OktaHttp } from './http.js';
 
 /** The connected org: the HTTP client, and a per-run cache of user look-ups by login. */
@@ -69,17 +69,6 @@ export async function readUser(context: OktaContext, id: string): Promise<OktaUs
   }
 }
 
-/** A read that answers 404 when the thing is absent: true if present. */
-export async function exists(read: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await read();
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
-}
-
 /**
  * The fresh read of the 404 rule for things Okta only lists: is the item with this id still in the
  * list at `path`? A 404 on the list itself (the user is gone) means it is gone too.
@@ -95,20 +84,12 @@ export function stillListed(context: OktaContext, path: string, id: string): () 
   };
 }
 
-/**
- * The 404 rule: a removal answered 404 counts as already gone only when a fresh read confirms the
- * thing is absent; if it is still there the credentials can see it but not change it.
- */
-export async function removeOrConfirmGone(what: string, remove: () => Promise<unknown>, stillThere: () => Promise<boolean>): Promise<RevokeOutcome> {
-  try {
-    await remove();
-    return { status: 'revoked' };
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    if (await stillThere()) throw new Error(`Okta answered 404 to removing ${what}, but a fresh read still shows it: check the admin role or scopes of these credentials`);
-    return { status: 'already-gone' };
-  }
-}
+/** The 404 rule (see not-found-rule.ts). */
+export const { exists, removeOrConfirmGone } = notFoundRule({
+  vendor: 'Okta',
+  statusOf,
+  stillThere: () => 'a fresh read still shows it: check the admin role or scopes of these credentials',
+});
 
 const SUPER_ADMIN = 'SUPER_ADMIN';
 
