@@ -1,3 +1,4 @@
+import { withRequestBody } from '../request-body.js';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -211,16 +212,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     res.end(answer.status === 204 || answer.body === undefined ? '' : JSON.stringify(answer.body));
   }
 
-  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end(String(error));
-      });
-    });
-  });
+  const server = createServer({ key: tls.key, cert: tls.cert }, withRequestBody(handle));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,3 +1,4 @@
+import { withRequestBody } from '../request-body.js';
 import { createVerify, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -101,16 +102,7 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
   const exchanges: Exchange[] = [];
   let port = 0;
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end(String(error));
-      });
-    });
-  });
+  const server = createServer(withRequestBody(handle));
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
     const startedAt = performance.now();

@@ -1,3 +1,4 @@
+import { withRequestBody } from '../request-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
@@ -349,16 +350,7 @@ export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed
   const exchanges: GoogleExchange[] = [];
   let port = 0;
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end(String(error));
-      });
-    });
-  });
+  const server = createServer(withRequestBody(handle));
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
