@@ -1,5 +1,5 @@
+import { readOwnerOnlyFile } from '../owner-only-file.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { readFileSync, statSync } from 'node:fs';
 import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { AuthenticationHandler, BatchRequestContent, Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/lib/es/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js';
@@ -34,14 +34,12 @@ function credentialFor(config: EntraConfig, env: NodeJS.ProcessEnv, instance: st
   if (auth === 'certificate') {
     const file = config.certificateFile ?? env.AZURE_CLIENT_CERTIFICATE_PATH;
     if (!file) throw new InvalidInputError(`auth: certificate on provider ${instance} needs a certificate file`, 'set certificateFile: to a PEM holding the certificate and its private key');
-    let mode: number;
-    try {
-      mode = statSync(file).mode;
-    } catch {
-      throw new InvalidInputError(`certificate file ${file} of provider ${instance} does not exist`, 'check certificateFile:');
-    }
-    if ((mode & 0o077) !== 0) throw new InvalidInputError(`certificate file ${file} of provider ${instance} can be read by group or others; refusing to use it`, `chmod 600 ${file}`);
-    return { credential: new ClientCertificateCredential(tenantId, clientId, { certificate: readFileSync(file, 'utf8') }, options), how: `certificate ${file}` };
+    const certificate = readOwnerOnlyFile(file, {
+      missing: `certificate file ${file} of provider ${instance} does not exist`,
+      missingFix: 'check certificateFile:',
+      readable: `certificate file ${file} of provider ${instance} can be read by group or others; refusing to use it`,
+    });
+    return { credential: new ClientCertificateCredential(tenantId, clientId, { certificate }, options), how: `certificate ${file}` };
   }
   const secretEnv = config.clientSecretEnv ?? 'AZURE_CLIENT_SECRET';
   const secret = env[secretEnv];

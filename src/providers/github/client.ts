@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readOwnerOnlyFile } from '../owner-only-file.js';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -97,14 +97,11 @@ function tokenFor(config: GitHubConfig, env: NodeJS.ProcessEnv, instance: string
 function appAuth(app: NonNullable<GitHubConfig['app']>, env: NodeJS.ProcessEnv, instance: string) {
   let privateKey: string | undefined;
   if (app.privateKeyFile) {
-    let mode: number;
-    try {
-      mode = statSync(app.privateKeyFile).mode;
-    } catch {
-      throw new InvalidInputError(`GitHub App private key ${app.privateKeyFile} of provider ${instance} does not exist`, 'check app.privateKeyFile');
-    }
-    if ((mode & 0o077) !== 0) throw new InvalidInputError(`GitHub App private key ${app.privateKeyFile} can be read by others; refusing to use it`, `chmod 600 ${app.privateKeyFile}`);
-    privateKey = readFileSync(app.privateKeyFile, 'utf8');
+    privateKey = readOwnerOnlyFile(app.privateKeyFile, {
+      missing: `GitHub App private key ${app.privateKeyFile} of provider ${instance} does not exist`,
+      missingFix: 'check app.privateKeyFile',
+      readable: `GitHub App private key ${app.privateKeyFile} can be read by others; refusing to use it`,
+    });
   } else {
     privateKey = env[app.privateKeyEnv!];
     if (!privateKey) throw new InvalidInputError(`${app.privateKeyEnv} is not set (GitHub App private key of provider ${instance})`, `export ${app.privateKeyEnv}="$(cat app.private-key.pem)"`);

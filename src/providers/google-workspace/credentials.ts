@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readOwnerOnlyFile } from '../owner-only-file.js';
 import { InvalidInputError } from '../../errors.js';
 import type { GoogleConfig } from './config.js';
 
@@ -17,14 +17,11 @@ export function serviceAccountKey(config: GoogleConfig, env: NodeJS.ProcessEnv, 
   let where: string;
   if (config.keyFile) {
     where = `key file ${config.keyFile}`;
-    let mode: number;
-    try {
-      mode = statSync(config.keyFile).mode;
-    } catch {
-      throw new InvalidInputError(`service account key file ${config.keyFile} of provider ${instance} does not exist`, 'check keyFile: (a JSON key downloaded for the service account)');
-    }
-    if ((mode & 0o077) !== 0) throw new InvalidInputError(`service account key file ${config.keyFile} can be read by others; refusing to use it`, `chmod 600 ${config.keyFile}`);
-    text = readFileSync(config.keyFile, 'utf8');
+    text = readOwnerOnlyFile(config.keyFile, {
+      missing: `service account key file ${config.keyFile} of provider ${instance} does not exist`,
+      missingFix: 'check keyFile: (a JSON key downloaded for the service account)',
+      readable: `service account key file ${config.keyFile} can be read by others; refusing to use it`,
+    });
   } else if (config.keyEnv) {
     where = `environment variable ${config.keyEnv}`;
     const value = env[config.keyEnv];

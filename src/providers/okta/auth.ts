@@ -1,5 +1,5 @@
+import { readOwnerOnlyFile } from '../owner-only-file.js';
 import { createPrivateKey, createSign, randomUUID, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { InvalidInputError } from '../../errors.js';
 import type { OktaConfig } from './config.js';
 import { OktaApiError } from './http.js';
@@ -10,14 +10,11 @@ type OAuthConfig = NonNullable<OktaConfig['oauth']>;
 export function servicePrivateKey(oauth: OAuthConfig, env: NodeJS.ProcessEnv, instance: string): KeyObject {
   let pem: string | undefined;
   if (oauth.privateKeyFile) {
-    let mode: number;
-    try {
-      mode = statSync(oauth.privateKeyFile).mode;
-    } catch {
-      throw new InvalidInputError(`Okta service app private key ${oauth.privateKeyFile} of provider ${instance} does not exist`, 'check oauth.privateKeyFile');
-    }
-    if ((mode & 0o077) !== 0) throw new InvalidInputError(`Okta service app private key ${oauth.privateKeyFile} can be read by others; refusing to use it`, `chmod 600 ${oauth.privateKeyFile}`);
-    pem = readFileSync(oauth.privateKeyFile, 'utf8');
+    pem = readOwnerOnlyFile(oauth.privateKeyFile, {
+      missing: `Okta service app private key ${oauth.privateKeyFile} of provider ${instance} does not exist`,
+      missingFix: 'check oauth.privateKeyFile',
+      readable: `Okta service app private key ${oauth.privateKeyFile} can be read by others; refusing to use it`,
+    });
   } else {
     pem = env[oauth.privateKeyEnv!];
     if (!pem) throw new InvalidInputError(`${oauth.privateKeyEnv} is not set (Okta service app private key of provider ${instance})`, `export ${oauth.privateKeyEnv}="$(cat okta-service-app.pem)"`);
