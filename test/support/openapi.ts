@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
+import type { SandboxExchange } from '../../src/sandbox/exchange.js';
 
 /** One request to a sandbox and its answer, as the spec check sees it. */
-export interface SpecExchange {
-  method: string;
-  /** The matched route template (e.g. /orgs/{org}/members), undefined when nothing matched. */
-  route: string | undefined;
-  path: string;
-  query: Record<string, string | string[]>;
-  requestBody: unknown;
-  status: number;
-  responseBody: unknown;
-}
+export type SpecExchange = Omit<SandboxExchange, 'mutating'>;
 
 interface Operation {
   parameters?: Array<{ name: string; in: string; required?: boolean; schema: object }>;

@@ -1,3 +1,4 @@
+import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
 import { createVerify, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,16 +23,7 @@ export interface GitHubFaults {
   failureRate: number;
 }
 
-export interface Exchange {
-  method: string;
-  /** The route template, e.g. /orgs/{org}/members, or undefined when no route matched. */
-  route: string | undefined;
-  path: string;
-  query: Record<string, string | string[]>;
-  requestBody: unknown;
-  status: number;
-  responseBody: unknown;
-  mutating: boolean;
+export interface Exchange extends SandboxExchange {
   /** Served under /api/v3, as GitHub Enterprise Server does. */
   enterprise: boolean;
   caller: string;

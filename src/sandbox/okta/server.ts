@@ -1,3 +1,4 @@
+import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
 import { createVerify, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,17 +30,7 @@ export interface OktaFaults {
   phantomNotFound: string[];
 }
 
-export interface OktaExchange {
-  method: string;
-  /** The route template, e.g. /api/v1/users/{userId}, or undefined when no route matched. */
-  route: string | undefined;
-  path: string;
-  query: Record<string, string | string[]>;
-  requestBody: unknown;
-  status: number;
-  responseBody: unknown;
-  /** Changes state in the org (admin writes); token exchanges and introspection do not. */
-  mutating: boolean;
+export interface OktaExchange extends SandboxExchange {
   caller: string;
 }
 
