@@ -49,6 +49,7 @@ export const PATH_OPTIONS: Record<string, Record<string, PathRole>> = {
   apply: { '<plan>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
   watch: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
   audit: { users: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
+  drill: { report: 'output-dir', signKey: 'key-file-or-kms' },
   keygen: { out: 'output-prefix' },
   verify: { '<report>': 'input-file', key: 'input-file', journalDir: 'input-dir' },
   show: { '<report>': 'input-file', key: 'input-file' },
