@@ -8,6 +8,7 @@ import { loadRunbook } from '../runbook/load.js';
 import { locateRunbook } from '../runbook/locate.js';
 import type { Runbook } from '../runbook/model.js';
 import { resolveRun, type RunPlan } from '../runbook/resolve.js';
+import { findRestores, type KnownRestore } from './restores.js';
 
 /** A verified run report, and what of it there is to watch. */
 export interface WatchedRun {
@@ -19,6 +20,8 @@ export interface WatchedRun {
   plan: RunPlan;
   since: Date;
   until: Date | undefined;
+  /** Real restores of this run found next to its report (`revoke restore`), oldest first. */
+  restores: KnownRestore[];
 }
 
 /** A verified run report, the runbook it names, and whether that runbook changed since. */
@@ -62,7 +65,7 @@ export async function loadWatchedRun(reportPath: string, publicKeyPem: string, r
   const revokedSteps = predicate.steps.filter((s) => s.findings.some(wasTaken));
   if (revokedSteps.length === 0) throw new InvalidInputError(`${reportPath} records nothing revoked: nothing to watch`, 'pass the report of a real run');
   const plan = resolveRun(runbook, registry, { user: predicate.user, only: revokedSteps.map((s) => s.id) });
-  return { reportFile, predicate, revokedSteps, plan, since, until };
+  return { reportFile, predicate, revokedSteps, plan, since, until, restores: findRestores(reportPath, reportFile.sha256, publicKeyPem) };
 }
 
 /** A finding the run took away (or found already gone): what watch asks about. */

@@ -215,6 +215,26 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     expect(await canLogIn('conrad', 'person-pw')).toBe(true);
   }, 60_000);
 
+  it('revoke watch on the original report knows about the restore: use after it is listed, not counted; attempts before it still count', async () => {
+    const { as } = await person('walt');
+    const home = mkdtempSync(join(tmpdir(), 'revoke-restore-'));
+    const runbook = writeTemp('contain.yaml', runbookText());
+    const run = await runCli(['user', 'walt', '-r', runbook, '--yes', '--only', 'aws-contain', '--report', join(home, 'reports')], builtinRegistry(), { env: { ...env, XDG_CONFIG_HOME: home } });
+    expect(run.code, run.stderr).toBe(0);
+    const report = reportFiles(join(home, 'reports')).reports[0]!;
+    await expect(as(0).listUsers({})).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+    expect((await restore([report, '--yes'], home)).code).toBe(0);
+    await as(0).listUsers({});
+    const watch = await runCli(['watch', report, '--json', '--report', join(home, 'watch')], builtinRegistry(), { env: { ...env, XDG_CONFIG_HOME: home } });
+    const json = JSON.parse(watch.stdout);
+    expect(watch.code, watch.stderr).toBe(3);
+    const shown = json.events.map((e: { what: string; outcome: string; afterRestore?: string }) => [e.what.replace(/ with access key \w+/, ''), e.outcome, Boolean(e.afterRestore)]);
+    expect(shown).toEqual([
+      ['iam.amazonaws.com ListUsers in us-east-1: InvalidClientTokenId', 'denied', false],
+      ['iam.amazonaws.com ListUsers in us-east-1', 'allowed', true],
+    ]);
+  }, 60_000);
+
   it('a person protected since the run is a conflict (with -r naming the changed runbook); a report that does not verify is refused (exit 2)', async () => {
     await person('pia');
     const { home, report, runbook } = await contain('pia');
