@@ -6,7 +6,7 @@ export interface RevokeKind {
   description: string;
   /** The provider-side permissions discover + revoke of this kind need (e.g. IAM actions). */
   permissions: string[];
-  /** Whether revoking it can be undone by the provider's own means. */
+  /** Whether `revoke restore` can undo revoking it (in disable mode, for kinds that have modes). */
   reversible: boolean;
 }
 
