@@ -1,4 +1,8 @@
+import type { Finding } from '../../types.js';
 import { ident, isUndefinedRole, Phase, roleRow, type PostgresKind } from '../kind.js';
+
+/** The right to log in as a finding: what discovery reports and what containment fires first. */
+export const loginFinding = (role: string): Finding => ({ id: 'login', kind: 'login', label: `role ${role} can log in`, phase: Phase.Login });
 
 export const login: PostgresKind = {
   name: 'login',
@@ -7,7 +11,7 @@ export const login: PostgresKind = {
   reversible: true,
   async discover(context, { role }) {
     const row = await roleRow(context, role);
-    return row?.rolcanlogin ? [{ id: 'login', kind: 'login', label: `role ${role} can log in`, phase: Phase.Login }] : [];
+    return row?.rolcanlogin ? [loginFinding(role)] : [];
   },
   async revoke(context, _finding, { role }) {
     try {
