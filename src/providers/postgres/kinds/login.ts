@@ -1,4 +1,8 @@
+import type { Finding } from '../../types.js';
 import { ident, isUndefinedRole, Phase, roleRow, type PostgresKind } from '../kind.js';
+
+/** The right to log in as a finding: what discovery reports and what containment fires first. */
+export const loginFinding = (role: string): Finding => ({ id: 'login', kind: 'login', label: `role ${role} can log in`, phase: Phase.Login });
 
 export const login: PostgresKind = {
   name: 'login',
@@ -7,8 +11,12 @@ export const login: PostgresKind = {
   reversible: true,
   async discover(context, { role }) {
     const row = await roleRow(context, role);
+<<<<<<< HEAD
     // details.login is the prior state restore puts back; a NOLOGIN role is no finding (and stays NOLOGIN).
     return row?.rolcanlogin ? [{ id: 'login', kind: 'login', label: `role ${role} can log in`, phase: Phase.Login, details: { login: true } }] : [];
+=======
+    return row?.rolcanlogin ? [loginFinding(role)] : [];
+>>>>>>> contain
   },
   async revoke(context, _finding, { role }) {
     try {
