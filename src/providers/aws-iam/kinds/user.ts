@@ -1,9 +1,5 @@
-<<<<<<< HEAD
-import { isNoSuchEntity, unlessGone } from '../aws-errors.js';
-=======
 import type { Finding } from '../../types.js';
-import { unlessGone } from '../aws-errors.js';
->>>>>>> contain
+import { isNoSuchEntity, unlessGone } from '../aws-errors.js';
 import { outcome, Phase, type IamKind } from '../kind.js';
 import { DENY_ALL, denyAllPolicy, REVOKE_OWNED_POLICIES } from '../policies.js';
 import { userPolicyNames } from './sessions.js';
