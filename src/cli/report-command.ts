@@ -2,14 +2,14 @@ import { InvalidInputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope } from '../report/dsse.js';
 import { renderPredicate, signatureBanner, type SignatureStatus } from '../report/render-statement.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type Statement } from '../report/statement.js';
+import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type Statement } from '../report/statement.js';
 import { verifyEnvelope } from '../report/verify.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { defaultKeyPaths } from '../report/signer.js';
 import { writeLine, type CliIO } from './io.js';
 import { resolvePublicKey } from './public-key.js';
 
-const SHOWN = [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE];
+const SHOWN = [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, SECRET_PREDICATE_TYPE];
 
 /**
  * Renders a run, audit or watch report. The signature is checked first (with --key, or this
