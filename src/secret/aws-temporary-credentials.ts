@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { runBounded } from '../engine/graph-runner.js';
 import { awsErrorCode } from '../providers/aws-iam/aws-errors.js';
-import { instanceForKey, stsClientFor } from './aws-accounts.js';
+import { instanceForKey } from './aws-accounts.js';
 import { revokeFindings, takenOf, type ProviderTarget } from './revoke-findings.js';
 import type { ClassifiedSecret } from './classify.js';
 import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler, type SecretOutcome } from './plan.js';
@@ -49,12 +49,11 @@ async function planSession(secret: ClassifiedSecret, context: SecretContext): Pr
   const found = await instanceForKey(c.accessKeyId, context);
   if ('missing' in found) return { ...base, actions: [], settled: notRevoked(found.missing) };
   const { instance, account } = found;
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const leaked = await stsClientFor(instance, context.env, { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+  const { arnOfCredentials } = await import('./sts-calls.js');
   let arn: string;
   context.count('aws:sts:GetCallerIdentity (leaked credentials)');
   try {
-    arn = (await leaked.send(new GetCallerIdentityCommand({}), { abortSignal: context.signal })).Arn ?? '';
+    arn = await arnOfCredentials(instance, context.env, { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken }, context.signal);
   } catch (error) {
     const code = awsErrorCode(error);
     if (code === 'ExpiredToken' || code === 'InvalidClientTokenId') return { ...base, provider: instance.name, actions: [], settled: { status: 'already-gone', detail: `STS no longer accepts them (${code})` } };
