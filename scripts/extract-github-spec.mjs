@@ -43,6 +43,7 @@ export const OPERATIONS = [
   ['delete', '/repos/{owner}/{repo}/collaborators/{username}'],
   ['post', '/app/installations/{installation_id}/access_tokens'],
   ['get', '/orgs/{org}/audit-log'],
+  ['post', '/credentials/revoke'],
 ];
 
 const paths = {};

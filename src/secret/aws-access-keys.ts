@@ -79,6 +79,7 @@ async function planKey(secret: ClassifiedSecret, context: SecretContext): Promis
     actions: findings.map((f) => (f.kind === 'access-keys' ? `${mode === 'delete' ? 'delete' : 'set Inactive'}: ${f.label}` : `deny ${f.label}`)),
     warnings: findings.flatMap((f) => f.warnings ?? []),
     target,
-    taken: takenOf(target),
+    // Watch asks GetAccessKeyLastUsed about keys that were only set Inactive.
+    taken: takenOf(target, (f) => (f.kind === 'access-keys' && mode === 'disable' ? 'set Inactive' : undefined)),
   };
 }

@@ -16,6 +16,8 @@ export interface TakenAccess {
   user: string;
   kind: string;
   id: string;
+  /** What the revocation did, as the provider's kind says it (watch reads "set Inactive"). */
+  detail?: string;
 }
 
 /**

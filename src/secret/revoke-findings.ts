@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { Finding } from '../providers/types.js';
 import type { PlannedProvider } from '../runbook/resolve.js';
-import type { SecretContext, SecretOutcome } from './plan.js';
+import type { SecretContext, SecretOutcome, TakenAccess } from './plan.js';
 
 /** What a provider-backed secret revokes: findings of one identity on one provider instance. */
 export interface ProviderTarget {
@@ -36,4 +36,8 @@ export async function revokeFindings(target: ProviderTarget, context: SecretCont
 }
 
 /** What the target took away, in the run report's terms, for `revoke watch`. */
-export const takenOf = (target: ProviderTarget) => target.findings.map((f) => ({ provider: target.instance.name, providerType: target.instance.type, user: target.user, kind: f.kind, id: f.id }));
+export const takenOf = (target: ProviderTarget, detail?: (finding: Finding) => string | undefined): TakenAccess[] =>
+  target.findings.map((f) => {
+    const said = detail?.(f);
+    return { provider: target.instance.name, providerType: target.instance.type, user: target.user, kind: f.kind, id: f.id, ...(said ? { detail: said } : {}) };
+  });

@@ -48,7 +48,7 @@ export interface SecretResult {
   calls: Record<string, number>;
   actors: SecretProviders['actors'];
   /** What was taken away, per provider identity, in the run report's step shape (for watch). */
-  steps: Array<{ id: string; provider: string; providerType: string; user: string; findings: Array<{ kind: string; id: string; outcome: string }> }>;
+  steps: Array<{ id: string; provider: string; providerType: string; user: string; findings: Array<{ kind: string; id: string; outcome: string; detail?: string }> }>;
   interrupted: boolean;
   exitCode: number;
 }
@@ -165,7 +165,7 @@ function stepsOf(taken: Array<TakenAccess & { outcome: string }>): SecretResult[
       step = { id: `secret-${steps.size + 1}`, provider: t.provider, providerType: t.providerType, user: t.user, findings: [] };
       steps.set(key, step);
     }
-    if (!step.findings.some((f) => f.kind === t.kind && f.id === t.id)) step.findings.push({ kind: t.kind, id: t.id, outcome: t.outcome });
+    if (!step.findings.some((f) => f.kind === t.kind && f.id === t.id)) step.findings.push({ kind: t.kind, id: t.id, outcome: t.outcome, ...(t.detail ? { detail: t.detail } : {}) });
   }
   return [...steps.values()];
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { sha256Hex } from '../report/journal.js';
-import { PREDICATE_TYPE, type ReportPredicate } from '../report/statement.js';
+import { PREDICATE_TYPE, SECRET_PREDICATE_TYPE, type ReportPredicate } from '../report/statement.js';
+import { secretWatchPlan } from '../secret/watch-plan.js';
 import { verifyReport } from '../report/verify.js';
 import { loadRunbook } from '../runbook/load.js';
 import { locateRunbook } from '../runbook/locate.js';
@@ -26,11 +27,14 @@ export interface WatchedRun {
  */
 export async function loadWatchedRun(reportPath: string, publicKeyPem: string, registry: ProviderRegistry, window: { since?: string; until?: string; runbook?: string }): Promise<WatchedRun> {
   const verification = verifyReport(reportPath, publicKeyPem);
-  if (!verification.valid || verification.statement?.predicateType !== PREDICATE_TYPE) {
+  // A `revoke secret` report records what it took away in the run report's step shape.
+  const isSecretRun = verification.statement?.predicateType === SECRET_PREDICATE_TYPE;
+  if (!verification.valid || (verification.statement?.predicateType !== PREDICATE_TYPE && !isSecretRun)) {
     const failed = verification.checks.find((c) => !c.ok);
     throw new InvalidInputError(`refusing to watch ${reportPath}: it does not verify${failed ? ` (${failed.name}: ${failed.detail})` : ' as a run report'}`, 'pass a run report and the public key it was signed with (--key)');
   }
-  const predicate = verification.statement.predicate as ReportPredicate;
+  const predicate = verification.statement!.predicate as ReportPredicate;
+  if (isSecretRun && !predicate.runbook) throw new InvalidInputError(`${reportPath} is a secret run without a runbook: nothing it revoked can be watched (GitHub and Slack tokens leave no audit of use revoke can read)`, 'watch the report of a secret run made with -r <runbook>');
   const since = parseDate(window.since, '--since') ?? new Date(predicate.finishedAt ?? predicate.startedAt);
   const until = parseDate(window.until, '--until');
   const runbookPath = locateRunbook(predicate.runbook, reportPath, window.runbook);
@@ -40,7 +44,7 @@ export async function loadWatchedRun(reportPath: string, publicKeyPem: string, r
   }
   const revokedSteps = predicate.steps.filter((s) => s.findings.some(wasTaken));
   if (revokedSteps.length === 0) throw new InvalidInputError(`${reportPath} records nothing revoked: nothing to watch`, 'pass the report of a real run');
-  const plan = resolveRun(runbook, registry, { user: predicate.user, only: revokedSteps.map((s) => s.id) });
+  const plan = isSecretRun ? secretWatchPlan(runbook, registry, revokedSteps) : resolveRun(runbook, registry, { user: predicate.user, only: revokedSteps.map((s) => s.id) });
   return { reportFile: { path: reportPath, sha256: sha256Hex(readFileSync(reportPath)) }, predicate, revokedSteps, plan, since, until };
 }
 
