@@ -112,6 +112,9 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
     const events = new RunEventStream();
     events.subscribe(({ seq: _seq, ts: _ts, ...event }) => session.record(event.type, event));
     if (options.onRunEvent) events.subscribe(options.onRunEvent);
+    // The clock starts when the revocation run does, as `revoke user --yes` in an incident:
+    // confirmed up front, so containment goes out right after connect.
+    startProbing();
     const outcome = await executeRun(plan, registry, events, {
       dryRun: false,
       concurrency: options.concurrency,
@@ -119,13 +122,10 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
       env: options.env,
       stop,
       runId: session.runId,
-      confirm: async () => {
-        startProbing();
-        return { approved: true, by: 'flag' };
-      },
+      confirmedUpFront: true,
+      confirm: async () => ({ approved: true, by: 'flag' }),
     });
     record.revocation = { status: outcome.status, exitCode: outcome.exitCode };
-    if (revokedAt === undefined && outcome.status === 'completed') startProbing(); // nothing was found to revoke: measure anyway
     const settled = new Map<CanaryCredential, ProbeLoopResult>();
     for (const [credential, loop] of loops) settled.set(credential, await loop);
     record.credentials = credentials.map(({ target, credential }) => ({

@@ -20,6 +20,8 @@ export function leastPrivilegePolicy(): Record<string, unknown> {
       { Sid: 'RevokeIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
       { Sid: 'RevokeWatch', Effect: 'Allow', Action: ['cloudtrail:LookupEvents', 'account:ListRegions'], Resource: '*' },
       { Sid: 'RevokeIamUserAccess', Effect: 'Allow', Action: iamActions, Resource: '*' },
+      // `revoke secret`: which account a leaked access key id belongs to.
+      { Sid: 'RevokeSecret', Effect: 'Allow', Action: ['sts:GetAccessKeyInfo'], Resource: '*' },
       // revoke drill: the canary and its MFA device live under /revoke-drill/; leave this out in production.
       { Sid: 'RevokeDrillCanary', Effect: 'Allow', Action: DRILL_CANARY_PERMISSIONS, Resource: ['arn:aws:iam::*:user/revoke-drill/*', 'arn:aws:iam::*:mfa/revoke-drill/*'] },
       { Sid: 'RevokeDrillLeftovers', Effect: 'Allow', Action: ['iam:ListVirtualMFADevices'], Resource: '*' },
