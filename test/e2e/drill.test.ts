@@ -2,22 +2,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sandboxEnvironment, sandboxIamClient } from '../../src/sandbox/iam/seed.js';
-import { startIamSandbox, type IamSandbox } from '../../src/sandbox/iam/server.js';
+import { sandboxIamClient } from '../../src/sandbox/iam/seed.js';
 import { writeTemp } from '../support/cli.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { runBin } from '../support/spawn.js';
-import { createPostgresOperator, PG_OPERATOR } from '../support/worlds.js';
+import { drillWorld, type DrillWorld } from '../drill/drill-world.js';
 
-let iam: IamSandbox;
-let server: PostgresServer;
-
+let world: DrillWorld;
 beforeAll(async () => {
-  [iam, server] = await Promise.all([startIamSandbox(), startPostgres()]);
-  await server.sql('CREATE ROLE data_owner NOLOGIN');
-  await createPostgresOperator(server);
+  world = await drillWorld();
 }, 60_000);
-afterAll(async () => Promise.all([iam?.close(), server?.stop()]));
+afterAll(async () => world?.close());
 
 it('revoke drill through the built binary: canaries on IAM and PostgreSQL, SLA met (exit 0), canaries removed, report verifies and shows', async () => {
   const runbook = writeTemp(
@@ -44,15 +38,15 @@ steps:
 `,
   );
   const config = mkdtempSync(join(tmpdir(), 'revoke-drill-e2e-'));
-  const env = { ...sandboxEnvironment(iam), REVOKE_PG_URL: server.url(PG_OPERATOR.user, PG_OPERATOR.password), XDG_CONFIG_HOME: config };
+  const env = { ...world.env, XDG_CONFIG_HOME: config };
   const reports = join(config, 'reports');
   const drill = await runBin(['drill', '-r', runbook, '--canary', 'e2e-canary', '--report', reports], { env, timeoutMs: 60_000 });
   expect(drill.code, drill.stderr).toBe(0);
   expect(drill.stdout).toMatch(/drill of runbook staging-drill with canary e2e-canary: every credential denied within its SLA \(exit 0\)/);
   expect(drill.stdout).toMatch(/aws: GetSessionToken session \(MFA\) of access key AKIA\w+: within-sla, denied after [\d.]+ s \(SLA 30 s\)/);
   expect(drill.stdout).toMatch(/db: open session of role e2e-canary: within-sla/);
-  await expect(sandboxIamClient(iam).getUser({ UserName: 'e2e-canary' })).rejects.toThrow(/cannot be found/);
-  expect(await server.sql("SELECT 1 FROM pg_roles WHERE rolname = 'e2e-canary'")).toHaveLength(0);
+  await expect(sandboxIamClient(world.iam).getUser({ UserName: 'e2e-canary' })).rejects.toThrow(/cannot be found/);
+  expect(await world.server.sql("SELECT 1 FROM pg_roles WHERE rolname = 'e2e-canary'")).toHaveLength(0);
 
   const report = /Drill report \(signed[^)]*\): (\S+)/.exec(drill.stderr)![1]!;
   const key = join(config, 'revoke', 'signing-key.pub.pem');
