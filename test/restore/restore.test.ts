@@ -258,8 +258,16 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     await person('pia');
     const { home, report, runbook } = await contain('pia');
     const changed = writeTemp('contain.yaml', runbookText('\n  db: [pia]'));
-    const unchanged = await restore([report, '--dry-run', '--json', '-r', runbook], home);
+    const planOut = join(home, 'restore-plan.json');
+    const unchanged = await restore([report, '--dry-run', '--json', '-r', runbook, '--plan-out', planOut], home);
     expect(unchanged.code).toBe(0);
+    const saved = JSON.parse(readFileSync(planOut, 'utf8'));
+    expect(saved.restored.sha256).toBe(JSON.parse(unchanged.stdout).restored.sha256);
+    expect(saved.steps.map((s: { id: string }) => s.id)).toEqual(['aws-contain', 'db-contain', 'gh-access']);
+    // No terminal and no --yes: refused before anything connects (exit 2), never a prompt.
+    const unconfirmed = await restore([report], home);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('fix: pass --yes to confirm non-interactively, or --dry-run');
     const result = await restore([report, '--dry-run', '--json', '-r', changed, '--only', 'db-contain'], home);
     expect(result.code, result.stderr).toBe(1);
     expect(JSON.parse(result.stdout).steps[0].findings.map((f: { outcome: string; detail: string }) => [f.outcome, f.detail])).toEqual([
