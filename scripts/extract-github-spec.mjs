@@ -47,6 +47,7 @@ export const OPERATIONS = [
   ['post', '/orgs/{org}/invitations'],
   ['put', '/repos/{owner}/{repo}/collaborators/{username}'],
   ['get', '/users/{username}'],
+  ['post', '/credentials/revoke'],
 ];
 
 const paths = {};

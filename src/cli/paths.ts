@@ -53,6 +53,7 @@ export const PATH_OPTIONS: Record<string, Record<string, PathRole>> = {
   keygen: { out: 'output-prefix' },
   verify: { '<report>': 'input-file', key: 'input-file', journalDir: 'input-dir' },
   show: { '<report>': 'input-file', key: 'input-file' },
+  secret: { from: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
 };
 
 const FLAG_OF: Record<string, string> = { planOut: '--plan-out', signKey: '--sign-key', journalDir: '--journal-dir', runbook: '-r/--runbook' };

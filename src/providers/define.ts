@@ -71,6 +71,15 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
   explainRevokeError?(context: Context, finding: Finding, request: Request, error: unknown): Promise<Error | undefined>;
   /** Runs a revocation inside something that counts retries into `counter`; the count lands on the outcome or error. */
   countRetries?<T>(counter: { retries: number }, run: () => Promise<T>): Promise<T>;
+
+  // --- contain first (issue 18) ---
+  /**
+   * The step's containment findings, known without discovery (see `Provider.contain`): one module
+   * per provider (`contain.ts`), building the same findings (kind, id) its kind modules discover,
+   * so `revoke` runs the kind's own code and discovery's copy merges into it. Gets the read-only
+   * context. Findings of kinds the step does not list are dropped.
+   */
+  containment?(context: Context, request: Request, kinds: string[]): Finding[] | Promise<Finding[]>;
 }
 
 /** An error thrown on purpose by provider code (already worded for the operator), not a vendor error. */
@@ -104,6 +113,18 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
     } catch (error) {
       if (isWorded(error, isVendor)) throw error;
       throw new Error(`listing ${name} of ${describeUser(context, user)}: ${errorText(error)}`);
+    }
+  }
+
+  // Contain first: the definition's containment findings, for the kinds the step lists, worded like discovery errors.
+  async function containStep(connected: Context, step: DiscoverRequest): Promise<Finding[]> {
+    const context = readOnlyOf(connected);
+    try {
+      const findings = await definition.containment!(context, requestOf(step), step.kinds);
+      return findings.filter((finding) => step.kinds.includes(finding.kind));
+    } catch (error) {
+      if (isWorded(error, isVendor)) throw error;
+      throw new Error(`containing ${describeUser(context, step.user)}: ${errorText(error)}`);
     }
   }
 
@@ -146,6 +167,8 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
       }
       return discovery;
     },
+
+    ...(definition.containment ? { contain: (connected: Context, step: DiscoverRequest) => containStep(connected, step) } : {}),
 
     async revoke(context, finding: Finding, step: RevokeRequest): Promise<RevokeOutcome> {
       const request = requestOf(step);

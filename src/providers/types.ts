@@ -169,6 +169,22 @@ export interface Provider<Config = any, Client = any> {
   planRestore?(client: Client, finding: Finding, request: RestoreRequest): Promise<RestorePlan>;
   /** Undoes one finding `planRestore` said it would restore. Idempotent. */
   restore?(client: Client, finding: Finding, request: RestoreRequest): Promise<RestoreOutcome>;
+
+  // --- contain first, discover once (issue 18) ---
+  /**
+   * Containment that needs no discovery: the findings of a step a confirmed run revokes first,
+   * right after connect (through `revoke()`, like any finding), before the rest is discovered.
+   * Only reversible disable-type actions, only for kinds the step asks for. Gets the read-only
+   * client: at most a guard read (a superuser is not contained). A refusal thrown here stops the
+   * run like a discovery refusal. A dry run lists them and sends nothing.
+   */
+  contain?(client: Client, request: DiscoverRequest): Promise<Finding[]>;
+  /**
+   * A view of the connected client whose identical reads are sent once and answered from memory
+   * after that: the engine makes one per provider instance per run, for discovery only, so two
+   * steps of one provider for one person list the same things once.
+   */
+  withReadCache?(client: Client): Client;
 }
 
 // --- `revoke restore` (issue 19) ---

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, pae, PLAN_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js';
 import { readJournal, sha256Hex } from './journal.js';
 import { algorithmOf, keyIdOf } from './signer.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
+import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
 import { RESTORE_PREDICATE_TYPE } from '../restore/predicate.js';
 
 export interface Check {
@@ -127,7 +127,7 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
     check('statement', false, 'payload is not JSON');
     return done();
   }
-  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, RESTORE_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
+  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, RESTORE_PREDICATE_TYPE, SECRET_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
 
   for (const subject of statement.subject ?? []) {
     const path = join(journalDir, subject.name);
@@ -220,6 +220,10 @@ export function describeVerified(result: Verification & { plan?: PlanSummary }, 
       const totals = predicate.totals ?? {};
       const restored = (totals.restored ?? 0) + (totals['already-restored'] ?? 0);
       return `restore of run ${predicate.restored?.runId ?? '?'} (report sha256 ${String(predicate.restored?.sha256 ?? '?').slice(0, 12)}…) for ${predicate.user} (${predicate.dryRun ? 'dry run' : 'real run'}): ${restored} restored, ${totals.invited ?? 0} invited, ${totals.conflict ?? 0} conflicts, ${totals['not-restorable'] ?? 0} not restorable (exit ${predicate.exitCode}${incomplete})`;
+    }
+    case SECRET_PREDICATE_TYPE: {
+      const t = predicate.totals ?? {};
+      return `secret run ${predicate.runId} on ${predicate.input?.secrets ?? '?'} secret(s) from ${predicate.input?.source ?? '?'} (${predicate.dryRun ? 'dry run' : 'real run'}): ${t.revoked ?? 0} revoked, ${t['already-gone'] ?? 0} already gone, ${(t.failed ?? 0) + (t.refused ?? 0) + (t['not-revoked'] ?? 0)} not revoked (exit ${predicate.exitCode}${incomplete})`;
     }
     default:
       return `run ${predicate.runId} for ${predicate.user} (${predicate.dryRun ? 'dry run' : 'real run'}, ${predicate.status}${incomplete})`;

@@ -39,6 +39,9 @@ async function staleCutoff(iam: IAM, user: string, skewMs: number): Promise<{ st
   return cutoff && cutoff.getTime() >= Date.now() - skewMs ? { stale: false } : { stale: true, cutoff };
 }
 
+/** The user's own sessions as a finding: what discovery reports and what containment fires first. */
+export const userSessionsFinding = (user: string): Finding => ({ id: `user/${user}`, kind: 'sessions', label: `sessions of ${user} issued before now`, phase: Phase.Contain });
+
 /**
  * Cuts sessions already issued (console sessions, temporary credentials) the way AWS's console
  * "Revoke active sessions" does: an inline policy denying everything to tokens issued before now.
@@ -53,7 +56,7 @@ export const sessions: IamKind = {
   async discover({ iam, pageSize, sessionCutoffSkewMs }, { user, roles }) {
     const findings: Finding[] = [];
     if (!(await userPolicyNames(iam, user, pageSize)).includes(REVOKE_OLDER_SESSIONS)) {
-      findings.push({ id: `user/${user}`, kind: 'sessions', label: `sessions of ${user} issued before now`, phase: Phase.Contain });
+      findings.push(userSessionsFinding(user));
     } else {
       const existing = await unlessGoneValue(() => staleCutoff(iam, user, sessionCutoffSkewMs ?? DEFAULT_SESSION_CUTOFF_SKEW_MS));
       if (existing?.stale) {

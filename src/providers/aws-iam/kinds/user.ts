@@ -1,3 +1,4 @@
+import type { Finding } from '../../types.js';
 import { isNoSuchEntity, unlessGone } from '../aws-errors.js';
 import { outcome, Phase, type IamKind } from '../kind.js';
 import { DENY_ALL, denyAllPolicy, REVOKE_OWNED_POLICIES } from '../policies.js';
@@ -5,6 +6,9 @@ import { userPolicyNames } from './sessions.js';
 
 export const DELETE_USER_ID = 'delete-user';
 export const DENY_ALL_ID = 'deny-all';
+
+/** The deny-all policy as a finding: what discovery reports and what containment fires first. */
+export const denyAllFinding = (name: string): Finding => ({ id: DENY_ALL_ID, kind: 'user', label: `deny-all policy ${DENY_ALL} on ${name}`, phase: Phase.Contain });
 
 /**
  * The user itself. Disable mode attaches a deny-all inline policy (undo: delete the policy).
@@ -18,10 +22,8 @@ export const user: IamKind = {
   // The deny-all policy (disable mode) is removed by `revoke restore`; a deleted user is not restorable.
   reversible: true,
   async discover({ iam, pageSize }, { user: name, mode }) {
-    const findings = [];
-    if (!(await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL)) {
-      findings.push({ id: DENY_ALL_ID, kind: 'user', label: `deny-all policy ${DENY_ALL} on ${name}`, phase: Phase.Contain });
-    }
+    const findings: Finding[] = [];
+    if (!(await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL)) findings.push(denyAllFinding(name));
     if (mode === 'delete') findings.push({ id: DELETE_USER_ID, kind: 'user', label: `IAM user ${name} itself`, phase: Phase.User });
     return findings;
   },

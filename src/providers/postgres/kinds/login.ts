@@ -1,4 +1,11 @@
+import type { Finding } from '../../types.js';
 import { ident, isUndefinedRole, Phase, roleRow, type PostgresKind } from '../kind.js';
+
+/**
+ * The right to log in as a finding: what discovery reports and what containment fires first. Only
+ * made for a role seen with LOGIN, so details.login is the prior state `revoke restore` puts back.
+ */
+export const loginFinding = (role: string): Finding => ({ id: 'login', kind: 'login', label: `role ${role} can log in`, phase: Phase.Login, details: { login: true } });
 
 export const login: PostgresKind = {
   name: 'login',
@@ -7,8 +14,8 @@ export const login: PostgresKind = {
   reversible: true,
   async discover(context, { role }) {
     const row = await roleRow(context, role);
-    // details.login is the prior state restore puts back; a NOLOGIN role is no finding (and stays NOLOGIN).
-    return row?.rolcanlogin ? [{ id: 'login', kind: 'login', label: `role ${role} can log in`, phase: Phase.Login, details: { login: true } }] : [];
+    // A NOLOGIN role is no finding (and stays NOLOGIN after `revoke restore`).
+    return row?.rolcanlogin ? [loginFinding(role)] : [];
   },
   async revoke(context, _finding, { role }) {
     try {

@@ -1,3 +1,4 @@
+import type { Finding } from '../../types.js';
 import { Phase, roleRow, type PostgresKind } from '../kind.js';
 
 interface Backend {
@@ -16,6 +17,9 @@ export const CLIENT_ADDRESS = "CASE WHEN backend_start IS NULL THEN 'an address 
 const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role: string) =>
   (await context.client.query<Backend>(`SELECT pid, ${CLIENT_ADDRESS} AS client_addr, application_name, backend_start FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()`, [role])).rows;
 
+/** Sessions of a role that can log in, before anyone looked at them: what containment fires first (right after NOLOGIN). */
+export const sessionsFinding = (role: string): Finding => ({ id: 'sessions', kind: 'sessions', label: `sessions of ${role} opened before its login is disabled`, phase: Phase.Sessions });
+
 /**
  * Live sessions of the role. Revocation terminates every backend the role has at that moment,
  * including ones opened after discovery; with login also revoked (earlier phase) none can return.
@@ -30,12 +34,13 @@ export const sessions: PostgresKind = {
     const backends = await backendsOf(context, role);
     const canLogin = (await roleRow(context, role))?.rolcanlogin ?? false;
     if (backends.length === 0 && !canLogin) return [];
+    if (backends.length === 0) return [{ ...sessionsFinding(role), details: { open: 0 } }];
     const from = [...new Set(backends.map((b) => b.client_addr ?? 'local socket'))].join(', ');
     return [
       {
         id: 'sessions',
         kind: 'sessions',
-        label: backends.length > 0 ? `${backends.length} open session${backends.length === 1 ? '' : 's'} of ${role} (from ${from})` : `sessions of ${role} opened before its login is disabled`,
+        label: `${backends.length} open session${backends.length === 1 ? '' : 's'} of ${role} (from ${from})`,
         phase: Phase.Sessions,
         details: { open: backends.length, ...(backends.length ? { applications: [...new Set(backends.map((b) => b.application_name || '(none)'))].join(', '), oldestSession: new Date(Math.min(...backends.map((b) => new Date(b.backend_start).getTime()))).toISOString() } : {}) },
         ...(backends.length
