@@ -1,4 +1,5 @@
 import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest, WatchRequest } from './types.js';
+import type { RestoreOutcome, RestorePlan, RestoreRequest } from './types.js';
 
 /**
  * What one kind module's discovery returns: findings, or why this kind could not be looked at, or
@@ -14,7 +15,18 @@ export type KindDiscovery = Finding[] | { skipped: string; findings?: Finding[] 
 export interface ProviderKind<Context, Request> extends RevokeKind {
   discover(context: Context, request: Request): Promise<KindDiscovery>;
   revoke(context: Context, finding: Finding, request: Request): Promise<RevokeOutcome>;
+
+  // --- `revoke restore` (issue 19) ---
+  /** Read-only (gets the read-only client): what undoing `finding` would do now; see Provider.planRestore. */
+  planRestore?(context: Context, finding: Finding, request: Request, flags: RestoreFlags): Promise<RestorePlan>;
+  /** Undoes `finding` (only called after planRestore said 'restore'). */
+  restore?(context: Context, finding: Finding, request: Request, flags: RestoreFlags): Promise<RestoreOutcome>;
+  /** For a kind without restore: why revoking it cannot be undone, and what to do instead (an exact command). */
+  notRestorable?(finding: Finding, request: Request): { reason: string; instead?: string };
 }
+
+/** The restore-wide switches a kind may need (--also-sessions-policy). */
+export type RestoreFlags = Pick<RestoreRequest, 'undoSessionCutoffs'>;
 
 /** The step as every provider receives it, before the provider types it. */
 export type StepRequest = Pick<DiscoverRequest, 'user' | 'mode' | 'options' | 'recentMs'>;
@@ -169,6 +181,28 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
         const explained = await explainRevokeError?.(context, finding, request, error);
         const wrapped = explained ?? new Error(`${finding.kind} ${finding.id} of ${describeUser(context, step.user)}: ${word(error)}`);
         throw counter.retries > 0 ? Object.assign(wrapped, { retries: counter.retries }) : wrapped;
+      }
+    },
+
+    // --- `revoke restore` (issue 19): planned read-only, restored only where the kind can ---
+    async planRestore(connected, finding: Finding, step: RestoreRequest): Promise<RestorePlan> {
+      const kind = byName.get(finding.kind);
+      const request = requestOf(step);
+      if (!kind?.planRestore) return { action: 'not-restorable', ...(kind?.notRestorable?.(finding, request) ?? { reason: `${definition.type} cannot undo ${finding.kind}` }) };
+      try {
+        return await kind.planRestore(readOnlyOf(connected), finding, request, { undoSessionCutoffs: step.undoSessionCutoffs });
+      } catch (error) {
+        if (isWorded(error, isVendor)) throw error;
+        throw new Error(`checking ${finding.kind} ${finding.id} of ${describeUser(connected, step.user)}: ${errorText(error)}`);
+      }
+    },
+    async restore(context, finding: Finding, step: RestoreRequest): Promise<RestoreOutcome> {
+      const kind = kindOf(finding.kind);
+      if (!kind.restore) throw new Error(`${definition.type} cannot restore ${finding.kind}`);
+      try {
+        return await kind.restore(context, finding, requestOf(step), { undoSessionCutoffs: step.undoSessionCutoffs });
+      } catch (error) {
+        throw new Error(`restoring ${finding.kind} ${finding.id} of ${describeUser(context, step.user)}: ${word(error)}`);
       }
     },
   };

@@ -6,7 +6,7 @@ export interface RevokeKind {
   description: string;
   /** The provider-side permissions discover + revoke of this kind need (e.g. IAM actions). */
   permissions: string[];
-  /** Whether revoking it can be undone by the provider's own means. */
+  /** Whether `revoke restore` can undo revoking it (in disable mode, for kinds that have modes). */
   reversible: boolean;
 }
 
@@ -160,6 +160,16 @@ export interface Provider<Config = any, Client = any> {
   /** Idempotent: a finding that no longer exists yields `already-gone`. */
   revoke(client: Client, finding: Finding, request: RevokeRequest): Promise<RevokeOutcome>;
 
+  // --- `revoke restore` (issue 19) ---
+  /**
+   * Read-only: what undoing one finding a run revoked would do now, judged from the prior state
+   * its details recorded and the current state; or why it will not (not reversible, deleted, the
+   * world changed since). Every kind answers, so the plan lists what cannot be restored too.
+   */
+  planRestore?(client: Client, finding: Finding, request: RestoreRequest): Promise<RestorePlan>;
+  /** Undoes one finding `planRestore` said it would restore. Idempotent. */
+  restore?(client: Client, finding: Finding, request: RestoreRequest): Promise<RestoreOutcome>;
+
   // --- contain first, discover once (issue 18) ---
   /**
    * Containment that needs no discovery: the findings of a step a confirmed run revokes first,
@@ -176,3 +186,29 @@ export interface Provider<Config = any, Client = any> {
    */
   withReadCache?(client: Client): Client;
 }
+
+// --- `revoke restore` (issue 19) ---
+
+export interface RestoreRequest extends RevokeRequest {
+  /** --also-sessions-policy: remove session cutoffs too (old sessions come back to life). */
+  undoSessionCutoffs: boolean;
+}
+
+/** What restoring one revoked finding would do, decided read-only before anything changes. */
+export type RestorePlan =
+  /** It will be put back; `needsAcceptance` when the person must accept (a GitHub invitation). */
+  | { action: 'restore'; what: string; needsAcceptance?: boolean }
+  /** Left as it is on purpose (it was already inactive before the run; the session cutoff stays). */
+  | { action: 'keep'; reason: string }
+  /** The world changed since the run (deleted, dropped, protected now): reported, not forced. */
+  | { action: 'conflict'; reason: string }
+  /** Revoking it cannot be undone; `instead` says what to do (an exact command). */
+  | { action: 'not-restorable'; reason: string; instead?: string };
+
+export type RestoreOutcome =
+  | { status: 'restored'; detail?: string }
+  /** Re-granted by an invitation the person still has to accept. */
+  | { status: 'invited'; detail: string }
+  /** Found in its prior state already (someone restored it by hand). */
+  | { status: 'already-restored'; detail?: string }
+  | { status: 'conflict'; reason: string };

@@ -17,6 +17,8 @@ export function leastPrivilegePolicy(): Record<string, unknown> {
       { Sid: 'RevokeIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
       { Sid: 'RevokeWatch', Effect: 'Allow', Action: ['cloudtrail:LookupEvents', 'account:ListRegions'], Resource: '*' },
       { Sid: 'RevokeIamUserAccess', Effect: 'Allow', Action: iamActions, Resource: '*' },
+      // `revoke secret`: which account a leaked access key id belongs to.
+      { Sid: 'RevokeSecret', Effect: 'Allow', Action: ['sts:GetAccessKeyInfo'], Resource: '*' },
     ],
   };
 }

@@ -28,7 +28,8 @@ export const sessions: PostgresKind = {
   name: 'sessions',
   description: 'live sessions: every backend of the role terminated (pg_terminate_backend), including ones opened after discovery',
   permissions: ['pg_signal_backend membership (or superuser); pg_read_all_stats to see who holds each session'],
-  reversible: true,
+  // A terminated backend cannot be brought back; clients reconnect once the role can log in.
+  reversible: false,
   async discover(context, { role }) {
     const backends = await backendsOf(context, role);
     const canLogin = (await roleRow(context, role))?.rolcanlogin ?? false;
@@ -56,4 +57,5 @@ export const sessions: PostgresKind = {
     const count = rows.filter((r) => r.terminated).length;
     return count > 0 ? { status: 'revoked', detail: `${count} session${count === 1 ? '' : 's'} terminated` } : { status: 'already-gone', detail: 'no session open' };
   },
+  notRestorable: () => ({ reason: 'terminated sessions cannot be restored: clients reconnect once the role can log in again' }),
 };
