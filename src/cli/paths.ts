@@ -48,6 +48,7 @@ export const PATH_OPTIONS: Record<string, Record<string, PathRole>> = {
   user: { report: 'output-dir', planOut: 'output-file', signKey: 'key-file-or-kms', resume: 'input-file' },
   apply: { '<plan>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
   watch: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
+  restore: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', planOut: 'output-file', signKey: 'key-file-or-kms' },
   audit: { users: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
   keygen: { out: 'output-prefix' },
   verify: { '<report>': 'input-file', key: 'input-file', journalDir: 'input-dir' },

@@ -67,6 +67,8 @@ function commandLine(command: string, name: string, value: string): { argv: stri
       return { argv: ['apply', ...set('<plan>', [aFile]), ...set('key', []), ...set('report', []), ...set('signKey', []), '--yes'], json: true };
     case 'watch':
       return { argv: ['watch', ...set('<report>', [aFile]), ...set('key', []), ...set('report', []), ...set('signKey', [])], json: true };
+    case 'restore':
+      return { argv: ['restore', ...set('<report>', [aFile]), ...set('key', []), ...set('report', []), ...set('planOut', []), ...set('signKey', []), '--dry-run'], json: true };
     case 'audit':
       return { argv: ['audit', '-r', 'runbooks/demo.yaml', ...set('users', ['--users', aFile]), ...set('report', []), ...set('signKey', [])], json: true };
     case 'keygen':
@@ -95,7 +97,7 @@ function run(argv: string[], unprivileged: boolean) {
 
 describe('bad paths: exit 2 with what, where and a fix, for every path option of every command (built binary)', () => {
   it('covers every command that takes a path', () => {
-    expect(Object.keys(PATH_OPTIONS).sort()).toEqual(['apply', 'audit', 'keygen', 'secret', 'show', 'user', 'verify', 'watch']);
+    expect(Object.keys(PATH_OPTIONS).sort()).toEqual(['apply', 'audit', 'keygen', 'restore', 'secret', 'show', 'user', 'verify', 'watch']);
   });
 
   it.each(cases)('$command $name: $kind ($path)', ({ command, name, path, unprivileged }) => {

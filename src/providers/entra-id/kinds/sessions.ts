@@ -37,4 +37,5 @@ export const sessions: EntraKind = {
       'refresh tokens and session cookies invalid; access tokens expire within an hour (sooner where Continuous Access Evaluation applies)',
     );
   },
+  notRestorable: () => ({ reason: 'revoked sign-in sessions and refresh tokens cannot be restored: the person signs in again' }),
 };
