@@ -78,8 +78,6 @@ function commandLine(command: string, name: string, value: string): { argv: stri
       return { argv: ['restore', ...set('<report>', [aFile]), ...set('key', []), ...set('report', []), ...set('planOut', []), ...set('signKey', []), '--dry-run'], json: true };
     case 'audit':
       return { argv: ['audit', '-r', 'runbooks/demo.yaml', ...set('users', ['--users', aFile]), ...set('report', []), ...set('signKey', [])], json: true };
-    case 'drill':
-      return { argv: ['drill', '-r', 'runbooks/demo.yaml', '--canary', 'drill-canary', ...set('report', []), ...set('signKey', []), '--json'], json: true };
     case 'keygen':
       return { argv: ['keygen', ...set('out', [])], json: false };
     case 'verify':
