@@ -219,6 +219,44 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     expect(await canLogIn('conrad', 'person-pw')).toBe(true);
   }, 60_000);
 
+  it('a run that also deleted the user: nothing of it is restorable, said once per finding, and that is no conflict (exit 0)', async () => {
+    await seedUser(iam, 'olga', { accessKeys: 1, groups: ['developers'] });
+    const home = mkdtempSync(join(tmpdir(), 'revoke-restore-'));
+    const offboarding = `version: 1
+name: offboard
+providers:
+  aws:
+    type: aws-iam
+steps:
+  - id: aws-contain
+    provider: aws
+    user: "{{user}}"
+    mode: disable
+    revoke: [access-keys, user]
+  - id: aws-remove
+    provider: aws
+    user: "{{user}}"
+    mode: delete
+    revoke: [all]
+    dependsOn: [aws-contain]
+`;
+    const run = await runCli(['user', 'olga', '-r', writeTemp('offboard.yaml', offboarding), '--yes', '--report', join(home, 'reports')], builtinRegistry(), { env: { ...env, XDG_CONFIG_HOME: home } });
+    expect(run.code, run.stderr).toBe(0);
+    const result = await restore([reportFiles(join(home, 'reports')).reports[0]!, '--yes', '--json'], home);
+    expect(result.code, result.stderr).toBe(0);
+    const findings = JSON.parse(result.stdout).steps.flatMap((s: { id: string; findings: Array<{ kind: string; id: string; outcome: string; detail: string }> }) => s.findings.map((f) => ({ step: s.id, ...f })));
+    expect(findings.map((f: { step: string; kind: string; outcome: string }) => `${f.step} ${f.kind} ${f.outcome}`)).toEqual([
+      'aws-contain user not-restorable',
+      'aws-contain access-keys not-restorable',
+      'aws-remove sessions not-restorable',
+      'aws-remove access-keys not-restorable',
+      'aws-remove groups not-restorable',
+      'aws-remove user not-restorable',
+    ]);
+    expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe('the run removed olga itself (aws-remove: IAM user olga itself); this went with it');
+    expect(result.stderr).toContain('instead: aws iam create-user --user-name olga');
+  }, 60_000);
+
   it('a role that was already NOLOGIN before the run stays NOLOGIN after restore', async () => {
     await person('nora');
     // Someone disabled the login by hand; her old session is still open. The run only terminates that session.
