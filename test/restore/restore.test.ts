@@ -204,18 +204,19 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     expect(finished.indexOf('gh-access')).toBeLessThan(started.indexOf('aws-contain'));
   }, 60_000);
 
-  it('a key deleted in between is reported as a conflict, not forced; the rest is restored; exit 1', async () => {
+  it('a key deleted in between is reported as a conflict, not forced; the rest is restored (--also-sessions-policy: the cutoff too); exit 1', async () => {
     const { keys } = await person('conrad');
     const { home, report } = await contain('conrad');
     await iam.deleteAccessKey({ UserName: 'conrad', AccessKeyId: keys[0]!.accessKeyId });
-    const result = await restore([report, '--yes', '--json', '--only', 'aws-contain', '--only', 'db-contain'], home);
+    const result = await restore([report, '--yes', '--json', '--only', 'aws-contain', '--only', 'db-contain', '--also-sessions-policy'], home);
     expect(result.code, result.stderr).toBe(1);
     const json = JSON.parse(result.stdout);
     const keyFinding = json.steps[0].findings.find((f: { kind: string }) => f.kind === 'access-keys');
     expect(keyFinding).toMatchObject({ outcome: 'conflict', detail: `access key ${keys[0]!.accessKeyId} no longer exists (deleted since the run)` });
     expect(json.status).toBe('failed');
-    // The rest proceeded: the deny-all policy is off and the role logs in again.
-    expect((await iam.listUserPolicies({ UserName: 'conrad' })).PolicyNames).toEqual(['AWSRevokeOlderSessions']);
+    // The rest proceeded: the deny-all policy is off (and, with --also-sessions-policy, the session cutoff), and the role logs in again.
+    expect(json.steps[0].findings.find((f: { kind: string }) => f.kind === 'sessions')).toMatchObject({ outcome: 'restored', detail: 'AWSRevokeOlderSessions removed' });
+    expect((await iam.listUserPolicies({ UserName: 'conrad' })).PolicyNames).toEqual([]);
     expect(await canLogIn('conrad', 'person-pw')).toBe(true);
   }, 60_000);
 
