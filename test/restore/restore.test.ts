@@ -247,12 +247,13 @@ steps:
     expect(result.code, result.stderr).toBe(0);
     const findings = JSON.parse(result.stdout).steps.flatMap((s: { id: string; findings: Array<{ kind: string; id: string; outcome: string; detail: string }> }) => s.findings.map((f) => ({ step: s.id, ...f })));
     expect(findings.map((f: { step: string; kind: string; outcome: string }) => `${f.step} ${f.kind} ${f.outcome}`)).toEqual([
-      'aws-contain user not-restorable',
-      'aws-contain access-keys not-restorable',
+      // In restore order: aws-remove depended on aws-contain, so it comes first.
       'aws-remove sessions not-restorable',
       'aws-remove access-keys not-restorable',
       'aws-remove groups not-restorable',
       'aws-remove user not-restorable',
+      'aws-contain user not-restorable',
+      'aws-contain access-keys not-restorable',
     ]);
     expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe('the run removed olga itself (aws-remove: IAM user olga itself); this went with it');
     expect(result.stderr).toContain('instead: aws iam create-user --user-name olga');
@@ -302,7 +303,7 @@ steps:
     expect(unchanged.code).toBe(0);
     const saved = JSON.parse(readFileSync(planOut, 'utf8'));
     expect(saved.restored.sha256).toBe(JSON.parse(unchanged.stdout).restored.sha256);
-    expect(saved.steps.map((s: { id: string }) => s.id)).toEqual(['aws-contain', 'db-contain', 'gh-access']);
+    expect(saved.steps.map((s: { id: string }) => s.id)).toEqual(['db-contain', 'gh-access', 'aws-contain']);
     // No terminal and no --yes: refused before anything connects (exit 2), never a prompt.
     const unconfirmed = await restore([report], home);
     expect(unconfirmed.code).toBe(2);
