@@ -86,6 +86,8 @@ function commandLine(command: string, name: string, value: string): { argv: stri
       return { argv: ['report', 'show', ...set('<report>', [aFile]), ...set('key', [])], json: true };
     case 'secret':
       return { argv: ['secret', ...set('from', ['--from', aFile]), '--dry-run', ...set('report', []), ...set('signKey', [])], json: true };
+    case 'drill':
+      return { argv: ['drill', '-r', 'runbooks/demo.yaml', '--canary', 'revoke-drill-canary', ...set('report', []), ...set('signKey', [])], json: true };
     default:
       throw new Error(`no command line for ${command}: add one to the matrix`);
   }
@@ -120,7 +122,7 @@ async function runInProcess(argv: string[]) {
 
 describe('bad paths: exit 2 with what, where and a fix, for every path option of every command (built binary)', () => {
   it('covers every command that takes a path', () => {
-    expect(Object.keys(PATH_OPTIONS).sort()).toEqual(['apply', 'audit', 'keygen', 'restore', 'secret', 'show', 'user', 'verify', 'watch']);
+    expect(Object.keys(PATH_OPTIONS).sort()).toEqual(['apply', 'audit', 'drill', 'keygen', 'restore', 'secret', 'show', 'user', 'verify', 'watch']);
   });
 
   it('runs every option of every command at least once through the built binary', () => {
