@@ -38,6 +38,8 @@ export class Containment {
   readonly failedSteps = new Set<string>();
   /** How many containment findings `fire` has sent so far. */
   sent = 0;
+  /** Per group: resolved once its containment went out (or there is none to send): discovery waits for it, evidence never goes first. */
+  private readonly dispatches = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(
     private readonly plan: RunPlan,
@@ -49,7 +51,22 @@ export class Containment {
   ) {
     const members = new Map<string, PlannedStep[]>();
     for (const step of plan.steps) members.set(groupOf(step), [...(members.get(groupOf(step)) ?? []), step]);
-    for (const [group, steps] of members) this.groups.set(group, this.planGroup(steps, clients, signal));
+    for (const [group, steps] of members) {
+      this.groups.set(group, this.planGroup(steps, clients, signal));
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.dispatches.set(group, { promise, resolve });
+      if (mode === 'after-approval') resolve();
+    }
+  }
+
+  /**
+   * Early mode: resolves once the containment of `step`'s provider instance and person has been
+   * sent (its first requests are on their way), so discovery's reads, evidence included, never
+   * go out before it and do not compete with it. Otherwise at once.
+   */
+  dispatched(step: PlannedStep): Promise<void> {
+    return this.dispatches.get(groupOf(step))!.promise;
   }
 
   private async planGroup(steps: PlannedStep[], clients: Map<string, unknown>, signal: AbortSignal): Promise<GroupPlan> {
@@ -124,17 +141,23 @@ export class Containment {
   async fire(connections: Map<string, Connection<unknown>>, options: RevokeOptions, chosen: (finding: Finding) => boolean = () => true): Promise<void> {
     const steps = new Map(this.plan.steps.map((step) => [step.id, step]));
     await Promise.all(
-      [...this.groups.values()].map(async (group) => {
-        const { byStep, refusal } = await group;
-        if (refusal) return;
-        await Promise.all(
-          [...byStep.keys()].map(async (stepId) => {
+      [...this.groups].map(async ([key, group]) => {
+        const dispatch = this.dispatches.get(key)!;
+        try {
+          const { byStep, refusal } = await group;
+          if (refusal) return;
+          const sending = [...byStep.keys()].map(async (stepId) => {
             const selected = (this.registered.get(stepId) ?? []).filter(chosen);
             if (selected.length === 0) return;
             this.sent += selected.length;
             if (await revokeStepFindings(steps.get(stepId)!, selected, this.registry, connections, this.events, options)) this.failedSteps.add(stepId);
-          }),
-        );
+          });
+          // The clients write their requests within this turn of the event loop; the next one is discovery's.
+          setImmediate(dispatch.resolve);
+          await Promise.all(sending);
+        } finally {
+          dispatch.resolve();
+        }
       }),
     );
   }

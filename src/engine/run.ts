@@ -110,6 +110,7 @@ async function afterConnect(
     signal: stop.signal,
     ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
     keepNew: (step, found) => containment.keepNew(step, found),
+    ready: (step) => containment.dispatched(step),
   });
   const contained = await containment.settled();
   await containing;

@@ -130,6 +130,10 @@ describe('contain first', () => {
     const iamMutations = iam.filter((r) => r.mutating);
     expect(iamMutations.slice(0, 2).map((r) => `${r.action} ${String(r.params.PolicyName)}`).sort()).toEqual(['PutUserPolicy AWSRevokeOlderSessions', 'PutUserPolicy RevokeDenyAll']);
     expect(iamMutations[0]!.startedAt).toBeLessThan(discoveryEnd(events, 'aws-'));
+    // Evidence off the critical path: no blast-radius read (key last use) went out before the containment.
+    const evidence = iam.filter((r) => r.action === 'GetAccessKeyLastUsed');
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(Math.min(...evidence.map((r) => r.startedAt))).toBeGreaterThanOrEqual(Math.min(...iamMutations.slice(0, 2).map((r) => r.startedAt)));
     // PostgreSQL: NOLOGIN, then terminate, both before discovery of either database step finished.
     const pgMutations = statements.filter((s) => s.mutating);
     expect(pgMutations.slice(0, 2).map((s) => s.text.split(' ')[0])).toEqual(['ALTER', 'SELECT']);
