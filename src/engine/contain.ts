@@ -44,7 +44,8 @@ export class Containment {
   constructor(
     private readonly plan: RunPlan,
     private readonly registry: ProviderRegistry,
-    clients: Map<string, unknown>,
+    /** The (read-cached) client of a provider instance, once it is connected and its guard passed; rejects if it never is. */
+    clients: (instance: string) => Promise<unknown>,
     private readonly events: RunEventStream,
     private readonly mode: 'early' | 'after-approval',
     signal: AbortSignal,
@@ -69,14 +70,16 @@ export class Containment {
     return this.dispatches.get(groupOf(step))!.promise;
   }
 
-  private async planGroup(steps: PlannedStep[], clients: Map<string, unknown>, signal: AbortSignal): Promise<GroupPlan> {
-    const answers = await Promise.allSettled(
-      steps.map(async (step) => {
-        const provider = this.registry.get(step.providerType)!;
-        if (!provider.contain) return [];
-        return provider.contain(clients.get(step.provider), { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal });
-      }),
+  private async planGroup(steps: PlannedStep[], clients: (instance: string) => Promise<unknown>, signal: AbortSignal): Promise<GroupPlan> {
+    const provider = this.registry.get(steps[0]!.providerType)!;
+    if (!provider.contain) return { byStep: new Map() };
+    // Not connected, or the self-lockout guard refused: nothing to contain (the run stops anyway).
+    const client = await clients(steps[0]!.provider).then(
+      (c) => ({ c }),
+      () => undefined,
     );
+    if (!client) return { byStep: new Map() };
+    const answers = await Promise.allSettled(steps.map((step) => provider.contain!(client.c, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal })));
     const byStep = new Map<string, Finding[]>();
     const seen = new Set<string>();
     let refusal: RevokeError | undefined;
@@ -138,15 +141,18 @@ export class Containment {
    * Revokes the containment findings `chosen` accepts (all by default): every group at once, as
    * soon as its plan is ready; inside a step phase by phase. Resolves when all have answered.
    */
-  async fire(connections: Map<string, Connection<unknown>>, options: RevokeOptions, chosen: (finding: Finding) => boolean = () => true): Promise<void> {
+  async fire(connectionOf: (instance: string) => Promise<Connection<unknown>>, options: RevokeOptions, chosen: (finding: Finding) => boolean = () => true): Promise<void> {
     const steps = new Map(this.plan.steps.map((step) => [step.id, step]));
     await Promise.all(
       [...this.groups].map(async ([key, group]) => {
         const dispatch = this.dispatches.get(key)!;
         try {
           const { byStep, refusal } = await group;
-          if (refusal) return;
-          const sending = [...byStep.keys()].map(async (stepId) => {
+          if (refusal || byStep.size === 0) return;
+          const stepIds = [...byStep.keys()];
+          const connection = await connectionOf(steps.get(stepIds[0]!)!.provider);
+          const connections = new Map([[steps.get(stepIds[0]!)!.provider, connection]]);
+          const sending = stepIds.map(async (stepId) => {
             const selected = (this.registered.get(stepId) ?? []).filter(chosen);
             if (selected.length === 0) return;
             this.sent += selected.length;
