@@ -16,6 +16,8 @@ export async function connectProviders(
   hooks: {
     /** Called as each instance connects, before the others have (contain first starts there). */
     onConnected?: (instance: string, connection: Connection<unknown>) => void;
+    /** As soon as one instance fails to connect (the run will stop: nothing new should start). */
+    onFailed?: () => void;
     /** When one failed: awaited before what did connect is closed (containment in flight finishes first). */
     beforeClosing?: () => Promise<void>;
   } = {},
@@ -28,6 +30,7 @@ export async function connectProviders(
       try {
         connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal });
       } catch (error) {
+        hooks.onFailed?.();
         if (error instanceof RevokeError) throw error;
         throw new InvalidInputError(
           `cannot connect to provider ${instance.name} (${instance.type}): ${errorMessage(error)}`,

@@ -78,6 +78,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const containing = early ? containment.fire((name) => connecting.get(name)!.promise, revokeOptions) : undefined;
 
   let connections: Awaited<ReturnType<typeof connectProviders>> = new Map();
+  let connectFailed = false;
   // Whatever stops the run while connecting first lets the containment already on its way finish.
   const settleContainment = async (error: unknown) => {
     for (const pending of connecting.values()) pending.reject(error);
@@ -90,11 +91,17 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
         const cached = registry.get(plan.providers.find((p) => p.name === name)!.type)?.withReadCache?.(connection.client);
         readers.set(name, cached === undefined ? connection : { ...connection, client: cached });
         try {
+          if (connectFailed) throw new Error('another provider could not connect');
           refuseSelfRevocation({ ...plan, steps: plan.steps.filter((step) => step.provider === name) }, new Map([[name, connection]]));
           connecting.get(name)!.resolve(connection);
         } catch (error) {
           connecting.get(name)!.reject(error);
         }
+      },
+      // Once one provider failed to connect the run stops: containment not yet sent stays unsent.
+      onFailed: () => {
+        connectFailed = true;
+        for (const pending of connecting.values()) pending.reject(new Error('another provider could not connect'));
       },
       beforeClosing: () => settleContainment(new Error('another provider could not connect')),
     });

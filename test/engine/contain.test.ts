@@ -216,6 +216,15 @@ describe('contain first', () => {
     expect(world.sandbox.state.users.get('revoke-operator')!.inlinePolicies.size).toBe(0);
   });
 
+  it('a provider that cannot connect: no containment starts after the failure, and the error claims none', async () => {
+    const { key } = await departing('gina');
+    // PostgreSQL is unreachable: it fails at once, before AWS has answered GetCallerIdentity.
+    const failed = run('gina', { env: { ...sandboxEnvironment(world.sandbox), REVOKE_PG_URL: 'postgres://nobody:x@127.0.0.1:1/none' } });
+    await expect(failed).rejects.toThrow(/cannot connect to PostgreSQL for provider db/);
+    await expect(failed).rejects.not.toThrow(/containment had already been sent/);
+    expect(await useKey('gina', key)).toBe('ok');
+  });
+
   it('a superuser role is not contained: the run is refused (exit 2) and it can still log in', async () => {
     await world.seed('erin', { accessKeys: 1 });
     await server.sql(`CREATE ROLE erin SUPERUSER LOGIN PASSWORD 'pw-erin'`);
