@@ -148,6 +148,17 @@ describe('revoke secret: GitHub tokens through the credential revocation endpoin
     expect(await githubUser(owned)).toBe(401);
   });
 
+  it('1,001 tokens go in two requests: 1,000 (the documented maximum) and 1', async () => {
+    const tokens = Array.from({ length: 1001 }, () => canary(`ghp_${randomToken(36)}`));
+    for (const t of tokens) github.state.tokens.set(t, { login: 'bulk', scopes: [] });
+    const before = github.exchanges.length;
+    const run = await revokeSecrets(tokens, ['--yes']);
+    expect(run.code, run.stderr).toBe(0);
+    const sent = github.exchanges.slice(before).filter((e) => e.route === '/credentials/revoke');
+    expect(sent.map((e) => (e.requestBody as { credentials: string[] }).credentials.length)).toEqual([1000, 1]);
+    expect(tokens.filter((t) => github.state.tokens.has(t))).toEqual([]);
+  });
+
   it("GitHub's rate limit (60 requests an hour) is honoured: no request beyond it, the secrets say when to retry", async () => {
     const budget = revocationBudget(github.state);
     const saved = budget.used;
@@ -211,9 +222,10 @@ describe('revoke secret: AWS keys (IAM/STS sandbox)', () => {
     const key = await leakedKey('old-laptop');
     const glass = await leakedKey('break-glass');
     const own = { id: iam.operator.accessKeyId, secret: canary(iam.operator.secretAccessKey) };
-    const run = await revokeSecrets([`${key.id}:${key.secret}`, `${glass.id} ${glass.secret}`, `${own.id} ${own.secret}`], ['--yes', '--delete']);
+    const run = await revokeSecrets([`${key.id}:${key.secret}`, `${glass.id} ${glass.secret}`, `${own.id} ${own.secret}`, 'AKIAZZZZZZZZZZZZZZZZ'], ['--yes', '--delete']);
     expect(run.code).toBe(1);
-    expect(run.document.secrets.map((s) => s.status)).toEqual(['revoked', 'refused', 'refused']);
+    expect(run.document.secrets.map((s) => s.status)).toEqual(['revoked', 'refused', 'refused', 'not-revoked']);
+    expect(run.document.secrets[3]!.detail).toBe('it belongs to AWS account 210987654321, which no aws-iam provider of the runbook is connected to');
     expect(run.document.secrets[1]!.detail).toMatch(/break-glass, whom the runbook protects \(protect: aws\)/);
     expect(run.document.secrets[2]!.detail).toMatch(/the access key revoke itself runs with/);
     expect(iam.state.user('old-laptop').accessKeys).toEqual([]);
