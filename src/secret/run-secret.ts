@@ -58,7 +58,6 @@ export interface SecretRunOptions extends SecretOptions {
   env: NodeJS.ProcessEnv;
   /** Asked once, after identification, before the first mutation of a real run. */
   confirm(planned: SecretEntry[]): Promise<boolean>;
-  onPlanned?(entries: SecretEntry[]): void;
 }
 
 /**
@@ -82,7 +81,6 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
     const planned = await planAll(classified, context);
     const plannedEntries = planned.map(({ p }) => entryOf(p, p.settled ?? { status: 'would-revoke', detail: p.actions.join('; ') }));
     record('secret-planned', { secrets: plannedEntries });
-    options.onPlanned?.(plannedEntries);
 
     let outcomes = planned.map(({ p }) => p.settled ?? { status: 'would-revoke' as const, detail: p.actions.join('; ') });
     const toRevoke = planned.some(({ p }) => !p.settled);
