@@ -14,6 +14,7 @@ import { seedOrg } from '../../src/sandbox/github/seed.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/server.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { specViolations } from '../support/openapi.js';
+import { slackSpecViolations } from './slack-spec.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { decodeStatement, reportFiles } from '../support/reports.js';
 import { createPostgresOperator } from '../support/worlds.js';
@@ -70,6 +71,9 @@ afterAll(async () => {
   await Promise.all([iam?.close(), github?.close(), slack?.close(), postgres?.stop()]);
   // Every GitHub exchange (the revocation endpoint included) matches GitHub's OpenAPI description.
   expect(github.exchanges.flatMap(specViolations)).toEqual([]);
+  // And every Slack answer matches Slack's Web API description.
+  expect(slack.exchanges.length).toBeGreaterThan(0);
+  expect(slack.exchanges.flatMap(slackSpecViolations)).toEqual([]);
   // The canary check over everything every run wrote: journals, reports.
   if (!scratch) return;
   let checked = 0;
