@@ -128,11 +128,14 @@ describe('revoke secret: GitHub tokens through the credential revocation endpoin
     expect(dry.document.secrets.map((s) => s.status)).toEqual(['would-revoke', 'would-revoke', 'not-revoked']);
     expect(dry.document.secrets[2]!.detail).toMatch(/expires within an hour/);
 
-    const run = await revokeSecrets([classic, fine, installation], ['--yes']);
+    // The classic token found twice (scanners report each commit): sent once, both lines revoked.
+    const run = await revokeSecrets([classic, fine, installation, classic], ['--yes']);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.document.secrets.map((s) => s.status)).toEqual(['revoked', 'revoked', 'not-revoked']);
+    expect(run.document.secrets.map((s) => s.status)).toEqual(['revoked', 'revoked', 'not-revoked', 'revoked']);
+    expect(run.document.secrets[3]!.detail).toMatch(/^the same secret as input line 1: GitHub accepted/);
     const sent = github.exchanges.slice(before).filter((e) => e.route === '/credentials/revoke');
     expect(sent).toHaveLength(1);
+    expect((sent[0]!.requestBody as { credentials: string[] }).credentials).toHaveLength(2);
     expect(sent[0]!.status).toBe(202);
     expect(await githubUser(classic)).toBe(401);
     expect(await githubUser(fine)).toBe(401);
