@@ -50,6 +50,7 @@ export const PATH_OPTIONS: Record<string, Record<string, PathRole>> = {
   watch: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
   restore: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', planOut: 'output-file', signKey: 'key-file-or-kms' },
   audit: { users: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
+  drill: { report: 'output-dir', signKey: 'key-file-or-kms' },
   keygen: { out: 'output-prefix' },
   verify: { '<report>': 'input-file', key: 'input-file', journalDir: 'input-dir' },
   show: { '<report>': 'input-file', key: 'input-file' },

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope } from '../report/dsse.js';
 import { renderPredicate, signatureBanner, type SignatureStatus } from '../report/render-statement.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type Statement } from '../report/statement.js';
+import { AUDIT_PREDICATE_TYPE, DRILL_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type Statement } from '../report/statement.js';
 import { verifyEnvelope } from '../report/verify.js';
 import { RESTORE_PREDICATE_TYPE } from '../restore/predicate.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { defaultKeyPaths } from '../report/signer.js';
 import { writeLine, type CliIO } from './io.js';
 import { resolvePublicKey } from './public-key.js';
 
-const SHOWN = [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, SECRET_PREDICATE_TYPE];
+const SHOWN = [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, SECRET_PREDICATE_TYPE, DRILL_PREDICATE_TYPE];
 /** Rendered by src/restore/render.ts, loaded only for a restore report. */
 const SHOWN_RESTORE = RESTORE_PREDICATE_TYPE;
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Canary, CanaryCredential, CanaryRequest, ProbeAnswer } from './drill-hooks.js';
 
 /** One thing a provider knows how to take away (access keys, an org membership, ...). */
 export interface RevokeKind {
@@ -185,6 +186,20 @@ export interface Provider<Config = any, Client = any> {
    * steps of one provider for one person list the same things once.
    */
   withReadCache?(client: Client): Client;
+
+  // --- `revoke drill` (optional): a canary identity, and probes of its credentials ---
+  /**
+   * Makes a canary with working credentials (an IAM user with a key and a session, a database
+   * role with a password and an open session), marked as a drill's, or takes the canary's
+   * credentials from the environment (a test account's token). Refuses (InvalidInputError) an
+   * identity that exists and is not marked as a drill canary. Runs with the connected client.
+   */
+  canary?(client: Client, request: CanaryRequest): Promise<Canary>;
+  /**
+   * Uses one canary credential against the provider's endpoint with a call an explicit deny or a
+   * revocation stops: 'allowed' if it still works, 'denied' if refused; throws when it cannot tell.
+   */
+  probe?(credential: CanaryCredential, signal: AbortSignal): Promise<ProbeAnswer>;
 }
 
 // --- `revoke restore` (issue 19) ---

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, pae, PLAN_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js';
 import { readJournal, sha256Hex } from './journal.js';
 import { algorithmOf, keyIdOf } from './signer.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
+import { drillVerdict } from './render-drill.js';
+import { AUDIT_PREDICATE_TYPE, DRILL_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
 import { RESTORE_PREDICATE_TYPE } from '../restore/predicate.js';
 
 export interface Check {
@@ -127,7 +128,7 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
     check('statement', false, 'payload is not JSON');
     return done();
   }
-  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, RESTORE_PREDICATE_TYPE, SECRET_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
+  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, RESTORE_PREDICATE_TYPE, SECRET_PREDICATE_TYPE, DRILL_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
 
   for (const subject of statement.subject ?? []) {
     const path = join(journalDir, subject.name);
@@ -215,6 +216,10 @@ export function describeVerified(result: Verification & { plan?: PlanSummary }, 
       const events = Array.isArray(predicate.events) ? predicate.events.length : 0;
       const skipped = Array.isArray(predicate.skipped) ? predicate.skipped.length : 0;
       return `watch of run ${predicate.watched?.runId ?? '?'} for ${predicate.user} since ${predicate.since}${predicate.until ? ` until ${predicate.until}` : ''}: ${events} event${events === 1 ? '' : 's'}, ${skipped} not checked (exit ${predicate.exitCode}${incomplete})`;
+    }
+    case DRILL_PREDICATE_TYPE: {
+      const credentials = Array.isArray(predicate.credentials) ? predicate.credentials.length : 0;
+      return `drill with canary ${predicate.canary} and runbook ${predicate.runbook?.name ?? '?'}: ${credentials} credential${credentials === 1 ? '' : 's'} probed; ${drillVerdict(predicate)} (exit ${predicate.exitCode})`;
     }
     case RESTORE_PREDICATE_TYPE: {
       const totals = predicate.totals ?? {};

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { startKmsSandbox, type KmsSandbox } from '../../src/sandbox/kms/server.j
 import { decodeStatement, reportFiles } from '../support/reports.js';
 import { runBin, type SpawnResult } from '../support/spawn.js';
 import { startThreeProviders, type ThreeProviders } from '../support/worlds.js';
+import { testRsaKeyPair } from '../support/rsa-key.js';
 
 /**
  * Every command, and every provider path that loads code lazily, through the shipped artifact:
@@ -179,7 +179,7 @@ describe('revoke watch through the binary (lazy CloudTrail, GitHub audit log, po
 describe('GitHub App authentication through the binary (lazy @octokit/auth-app)', () => {
   it('a dry run as an App installation lists fine-grained token grants', async () => {
     await world.seed('e2e-app', { iam: {} });
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = testRsaKeyPair();
     world.github.state.apps.set(77, { publicKey, installations: new Map([[5, { org: 'acme', permissions: { members: 'write', organization_personal_access_tokens: 'write', organization_personal_access_token_requests: 'write', organization_codespaces: 'write', organization_copilot_seat_management: 'write', administration: 'write' } }]]) });
     const keyFile = join(dir, 'app.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });

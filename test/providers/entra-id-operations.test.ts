@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createSign } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { EntraExchange } from '../../src/sandbox/entra/server.js';
 import { entraRunbook, entraWorld, findingsOf, redeemRefreshToken, seedUser } from '../support/entra.js';
 import { graphSpecViolations } from '../support/msgraph-spec.js';
+import { testRsaKeyPair } from '../support/rsa-key.js';
 
 const JANE = 'jane@contoso.example';
 
@@ -74,7 +75,7 @@ describe('entra-id: watch, audits, the self guard and the 404 rule', { timeout: 
   it('workload identity federation in CI (auth: default): a CI-issued token file is exchanged for a Graph token', async () => {
     const world = await entraWorld();
     seedUser(world, JANE, { groups: ['engineering'] });
-    const ci = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ci = testRsaKeyPair();
     const issuer = 'https://token.actions.githubusercontent.com';
     const subject = 'repo:acme/offboarding:environment:production';
     world.sandbox.state.apps.get(world.operator.clientId)!.federated = [{ issuer, subject, publicKey: ci.publicKey }];

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { reportFiles } from '../support/reports.js';
 import { describe, expect, it } from 'vitest';
 import { githubProvider } from '../../src/providers/github/index.js';
 import { seedGitHubUser } from '../../src/sandbox/github/seed.js';
 import { EVERYTHING, githubRunbook, githubWorld, seedUser } from '../support/github.js';
+import { testRsaKeyPair } from '../support/rsa-key.js';
 
 const runbook = githubRunbook();
 
@@ -49,7 +49,7 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     const org = world.sandbox.state.orgs.get('acme')!;
     org.credentialAuthorizations[0]!.accessed = new Date(Date.now() - 2 * 3600_000);
     org.patGrants[0]!.lastUsed = new Date(Date.now() - 5 * 60_000);
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = testRsaKeyPair();
     world.sandbox.state.apps.set(42, { publicKey, installations: new Map([[7, { org: 'acme', permissions: { members: 'write', organization_personal_access_tokens: 'write', organization_personal_access_token_requests: 'write', organization_codespaces: 'write', organization_copilot_seat_management: 'write', administration: 'write' } }]]) });
     const appRunbook = githubRunbook('\n    app:\n      appId: 42\n      installationId: 7\n      privateKeyEnv: GH_APP_KEY');
     const { code, stdout } = await world.revoke(['user', 'octo-jane', '-r', appRunbook, '--dry-run', '--json', '--fail-on-warning'], { GH_APP_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
@@ -139,7 +139,7 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
   it('authenticates as a GitHub App installation and revokes fine-grained token grants', async () => {
     const world = await githubWorld();
     seedUser(world, 'octo-jane', { role: 'member', patGrants: 2, patRequests: 1 });
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = testRsaKeyPair();
     world.sandbox.state.apps.set(42, {
       publicKey,
       installations: new Map([[7, { org: 'acme', permissions: { members: 'write', organization_personal_access_tokens: 'write', organization_personal_access_token_requests: 'write', organization_codespaces: 'write', organization_copilot_seat_management: 'write', administration: 'write' } }]]),
@@ -211,7 +211,7 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     // An org whose only owner is leaving, seen through a GitHub App (not a member itself).
     const org = world.sandbox.state.createOrg('solo');
     org.members.set('only-owner', { role: 'admin' });
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = testRsaKeyPair();
     world.sandbox.state.apps.set(9, { publicKey, installations: new Map([[1, { org: 'solo', permissions: { members: 'write' } }]]) });
     const soloRunbook = githubRunbook('\n    app:\n      appId: 9\n      installationId: 1\n      privateKeyEnv: GH_APP_KEY', '', (text) => text.replace('org: acme', 'org: solo'));
     const last = await world.revoke(['user', 'only-owner', '-r', soloRunbook, '--yes', '--only', 'gh-membership'], { GH_APP_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });

@@ -1,6 +1,7 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, googleRunbook, googleWorld, seedPerson } from '../support/google.js';
+import { testRsaKeyPair } from '../support/rsa-key.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -26,7 +27,7 @@ describe('the Google sandbox token endpoint (JWT-bearer grant, domain-wide deleg
     const issued = await exchange(good);
     expect(issued.status).toBe(200);
     expect(issued.body.access_token).toMatch(/^ya29\./);
-    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const otherKey = testRsaKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect((await exchange(good, otherKey)).body).toEqual({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
     expect((await exchange({ ...good, aud: 'https://example.com/token' })).body.error).toBe('invalid_grant');
     expect((await exchange({ ...good, iat: now - 7200, exp: now - 3600 })).body.error).toBe('invalid_grant');

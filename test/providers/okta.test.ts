@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { SERVICE_APP_SCOPES } from '../../src/providers/okta/scopes.js';
 import { writeTemp } from '../support/cli.js';
 import { oktaRunbook, oktaWorld, outcomes, seedPerson, stepsOf, type OktaWorld } from '../support/okta.js';
 import { reportFiles } from '../support/reports.js';
+import { testRsaKeyPair } from '../support/rsa-key.js';
 
 const JANE = 'jane.doe@acme.test';
 
@@ -35,8 +35,7 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
         'app-assignments:revoked',
         'app-assignments:revoked',
         'grants:revoked',
-        // The refresh token went with the sessions (oauthTokens=true); a fresh read confirmed it.
-        'grants:already-gone',
+        // The refresh token went with the sessions (oauthTokens=true), cleared first (contain first): discovery no longer lists its grant.
         'groups:revoked',
         'groups:revoked',
         'sessions:revoked',
@@ -260,7 +259,7 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
   it('a service app with a private-key JWT authenticates with the scopes of every kind', async () => {
     const world = await oktaWorld();
     seedPerson(world, JANE);
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = testRsaKeyPair();
     const scopes = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage', 'okta.roles.manage', 'okta.apiTokens.manage', 'okta.logs.read'];
     expect(scopes).toEqual(SERVICE_APP_SCOPES);
     world.sandbox.state.serviceApps.set('0oaservice', { clientId: '0oaservice', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
@@ -313,7 +312,7 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
   it('without okta.logs.read: sessions are cleared anyway, and revoke watch says it could not look', async () => {
     const world = await oktaWorld();
     const jane = seedPerson(world, JANE, { groups: ['engineering'], signedIn: true });
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = testRsaKeyPair();
     const scopes = ['okta.users.manage', 'okta.groups.manage'];
     world.sandbox.state.serviceApps.set('0oanologs', { clientId: '0oanologs', publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), scopes });
     const runbook = oktaRunbook({ provider: `\n    oauth:\n      clientId: 0oanologs\n      privateKeyEnv: OKTA_KEY\n      scopes: [${scopes.join(', ')}]`, kinds: 'sessions, groups' });

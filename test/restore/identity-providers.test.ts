@@ -2,12 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { entraRunbook, entraWorld, seedUser as seedEntraUser } from '../support/entra.js';
 import { googleRunbook, googleWorld, seedPerson as seedGooglePerson } from '../support/google.js';
 import { oktaRunbook, oktaWorld, seedPerson as seedOktaPerson } from '../support/okta.js';
 import { reportFiles } from '../support/reports.js';
 
 /** Runs the containment, then `restore` with the same signing home; returns both results as JSON. */
-async function containThenRestore(revoke: (args: string[], env?: NodeJS.ProcessEnv) => Promise<{ code: number; stdout: string; stderr: string }>, user: string, runbook: string) {
+async function containThenRestore(revoke: (args: string[], env?: NodeJS.ProcessEnv) => Promise<{ code: number | null; stdout: string; stderr: string }>, user: string, runbook: string) {
   const home = mkdtempSync(join(tmpdir(), 'revoke-restore-idp-'));
   const reports = join(home, 'reports');
   const contained = await revoke(['user', user, '-r', runbook, '--yes', '--report', reports], { XDG_CONFIG_HOME: home });
@@ -27,6 +28,15 @@ describe('restore on the identity providers (sandboxes, spec-checked)', () => {
     expect(outcomes(result)).toEqual(['sessions:not-restorable', 'suspend:restored']);
     expect([...world.sandbox.state.users.values()].find((u) => u.login === 'dana@acme.test')!.status).toBe('ACTIVE');
   });
+
+  it('entra-id (the built binary): sign-in allowed again; revoked sessions are said not restorable', async () => {
+    const world = await entraWorld();
+    const { user } = seedEntraUser(world, 'jane@contoso.example');
+    const { code, stderr, result } = await containThenRestore(world.revoke, 'jane@contoso.example', entraRunbook({ revoke: 'account, sessions' }));
+    expect(code, stderr).toBe(0);
+    expect(outcomes(result)).toEqual(['account:restored', 'sessions:not-restorable']);
+    expect(world.sandbox.state.users.get(user.id)!.accountEnabled).toBe(true);
+  }, 30_000);
 
   it('google-workspace: unsuspended; signed-out sessions are said not restorable', async () => {
     const world = await googleWorld();

@@ -192,6 +192,10 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     const verified = await runCli(['verify', restoreReport], builtinRegistry(), { env: { XDG_CONFIG_HOME: home } });
     expect(verified.code, verified.stdout).toBe(0);
     expect(verified.stdout).toMatch(/valid: restore of run .* for rita \(real run\): 3 restored, 2 invited, 0 conflicts, 2 not restorable \(exit 0\)/);
+    const shown = await runCli(['report', 'show', restoreReport], builtinRegistry(), { env: { XDG_CONFIG_HOME: home } });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Restore of rita from');
+    expect(shown.stdout).toContain('✓ restored  role rita can log in: LOGIN');
     // The engine's order reversed: gh-access depended on aws-contain, so it is restored first.
     const journal = readJournal(json.report.journal).records as Array<{ type: string; stepId?: string }>;
     const started = journal.filter((r) => r.type === 'step-started').map((r) => r.stepId);
@@ -213,6 +217,21 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     // The rest proceeded: the deny-all policy is off and the role logs in again.
     expect((await iam.listUserPolicies({ UserName: 'conrad' })).PolicyNames).toEqual(['AWSRevokeOlderSessions']);
     expect(await canLogIn('conrad', 'person-pw')).toBe(true);
+  }, 60_000);
+
+  it('a role that was already NOLOGIN before the run stays NOLOGIN after restore', async () => {
+    await person('nora');
+    // Someone disabled the login by hand; her old session is still open. The run only terminates that session.
+    await postgres.sql('ALTER ROLE nora NOLOGIN');
+    const home = mkdtempSync(join(tmpdir(), 'revoke-restore-'));
+    const run = await runCli(['user', 'nora', '-r', writeTemp('contain.yaml', runbookText()), '--yes', '--only', 'db-contain', '--report', join(home, 'reports'), '--json'], builtinRegistry(), { env: { ...env, XDG_CONFIG_HOME: home } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).steps[0].findings.map((f: { kind: string; outcome: string }) => `${f.kind}:${f.outcome}`)).toEqual(['sessions:revoked']);
+    const result = await restore([reportFiles(join(home, 'reports')).reports[0]!, '--yes', '--json'], home);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).steps[0].findings.map((f: { kind: string; outcome: string }) => `${f.kind}:${f.outcome}`)).toEqual(['sessions:not-restorable']);
+    expect(await postgres.sql<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', ['nora'])).toEqual([{ rolcanlogin: false }]);
+    expect(await canLogIn('nora', 'person-pw')).toBe(false);
   }, 60_000);
 
   it('revoke watch on the original report knows about the restore: use after it is listed, not counted; attempts before it still count', async () => {
@@ -239,8 +258,16 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     await person('pia');
     const { home, report, runbook } = await contain('pia');
     const changed = writeTemp('contain.yaml', runbookText('\n  db: [pia]'));
-    const unchanged = await restore([report, '--dry-run', '--json', '-r', runbook], home);
+    const planOut = join(home, 'restore-plan.json');
+    const unchanged = await restore([report, '--dry-run', '--json', '-r', runbook, '--plan-out', planOut], home);
     expect(unchanged.code).toBe(0);
+    const saved = JSON.parse(readFileSync(planOut, 'utf8'));
+    expect(saved.restored.sha256).toBe(JSON.parse(unchanged.stdout).restored.sha256);
+    expect(saved.steps.map((s: { id: string }) => s.id)).toEqual(['aws-contain', 'db-contain', 'gh-access']);
+    // No terminal and no --yes: refused before anything connects (exit 2), never a prompt.
+    const unconfirmed = await restore([report], home);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('fix: pass --yes to confirm non-interactively, or --dry-run');
     const result = await restore([report, '--dry-run', '--json', '-r', changed, '--only', 'db-contain'], home);
     expect(result.code, result.stderr).toBe(1);
     expect(JSON.parse(result.stdout).steps[0].findings.map((f: { outcome: string; detail: string }) => [f.outcome, f.detail])).toEqual([

@@ -3,7 +3,7 @@ import { seedGitHubUser, seedOrg, githubSandboxEnvironment } from '../../src/san
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/server.js';
 import { FULL_USER, sandboxEnvironment, sandboxIamClient, seedUser, type DepartingUserSpec } from '../../src/sandbox/iam/seed.js';
 import { startIamSandbox, type IamSandbox } from '../../src/sandbox/iam/server.js';
-import { startPostgres, type PostgresServer } from '../../src/sandbox/postgres/cluster.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
 import { EVERYTHING } from './github.js';
 
 /** The role revoke connects to PostgreSQL as: exactly the documented privileges, no superuser. */

@@ -86,6 +86,10 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
     return watchIam(context, request);
   },
 
+  // revoke drill: a canary user with a key and an MFA session, and probes (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).createIamCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probeIamCredential(credential, signal),
+
   async presence(context) {
     // Every aws-iam kind belongs to an IAM user: one ListUsers walk tells who can have any.
     const names = await collectPages(async (marker) => {

@@ -68,6 +68,10 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
     };
   },
 
+  // revoke drill: a canary role with a password and an open session, and probes (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).createPostgresCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probePostgresCredential(credential, signal),
+
   async disconnect(context) {
     await Promise.all([context.client, context.readOnlyClient].map((client) => client?.end().catch(() => undefined)));
   },

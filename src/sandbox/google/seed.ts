@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { GoogleSandbox } from './server.js';
 import { hashPassword, type SandboxUser } from './state.js';
 
@@ -50,6 +50,12 @@ export interface PersonCredentials {
 }
 
 /**
+ * One service-account key pair per process: an RSA key costs 0.2 s of CPU or more to generate,
+ * and the tests seed a customer per test. Service accounts stay apart by client_email.
+ */
+let serviceAccountKeyPair: { publicKey: KeyObject; privateKey: KeyObject } | undefined;
+
+/**
  * Sets up the customer: its domains, the impersonated admin and a service account with
  * domain-wide delegation. Returns the service account's JSON key (as Google's console makes it).
  */
@@ -62,7 +68,7 @@ export function seedGoogleCustomer(sandbox: GoogleSandbox, spec: GoogleCustomerS
     state.roles.set('9170516998', { roleId: '9170516998', roleName: '_HELP_DESK_ADMIN_ROLE', isSuperAdminRole: false });
   }
   seedGoogleUser(sandbox, { email: spec.admin, isAdmin: true, lastLoginMinutesAgo: 5 });
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { publicKey, privateKey } = (serviceAccountKeyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
   const clientEmail = `revoke@offboarding-${state.serviceAccounts.size + 1}.iam.gserviceaccount.com`;
   const clientId = state.id();
   state.serviceAccounts.set(clientEmail, { clientEmail, clientId, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), delegatedScopes: new Set(spec.delegatedScopes ?? PROVIDER_SCOPES) });

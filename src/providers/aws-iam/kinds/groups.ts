@@ -5,7 +5,7 @@ import { collectPages, outcome, Phase, type IamKind } from '../kind.js';
 export const groups: IamKind = {
   name: 'groups',
   description: 'group memberships: removed in delete mode; left alone in disable mode',
-  permissions: ['iam:ListGroupsForUser', 'iam:GetGroup', 'iam:RemoveUserFromGroup'],
+  permissions: ['iam:ListGroupsForUser', 'iam:GetGroup', 'iam:RemoveUserFromGroup', 'iam:AddUserToGroup'],
   reversible: true,
   async discover({ iam, pageSize }, { user, mode }) {
     if (mode === 'disable') return [];

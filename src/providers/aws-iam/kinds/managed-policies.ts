@@ -5,7 +5,7 @@ import { collectPages, outcome, Phase, type IamKind } from '../kind.js';
 export const managedPolicies: IamKind = {
   name: 'managed-policies',
   description: 'managed policies attached to the user: detached in delete mode; left alone in disable mode',
-  permissions: ['iam:ListAttachedUserPolicies', 'iam:DetachUserPolicy'],
+  permissions: ['iam:ListAttachedUserPolicies', 'iam:DetachUserPolicy', 'iam:AttachUserPolicy'],
   reversible: true,
   async discover({ iam, pageSize }, { user, mode }) {
     if (mode === 'disable') return [];

@@ -51,7 +51,7 @@ export const userSessionsFinding = (user: string): Finding => ({ id: `user/${use
 export const sessions: IamKind = {
   name: 'sessions',
   description: `active sessions: an ${REVOKE_OLDER_SESSIONS} inline policy denies everything to tokens issued before now (also on the step's roles:)`,
-  permissions: ['iam:ListUserPolicies', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:ListRolePolicies', 'iam:PutRolePolicy'],
+  permissions: ['iam:ListUserPolicies', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:ListRolePolicies', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy'],
   reversible: true,
   async discover({ iam, pageSize, sessionCutoffSkewMs }, { user, roles }) {
     const findings: Finding[] = [];
