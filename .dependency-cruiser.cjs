@@ -33,7 +33,7 @@ module.exports = {
       severity: 'error',
       comment: 'a command domain (watch, audit) may use the pipeline and the engine, not another command',
       from: { path: '^src/(session|report|plan|runbook|output)/' },
-      to: { path: '^src/(watch|audit)/' },
+      to: { path: '^src/(watch|audit|drill)/' },
     },
     {
       name: 'sandboxes-only-for-demo-and-sandbox',

@@ -43,6 +43,11 @@ export const OPERATIONS = [
   ['delete', '/repos/{owner}/{repo}/collaborators/{username}'],
   ['post', '/app/installations/{installation_id}/access_tokens'],
   ['get', '/orgs/{org}/audit-log'],
+  // revoke restore: re-invite with the prior role and teams, re-add repository access, look up the invitee's id
+  ['post', '/orgs/{org}/invitations'],
+  ['put', '/repos/{owner}/{repo}/collaborators/{username}'],
+  ['get', '/users/{username}'],
+  ['post', '/credentials/revoke'],
 ];
 
 const paths = {};

@@ -10,17 +10,20 @@ import { registerSandbox } from './commands/sandbox.js';
 import { registerAudit } from './commands/audit.js';
 import type { CommandContext, RegisterCommand } from './commands/define-command.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDrill } from './commands/drill.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerProviders } from './commands/providers.js';
 import { registerReport } from './commands/report.js';
+import { registerRestore } from './commands/restore.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSecret } from './commands/secret.js';
 import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
 import { registerWatch } from './commands/watch.js';
 
 /** Every command, in the order `--help` lists them; each module adds one command. */
-const commands: RegisterCommand[] = [registerUser, registerApply, registerWatch, registerAudit, registerValidate, registerProviders, registerKeygen, registerVerify, registerReport, registerSchema, registerDemo, registerSandbox, registerCompletion];
+const commands: RegisterCommand[] = [registerUser, registerApply, registerWatch, registerRestore, registerAudit, registerDrill, registerSecret, registerValidate, registerProviders, registerKeygen, registerVerify, registerReport, registerSchema, registerDemo, registerSandbox, registerCompletion];
 
 /**
  * Builds the command tree. Only commander loads here: every command's work (zod, yaml, chalk,

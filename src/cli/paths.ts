@@ -48,10 +48,13 @@ export const PATH_OPTIONS: Record<string, Record<string, PathRole>> = {
   user: { report: 'output-dir', planOut: 'output-file', signKey: 'key-file-or-kms', resume: 'input-file' },
   apply: { '<plan>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
   watch: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', signKey: 'key-file-or-kms' },
+  restore: { '<report>': 'input-file', key: 'input-file', report: 'output-dir', planOut: 'output-file', signKey: 'key-file-or-kms' },
   audit: { users: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
+  drill: { report: 'output-dir', signKey: 'key-file-or-kms' },
   keygen: { out: 'output-prefix' },
   verify: { '<report>': 'input-file', key: 'input-file', journalDir: 'input-dir' },
   show: { '<report>': 'input-file', key: 'input-file' },
+  secret: { from: 'input-file-or-stdin', report: 'output-dir', signKey: 'key-file-or-kms' },
 };
 
 const FLAG_OF: Record<string, string> = { planOut: '--plan-out', signKey: '--sign-key', journalDir: '--journal-dir', runbook: '-r/--runbook' };

@@ -100,6 +100,8 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
           detailedExitCode: Boolean(options.detailedExitcode),
           ...(options.recent !== undefined ? { recentMs: options.recent } : {}),
           failOnWarning: Boolean(options.failOnWarning),
+          // --yes confirms before discovery: containment fires right after connect.
+          confirmedUpFront: Boolean(options.yes),
           env: io.env,
           stop,
           runId,

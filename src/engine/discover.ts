@@ -21,7 +21,14 @@ export async function discoverAll(
   registry: ProviderRegistry,
   connections: Map<string, Connection<unknown>>,
   events: RunEventStream,
-  options: { concurrency: number; isStopped: () => boolean; signal: AbortSignal; recentMs?: number },
+  options: {
+    concurrency: number;
+    isStopped: () => boolean;
+    signal: AbortSignal;
+    recentMs?: number;
+    /** Which of a step's findings are new (containment has the rest); all when omitted. */
+    keepNew?: (step: RunPlan['steps'][number], findings: Finding[]) => Promise<Finding[]>;
+  },
 ): Promise<Map<string, DiscoveryResult>> {
   const results = new Map<string, DiscoveryResult>();
   const nodes = plan.steps.map((step) => ({ id: step.id, dependsOn: [] }));
@@ -44,7 +51,7 @@ export async function discoverAll(
           ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
         });
         const { findings: found, skipped = [], warnings = [] } = Array.isArray(discovered) ? { findings: discovered } : discovered;
-        const findings = orderFindings(found);
+        const findings = orderFindings(options.keepNew ? await options.keepNew(step, found) : found);
         for (const finding of findings) events.emit({ type: 'finding-discovered', stepId: id, finding });
         for (const { kind, reason } of skipped) events.emit({ type: 'kind-skipped', stepId: id, kind, reason });
         for (const message of warnings) events.emit({ type: 'step-warning', stepId: id, message });

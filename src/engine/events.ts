@@ -51,7 +51,12 @@ export type RunEventBody =
     }
   | { type: 'step-finished'; stepId: string; status: StepStatus; reason?: string; durationMs: number }
   | { type: 'stop-requested'; signal: string }
-  | { type: 'run-finished'; status: RunStatus; exitCode: number };
+  | { type: 'run-finished'; status: RunStatus; exitCode: number }
+  // Contain first (issue 18): a finding of `stepId` known without discovery, revoked first in a
+  // confirmed run (its revoke-started/-finished may come before the step starts).
+  | { type: 'containment-planned'; stepId: string; finding: Finding }
+  /** Discovery of `fromStepId` found a finding `stepId` already has (containment): its label, details and warnings join that one. */
+  | { type: 'finding-merged'; stepId: string; fromStepId: string; finding: Finding };
 
 export type RunEvent = RunEventBody & { seq: number; ts: string };
 

@@ -8,6 +8,8 @@ export interface FindingRecord extends Finding {
   error?: string;
   retries?: number;
   durationMs?: number;
+  /** Known without discovery and revoked first in a confirmed run (contain first). */
+  containment?: true;
 }
 
 export interface StepRecord extends StepSummary {
@@ -96,6 +98,20 @@ export class RunRecorder {
       case 'finding-discovered': {
         this.step(event.stepId).findings.push({ ...event.finding, outcome: 'planned' });
         for (const warning of event.finding.warnings ?? []) run.warnings.push(`${event.stepId}: ${warning}`);
+        break;
+      }
+      case 'containment-planned':
+        this.step(event.stepId).findings.push({ ...event.finding, outcome: 'planned', containment: true });
+        for (const warning of event.finding.warnings ?? []) run.warnings.push(`${event.stepId}: ${warning}`);
+        break;
+      case 'finding-merged': {
+        const finding = this.step(event.stepId).findings.find((f) => f.id === event.finding.id && f.kind === event.finding.kind);
+        if (!finding) break;
+        finding.label = event.finding.label;
+        if (event.finding.details) finding.details = { ...finding.details, ...event.finding.details };
+        const added = (event.finding.warnings ?? []).filter((w) => !(finding.warnings ?? []).includes(w));
+        if (added.length > 0) finding.warnings = [...(finding.warnings ?? []), ...added];
+        for (const warning of added) run.warnings.push(`${event.stepId}: ${warning}`);
         break;
       }
       case 'step-warning':

@@ -10,6 +10,8 @@ export interface RevokeOptions {
   concurrency: number;
   isStopped: () => boolean;
   signal: AbortSignal;
+  /** Steps whose containment (fired first) failed: the rest of each is not attempted, and the step fails. */
+  containmentFailed?: ReadonlySet<string>;
 }
 
 /**
@@ -38,6 +40,13 @@ export async function revokeAll(
         events.emit({ type: 'step-finished', stepId: id, status: 'failed', reason, durationMs: elapsed(started) });
         return { status: 'failed' };
       }
+      if (options.containmentFailed?.has(id)) {
+        for (const finding of discovery.findings) {
+          events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: 'not attempted: containment of this step failed', durationMs: 0 });
+        }
+        events.emit({ type: 'step-finished', stepId: id, status: 'failed', reason: 'containment failed', durationMs: elapsed(started) });
+        return { status: 'failed' };
+      }
       const failed = await revokeStepFindings(step, discovery.findings, registry, connections, events, options);
       const interrupted = !failed && options.isStopped() && discovery.findings.length > 0;
       const status = failed ? 'failed' : interrupted ? 'interrupted' : 'succeeded';
@@ -57,7 +66,7 @@ export async function revokeAll(
 }
 
 /** Revokes one step's findings phase by phase; returns whether any failed. */
-async function revokeStepFindings(
+export async function revokeStepFindings(
   step: PlannedStep,
   findings: Finding[],
   registry: ProviderRegistry,

@@ -3,9 +3,10 @@ import { InvalidInputError, RevokeError } from '../errors.js';
 import type { DiscoveryResult } from './discover.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { findingKey } from '../providers/types.js';
+import { findingKey, type Connection, type Finding } from '../providers/types.js';
 import type { RunPlan } from '../runbook/resolve.js';
 import { connectProviders, refuseSelfRevocation } from './connect.js';
+import { Containment } from './contain.js';
 import { discoverAll } from './discover.js';
 import type { RunEventStream, RunStatus } from './events.js';
 import { revokeAll } from './revoke.js';
@@ -22,8 +23,13 @@ export interface RunOptions {
   failOnWarning?: boolean;
   env: NodeJS.ProcessEnv;
   stop: StopController;
-  /** Asked once, after discovery, before the first mutation of a real run. */
+  /** Asked once, after discovery, before the first mutation of a real run (unless `confirmedUpFront`). */
   confirm: () => Promise<{ approved: boolean; by: 'prompt' | 'flag' }>;
+  /**
+   * The run is confirmed before it starts (`--yes`): containment fires right after connect, while
+   * the rest is discovered. Otherwise it fires the moment the plan is approved, before anything else.
+   */
+  confirmedUpFront?: boolean;
   runId?: string;
   /** `revoke apply`: revoke exactly these findings (step id -> kind/id keys); refuse on drift unless allowed. */
   approved?: {
@@ -90,13 +96,30 @@ async function afterConnect(
   const { stop } = options;
   const isStopped = () => stop.requested;
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
+  const revokeOptions = { concurrency: options.concurrency, isStopped, signal: stop.signal };
 
-  const discovered = await discoverAll(plan, registry, connections, events, {
+  // Discover once: one read cache per provider instance, shared by its steps (discovery only).
+  const readers = readCachedConnections(plan, registry, connections);
+  // Confirmed up front: contain now, while the rest is discovered. A saved plan is checked for drift first.
+  const early = Boolean(options.confirmedUpFront) && !options.dryRun && !options.approved;
+  const containment = new Containment(plan, registry, new Map([...readers].map(([name, c]) => [name, c.client])), events, early ? 'early' : 'after-approval', stop.signal);
+  const containing = early ? containment.fire(connections, revokeOptions) : undefined;
+  const discoveredOnly = await discoverAll(plan, registry, readers, events, {
     concurrency: options.concurrency,
     isStopped,
     signal: stop.signal,
     ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
+    keepNew: (step, found) => containment.keepNew(step, found),
   });
+  const contained = await containment.settled();
+  await containing;
+  const discovered = withContainment(discoveredOnly, contained.byStep);
+  // A refusal after containment went out must not claim that nothing changed.
+  const refuse = (error: RevokeError): never => {
+    finish('failed', error.exitCode);
+    throw containment.sent > 0 ? new RevokeError(`${error.message}\n(containment had already been sent first: ${containment.sent} finding${containment.sent === 1 ? '' : 's'}, reversible; the report lists them)`, error.exitCode, error.fix) : error;
+  };
+  if (contained.refusal) refuse(contained.refusal);
   if (options.approved) {
     const drift = planDrift(discovered, options.approved.findings);
     if (drift.length > 0 && !options.approved.allowDrift) {
@@ -113,19 +136,19 @@ async function afterConnect(
   events.emit({ type: 'plan-ready', findings, warnings: plan.warnings });
 
   const refusal = [...discovered.values()].find((r) => !r.ok && r.refusal);
-  if (refusal && !refusal.ok && refusal.refusal) {
-    finish('failed', refusal.refusal.exitCode);
-    throw refusal.refusal;
-  }
+  if (refusal && !refusal.ok && refusal.refusal) refuse(refusal.refusal);
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   if (options.dryRun) {
     if (discoveryFailed) return finish('failed', ExitCode.ActionFailed);
     const warned = options.failOnWarning && (plan.warnings.length > 0 || [...discovered.values()].some((r) => r.ok && r.findings.some((f) => (f.warnings ?? []).length > 0)));
     return finish('completed', (options.detailedExitCode && findings > 0) || warned ? ExitCode.AccessFound : ExitCode.Success);
   }
+  // Containment is revoked by `fire` (already, or first thing after approval), the rest in step order.
+  const rest = withoutContainment(discovered, containment);
+  const revokeRest = { ...revokeOptions, containmentFailed: containment.failedSteps };
   if (findings === 0) {
     // Nothing to ask about; steps still report (and failed discoveries still fail the run).
-    await revokeAll(plan, registry, connections, discovered, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+    await revokeAll(plan, registry, connections, rest, events, revokeRest);
     return discoveryFailed ? finish('failed', ExitCode.ActionFailed) : finish('completed', ExitCode.Success);
   }
 
@@ -134,9 +157,37 @@ async function afterConnect(
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   if (!confirmation.approved) return finish('cancelled', ExitCode.ActionFailed);
 
-  const allSucceeded = await revokeAll(plan, registry, connections, discovered, events, { concurrency: options.concurrency, isStopped, signal: stop.signal });
+  if (!containing) {
+    const approved = new Set([...discovered.values()].flatMap((r) => (r.ok ? r.findings : [])));
+    await containment.fire(connections, revokeOptions, (finding) => approved.has(finding));
+  }
+  const allSucceeded = await revokeAll(plan, registry, connections, rest, events, revokeRest);
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   return allSucceeded ? finish('completed', ExitCode.Success) : finish('failed', ExitCode.ActionFailed);
+}
+
+/** Each provider instance's connection with its client seen through a per-run read cache, when the provider has one. */
+function readCachedConnections(plan: RunPlan, registry: ProviderRegistry, connections: Map<string, Connection<unknown>>): Map<string, Connection<unknown>> {
+  return new Map(
+    plan.providers.flatMap((instance) => {
+      const connection = connections.get(instance.name);
+      if (!connection) return [];
+      const cached = registry.get(instance.type)?.withReadCache?.(connection.client);
+      return [[instance.name, cached === undefined ? connection : { ...connection, client: cached }]];
+    }),
+  );
+}
+
+/** Every step's plan: its containment findings first, then what only discovery found. */
+function withContainment(discovered: Map<string, DiscoveryResult>, contained: Map<string, Finding[]>): Map<string, DiscoveryResult> {
+  return new Map(
+    [...discovered].map(([stepId, result]) => [stepId, result.ok ? { ok: true, findings: [...(contained.get(stepId) ?? []), ...result.findings] } : result]),
+  );
+}
+
+/** The plan without its containment findings: what the steps' revoke phase still has to do. */
+function withoutContainment(discovered: Map<string, DiscoveryResult>, containment: Containment): Map<string, DiscoveryResult> {
+  return new Map([...discovered].map(([stepId, result]) => [stepId, result.ok ? { ok: true, findings: result.findings.filter((f) => !containment.has(f)) } : result]));
 }
 
 /** Closes every provider connection that has a disconnect hook. */

@@ -33,7 +33,7 @@ export function renderPlan(record: RunRecord, style: ChalkInstance): string {
     const after = step.dependsOn.length > 0 ? style.dim(` (after ${step.dependsOn.join(', ')})`) : '';
     lines.push(`  ${style.yellow('•')} ${header}${after}: ${verb} ${count(step.findings.length, 'item')}`);
     for (const finding of step.findings) {
-      lines.push(`      - ${finding.label}${finding.outcome === 'skipped' ? style.yellow(` (${finding.detail ?? 'skipped'})`) : ''}`);
+      lines.push(`      - ${finding.label}${finding.containment ? style.dim(' [contain first]') : ''}${finding.outcome === 'skipped' ? style.yellow(` (${finding.detail ?? 'skipped'})`) : ''}`);
     }
     lines.push(...skipped);
   }
@@ -48,6 +48,9 @@ export function renderPlan(record: RunRecord, style: ChalkInstance): string {
     if (!record.dryRun && record.totals.revoked === 0) lines.push('Nothing was revoked.');
   } else {
     lines.push(total === 0 ? 'Nothing to revoke.' : `${count(total, 'item')} to revoke in ${count(record.steps.filter((s) => s.findings.length > 0).length, 'step')}.`);
+  }
+  if (record.steps.some((s) => s.findings.some((f) => f.containment))) {
+    lines.push(style.dim('[contain first]: reversible containment sent before anything else (with --yes, right after connecting, while the rest is discovered).'));
   }
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest, WatchRequest } from './types.js';
+import type { RestoreOutcome, RestorePlan, RestoreRequest } from './types.js';
 
 /**
  * What one kind module's discovery returns: findings, or why this kind could not be looked at, or
@@ -14,7 +15,18 @@ export type KindDiscovery = Finding[] | { skipped: string; findings?: Finding[] 
 export interface ProviderKind<Context, Request> extends RevokeKind {
   discover(context: Context, request: Request): Promise<KindDiscovery>;
   revoke(context: Context, finding: Finding, request: Request): Promise<RevokeOutcome>;
+
+  // --- `revoke restore` (issue 19) ---
+  /** Read-only (gets the read-only client): what undoing `finding` would do now; see Provider.planRestore. */
+  planRestore?(context: Context, finding: Finding, request: Request, flags: RestoreFlags): Promise<RestorePlan>;
+  /** Undoes `finding` (only called after planRestore said 'restore'). */
+  restore?(context: Context, finding: Finding, request: Request, flags: RestoreFlags): Promise<RestoreOutcome>;
+  /** For a kind without restore: why revoking it cannot be undone, and what to do instead (an exact command). */
+  notRestorable?(finding: Finding, request: Request): { reason: string; instead?: string };
 }
+
+/** The restore-wide switches a kind may need (--also-sessions-policy). */
+export type RestoreFlags = Pick<RestoreRequest, 'undoSessionCutoffs'>;
 
 /** The step as every provider receives it, before the provider types it. */
 export type StepRequest = Pick<DiscoverRequest, 'user' | 'mode' | 'options' | 'recentMs'>;
@@ -59,6 +71,15 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
   explainRevokeError?(context: Context, finding: Finding, request: Request, error: unknown): Promise<Error | undefined>;
   /** Runs a revocation inside something that counts retries into `counter`; the count lands on the outcome or error. */
   countRetries?<T>(counter: { retries: number }, run: () => Promise<T>): Promise<T>;
+
+  // --- contain first (issue 18) ---
+  /**
+   * The step's containment findings, known without discovery (see `Provider.contain`): one module
+   * per provider (`contain.ts`), building the same findings (kind, id) its kind modules discover,
+   * so `revoke` runs the kind's own code and discovery's copy merges into it. Gets the read-only
+   * context. Findings of kinds the step does not list are dropped.
+   */
+  containment?(context: Context, request: Request, kinds: string[]): Finding[] | Promise<Finding[]>;
 }
 
 /** An error thrown on purpose by provider code (already worded for the operator), not a vendor error. */
@@ -92,6 +113,18 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
     } catch (error) {
       if (isWorded(error, isVendor)) throw error;
       throw new Error(`listing ${name} of ${describeUser(context, user)}: ${errorText(error)}`);
+    }
+  }
+
+  // Contain first: the definition's containment findings, for the kinds the step lists, worded like discovery errors.
+  async function containStep(connected: Context, step: DiscoverRequest): Promise<Finding[]> {
+    const context = readOnlyOf(connected);
+    try {
+      const findings = await definition.containment!(context, requestOf(step), step.kinds);
+      return findings.filter((finding) => step.kinds.includes(finding.kind));
+    } catch (error) {
+      if (isWorded(error, isVendor)) throw error;
+      throw new Error(`containing ${describeUser(context, step.user)}: ${errorText(error)}`);
     }
   }
 
@@ -135,6 +168,8 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
       return discovery;
     },
 
+    ...(definition.containment ? { contain: (connected: Context, step: DiscoverRequest) => containStep(connected, step) } : {}),
+
     async revoke(context, finding: Finding, step: RevokeRequest): Promise<RevokeOutcome> {
       const request = requestOf(step);
       const run = () => kindOf(finding.kind).revoke(context, finding, request);
@@ -146,6 +181,28 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
         const explained = await explainRevokeError?.(context, finding, request, error);
         const wrapped = explained ?? new Error(`${finding.kind} ${finding.id} of ${describeUser(context, step.user)}: ${word(error)}`);
         throw counter.retries > 0 ? Object.assign(wrapped, { retries: counter.retries }) : wrapped;
+      }
+    },
+
+    // --- `revoke restore` (issue 19): planned read-only, restored only where the kind can ---
+    async planRestore(connected, finding: Finding, step: RestoreRequest): Promise<RestorePlan> {
+      const kind = byName.get(finding.kind);
+      const request = requestOf(step);
+      if (!kind?.planRestore) return { action: 'not-restorable', ...(kind?.notRestorable?.(finding, request) ?? { reason: `${definition.type} cannot undo ${finding.kind}` }) };
+      try {
+        return await kind.planRestore(readOnlyOf(connected), finding, request, { undoSessionCutoffs: step.undoSessionCutoffs });
+      } catch (error) {
+        if (isWorded(error, isVendor)) throw error;
+        throw new Error(`checking ${finding.kind} ${finding.id} of ${describeUser(connected, step.user)}: ${errorText(error)}`);
+      }
+    },
+    async restore(context, finding: Finding, step: RestoreRequest): Promise<RestoreOutcome> {
+      const kind = kindOf(finding.kind);
+      if (!kind.restore) throw new Error(`${definition.type} cannot restore ${finding.kind}`);
+      try {
+        return await kind.restore(context, finding, requestOf(step), { undoSessionCutoffs: step.undoSessionCutoffs });
+      } catch (error) {
+        throw new Error(`restoring ${finding.kind} ${finding.id} of ${describeUser(context, step.user)}: ${word(error)}`);
       }
     },
   };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Canary, CanaryCredential, CanaryRequest, ProbeAnswer } from './drill-hooks.js';
 
 /** One thing a provider knows how to take away (access keys, an org membership, ...). */
 export interface RevokeKind {
@@ -6,7 +7,7 @@ export interface RevokeKind {
   description: string;
   /** The provider-side permissions discover + revoke of this kind need (e.g. IAM actions). */
   permissions: string[];
-  /** Whether revoking it can be undone by the provider's own means. */
+  /** Whether `revoke restore` can undo revoking it (in disable mode, for kinds that have modes). */
   reversible: boolean;
 }
 
@@ -159,4 +160,70 @@ export interface Provider<Config = any, Client = any> {
   disconnect?(client: Client): Promise<void>;
   /** Idempotent: a finding that no longer exists yields `already-gone`. */
   revoke(client: Client, finding: Finding, request: RevokeRequest): Promise<RevokeOutcome>;
+
+  // --- `revoke restore` (issue 19) ---
+  /**
+   * Read-only: what undoing one finding a run revoked would do now, judged from the prior state
+   * its details recorded and the current state; or why it will not (not reversible, deleted, the
+   * world changed since). Every kind answers, so the plan lists what cannot be restored too.
+   */
+  planRestore?(client: Client, finding: Finding, request: RestoreRequest): Promise<RestorePlan>;
+  /** Undoes one finding `planRestore` said it would restore. Idempotent. */
+  restore?(client: Client, finding: Finding, request: RestoreRequest): Promise<RestoreOutcome>;
+
+  // --- contain first, discover once (issue 18) ---
+  /**
+   * Containment that needs no discovery: the findings of a step a confirmed run revokes first,
+   * right after connect (through `revoke()`, like any finding), before the rest is discovered.
+   * Only reversible disable-type actions, only for kinds the step asks for. Gets the read-only
+   * client: at most a guard read (a superuser is not contained). A refusal thrown here stops the
+   * run like a discovery refusal. A dry run lists them and sends nothing.
+   */
+  contain?(client: Client, request: DiscoverRequest): Promise<Finding[]>;
+  /**
+   * A view of the connected client whose identical reads are sent once and answered from memory
+   * after that: the engine makes one per provider instance per run, for discovery only, so two
+   * steps of one provider for one person list the same things once.
+   */
+  withReadCache?(client: Client): Client;
+
+  // --- `revoke drill` (optional): a canary identity, and probes of its credentials ---
+  /**
+   * Makes a canary with working credentials (an IAM user with a key and a session, a database
+   * role with a password and an open session), marked as a drill's, or takes the canary's
+   * credentials from the environment (a test account's token). Refuses (InvalidInputError) an
+   * identity that exists and is not marked as a drill canary. Runs with the connected client.
+   */
+  canary?(client: Client, request: CanaryRequest): Promise<Canary>;
+  /**
+   * Uses one canary credential against the provider's endpoint with a call an explicit deny or a
+   * revocation stops: 'allowed' if it still works, 'denied' if refused; throws when it cannot tell.
+   */
+  probe?(credential: CanaryCredential, signal: AbortSignal): Promise<ProbeAnswer>;
 }
+
+// --- `revoke restore` (issue 19) ---
+
+export interface RestoreRequest extends RevokeRequest {
+  /** --also-sessions-policy: remove session cutoffs too (old sessions come back to life). */
+  undoSessionCutoffs: boolean;
+}
+
+/** What restoring one revoked finding would do, decided read-only before anything changes. */
+export type RestorePlan =
+  /** It will be put back; `needsAcceptance` when the person must accept (a GitHub invitation). */
+  | { action: 'restore'; what: string; needsAcceptance?: boolean }
+  /** Left as it is on purpose (it was already inactive before the run; the session cutoff stays). */
+  | { action: 'keep'; reason: string }
+  /** The world changed since the run (deleted, dropped, protected now): reported, not forced. */
+  | { action: 'conflict'; reason: string }
+  /** Revoking it cannot be undone; `instead` says what to do (an exact command). */
+  | { action: 'not-restorable'; reason: string; instead?: string };
+
+export type RestoreOutcome =
+  | { status: 'restored'; detail?: string }
+  /** Re-granted by an invitation the person still has to accept. */
+  | { status: 'invited'; detail: string }
+  /** Found in its prior state already (someone restored it by hand). */
+  | { status: 'already-restored'; detail?: string }
+  | { status: 'conflict'; reason: string };

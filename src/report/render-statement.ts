@@ -1,6 +1,8 @@
 import { markdownText } from '../output/markdown.js';
 import { renderReport } from './render.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type ReportPredicate } from './statement.js';
+import { renderDrill, type DrillPredicate } from './render-drill.js';
+import { renderSecretPredicate, type SecretPredicate } from '../secret/render.js';
+import { AUDIT_PREDICATE_TYPE, DRILL_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, type ReportPredicate } from './statement.js';
 
 /** What `report show` knows about the signature before it renders anything. */
 export interface SignatureStatus {
@@ -56,6 +58,8 @@ export function renderPredicate(predicateType: string, predicate: unknown, forma
   if (predicateType === PREDICATE_TYPE) return renderReport(predicate as ReportPredicate, format);
   if (predicateType === AUDIT_PREDICATE_TYPE) return renderAudit(predicate as AuditPredicate, format);
   if (predicateType === WATCH_PREDICATE_TYPE) return renderWatch(predicate as WatchPredicate, format);
+  if (predicateType === SECRET_PREDICATE_TYPE) return renderSecretPredicate(predicate as SecretPredicate, format);
+  if (predicateType === DRILL_PREDICATE_TYPE) return renderDrill(predicate as DrillPredicate, format);
   throw new Error(`no renderer for ${predicateType}`);
 }
 

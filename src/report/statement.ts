@@ -5,6 +5,8 @@ export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_TYPE = 'urn:revoke:report:v1';
 export const AUDIT_PREDICATE_TYPE = 'urn:revoke:audit:v1';
 export const WATCH_PREDICATE_TYPE = 'urn:revoke:watch:v1';
+export const DRILL_PREDICATE_TYPE = 'urn:revoke:drill:v1';
+export const SECRET_PREDICATE_TYPE = 'urn:revoke:secret:v1';
 
 export interface JournalSubject {
   name: string;
@@ -36,7 +38,7 @@ export interface ReportPredicate {
 export interface Statement {
   _type: typeof STATEMENT_TYPE;
   subject: JournalSubject[];
-  predicateType: typeof PREDICATE_TYPE | typeof AUDIT_PREDICATE_TYPE | typeof WATCH_PREDICATE_TYPE;
+  predicateType: typeof PREDICATE_TYPE | typeof AUDIT_PREDICATE_TYPE | typeof WATCH_PREDICATE_TYPE | typeof SECRET_PREDICATE_TYPE | typeof DRILL_PREDICATE_TYPE;
   predicate: ReportPredicate;
 }
 

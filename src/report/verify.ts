@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, pae, PLAN_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js';
 import { readJournal, sha256Hex } from './journal.js';
 import { algorithmOf, keyIdOf } from './signer.js';
-import { AUDIT_PREDICATE_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
+import { drillVerdict } from './render-drill.js';
+import { AUDIT_PREDICATE_TYPE, DRILL_PREDICATE_TYPE, PREDICATE_TYPE, SECRET_PREDICATE_TYPE, STATEMENT_TYPE, WATCH_PREDICATE_TYPE, type Statement } from './statement.js';
+import { RESTORE_PREDICATE_TYPE } from '../restore/predicate.js';
 
 export interface Check {
   name: string;
@@ -126,7 +128,7 @@ export function verifyReport(reportPath: string, publicKeyPem: string, journalDi
     check('statement', false, 'payload is not JSON');
     return done();
   }
-  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
+  check('statement', statement._type === STATEMENT_TYPE && [PREDICATE_TYPE, AUDIT_PREDICATE_TYPE, WATCH_PREDICATE_TYPE, RESTORE_PREDICATE_TYPE, SECRET_PREDICATE_TYPE, DRILL_PREDICATE_TYPE].includes(statement.predicateType as string), `${statement._type}, predicate ${statement.predicateType}`);
 
   for (const subject of statement.subject ?? []) {
     const path = join(journalDir, subject.name);
@@ -205,7 +207,7 @@ export function describeVerified(result: Verification & { plan?: PlanSummary }, 
   if (!statement) return 'nothing';
   const predicate = statement.predicate as unknown as Record<string, any>;
   const incomplete = predicate.complete === false ? ', incomplete' : '';
-  switch (statement.predicateType) {
+  switch (statement.predicateType as string) {
     case AUDIT_PREDICATE_TYPE: {
       const summary = predicate.summary ?? {};
       return `audit of ${summary.users} user${summary.users === 1 ? '' : 's'} from ${predicate.input?.source ?? '?'} with runbook ${predicate.runbook?.name ?? '?'}: ${summary.withAccess} with access, ${summary.failed} not fully checked (exit ${predicate.exitCode}${incomplete})`;
@@ -214,6 +216,19 @@ export function describeVerified(result: Verification & { plan?: PlanSummary }, 
       const events = Array.isArray(predicate.events) ? predicate.events.length : 0;
       const skipped = Array.isArray(predicate.skipped) ? predicate.skipped.length : 0;
       return `watch of run ${predicate.watched?.runId ?? '?'} for ${predicate.user} since ${predicate.since}${predicate.until ? ` until ${predicate.until}` : ''}: ${events} event${events === 1 ? '' : 's'}, ${skipped} not checked (exit ${predicate.exitCode}${incomplete})`;
+    }
+    case DRILL_PREDICATE_TYPE: {
+      const credentials = Array.isArray(predicate.credentials) ? predicate.credentials.length : 0;
+      return `drill with canary ${predicate.canary} and runbook ${predicate.runbook?.name ?? '?'}: ${credentials} credential${credentials === 1 ? '' : 's'} probed; ${drillVerdict(predicate)} (exit ${predicate.exitCode})`;
+    }
+    case RESTORE_PREDICATE_TYPE: {
+      const totals = predicate.totals ?? {};
+      const restored = (totals.restored ?? 0) + (totals['already-restored'] ?? 0);
+      return `restore of run ${predicate.restored?.runId ?? '?'} (report sha256 ${String(predicate.restored?.sha256 ?? '?').slice(0, 12)}…) for ${predicate.user} (${predicate.dryRun ? 'dry run' : 'real run'}): ${restored} restored, ${totals.invited ?? 0} invited, ${totals.conflict ?? 0} conflicts, ${totals['not-restorable'] ?? 0} not restorable (exit ${predicate.exitCode}${incomplete})`;
+    }
+    case SECRET_PREDICATE_TYPE: {
+      const t = predicate.totals ?? {};
+      return `secret run ${predicate.runId} on ${predicate.input?.secrets ?? '?'} secret(s) from ${predicate.input?.source ?? '?'} (${predicate.dryRun ? 'dry run' : 'real run'}): ${t.revoked ?? 0} revoked, ${t['already-gone'] ?? 0} already gone, ${(t.failed ?? 0) + (t.refused ?? 0) + (t['not-revoked'] ?? 0)} not revoked (exit ${predicate.exitCode}${incomplete})`;
     }
     default:
       return `run ${predicate.runId} for ${predicate.user} (${predicate.dryRun ? 'dry run' : 'real run'}, ${predicate.status}${incomplete})`;

@@ -16,6 +16,8 @@ export interface ProviderInstance {
   type: string;
   /** Parsed by the provider type's config schema; string values may hold templates. */
   config: Record<string, unknown>;
+  /** `sla:` in milliseconds, for `revoke drill`: the default of this instance's steps. */
+  slaMs?: number;
 }
 
 export interface Step {
@@ -31,4 +33,6 @@ export interface Step {
   dependsOn: string[];
   /** Provider-specific step keys, parsed by its stepOptionsSchema. */
   options: Record<string, unknown>;
+  /** `sla:` in milliseconds, for `revoke drill` (overrides the provider instance's). */
+  slaMs?: number;
 }

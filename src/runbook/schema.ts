@@ -5,6 +5,19 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const name = (what: string) =>
   z.string().regex(NAME_PATTERN, `${what} must start with a letter or digit and use only letters, digits, "-" and "_"`);
 
+/** `sla: 5m`: how long a credential may keep working after a drill starts revoking (`revoke drill`). */
+export const SLA_PATTERN = /^(\d+)(ms|s|m|h)$/;
+const slaSchema = z
+  .string()
+  .regex(SLA_PATTERN, 'must be a duration like 30s, 5m or 1h')
+  .describe('revoke drill: each credential of the canary must be denied within this long after the revocation starts (e.g. 5m).');
+
+/** Milliseconds of a validated `sla:` value. */
+export function slaMs(sla: string): number {
+  const [, amount, unit] = SLA_PATTERN.exec(sla)!;
+  return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+}
+
 const stepBaseShape = {
   id: name('a step id').describe('Unique id of the step; other steps name it in dependsOn.'),
   provider: z.string().describe('Name of a provider instance declared under providers.'),
@@ -12,6 +25,7 @@ const stepBaseShape = {
   revoke: z.array(z.string()).min(1, 'list at least one revoke kind').describe('Revoke kinds to discover and revoke, or [all].'),
   mode: z.string().optional().describe('Provider-specific mode, e.g. disable (reversible) or delete for aws-iam.'),
   dependsOn: z.array(z.string()).optional().describe('Steps that must succeed before this one revokes anything.'),
+  sla: slaSchema.optional(),
 };
 
 const runbookShape = {
@@ -36,7 +50,7 @@ const runbookShape = {
 export const runbookStructureSchema = z.strictObject({
   ...runbookShape,
   providers: z
-    .record(name('a provider instance name'), z.looseObject({ type: z.string() }))
+    .record(name('a provider instance name'), z.looseObject({ type: z.string(), sla: slaSchema.optional() }))
     .refine((providers) => Object.keys(providers).length > 0, 'declare at least one provider instance'),
   steps: z.array(z.looseObject(stepBaseShape)).min(1, 'a runbook needs at least one step'),
 });
@@ -51,7 +65,7 @@ export function editorRunbookSchema(registry: ProviderRegistry): z.ZodType {
   const providers = registry.all();
   const configs = providers.map((provider) => {
     const config = provider.configSchema as unknown as z.ZodObject;
-    return z.strictObject({ type: z.literal(provider.type), ...config.shape }).describe(provider.description);
+    return z.strictObject({ type: z.literal(provider.type), ...config.shape, sla: slaSchema.optional() }).describe(provider.description);
   });
   const providerInstance =
     configs.length === 0

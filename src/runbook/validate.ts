@@ -5,7 +5,7 @@ import type { Provider } from '../providers/types.js';
 import { didYouMean } from '../suggest.js';
 import { findCycle } from './graph.js';
 import type { ProviderInstance, Runbook, Step } from './model.js';
-import { runbookStructureSchema, STEP_BASE_KEYS, type RunbookDocument } from './schema.js';
+import { runbookStructureSchema, slaMs, STEP_BASE_KEYS, type RunbookDocument } from './schema.js';
 import type { PathSegment, RunbookSource } from './source.js';
 import { parseTemplate, renderTemplate, resolveVars } from './template.js';
 
@@ -123,7 +123,7 @@ class SemanticChecker {
   private checkProviders(): Record<string, ProviderInstance> {
     const instances: Record<string, ProviderInstance> = {};
     for (const [name, raw] of Object.entries(this.doc.providers)) {
-      const { type, ...config } = raw;
+      const { type, sla, ...config } = raw;
       const provider = this.registry.get(type);
       if (!provider) {
         this.report(['providers', name, 'type'], `unknown provider type "${type}"`, didYouMean(type, this.registry.types()));
@@ -131,12 +131,12 @@ class SemanticChecker {
       }
       const parsed = provider.configSchema.safeParse(config);
       if (!parsed.success) {
-        const allowed = ['type', ...objectKeys(provider.configSchema)];
+        const allowed = ['type', 'sla', ...objectKeys(provider.configSchema)];
         this.diagnostics.push(...zodDiagnostics(this.source, parsed.error.issues, ['providers', name], allowed, config));
         continue;
       }
       this.checkTemplatesDeep(config, ['providers', name]);
-      instances[name] = { name, type, config: parsed.data as Record<string, unknown> };
+      instances[name] = { name, type, config: parsed.data as Record<string, unknown>, ...(sla !== undefined ? { slaMs: slaMs(sla) } : {}) };
     }
     return instances;
   }
@@ -199,6 +199,7 @@ class SemanticChecker {
         mode,
         dependsOn: raw.dependsOn ?? [],
         options,
+        ...(raw.sla !== undefined ? { slaMs: slaMs(raw.sla) } : {}),
       });
     });
 

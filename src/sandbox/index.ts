@@ -11,3 +11,4 @@ export { startOktaSandbox, type OktaSandbox } from './okta/server.js';
 export { OKTA_EVERYTHING, oktaSandboxEnvironment, seedOktaOrg, seedOktaUser, type OktaDepartingUser } from './okta/seed.js';
 export { startPostgres, type PostgresServer } from './postgres/cluster.js';
 export { seedDepartingRole, type SeededDatabase } from './postgres/seed.js';
+export { startSlackSandbox, type SlackSandbox } from './slack/server.js';

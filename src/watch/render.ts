@@ -3,11 +3,11 @@ import type { FoundEvent } from './poll.js';
 import type { WatchResult } from './run-watch.js';
 
 /** One event as a line: "2026-11-28T10:00:00.000Z aws jdoe: iam ListUsers … [denied]". */
-export const eventLine = (e: FoundEvent) => `${e.time} ${e.provider} ${e.identity}: ${e.what} [${e.outcome}]`;
+export const eventLine = (e: FoundEvent) => `${e.time} ${e.provider} ${e.identity}: ${e.what} [${e.outcome}]${e.afterRestore ? ` (after restore ${e.afterRestore}: not counted)` : ''}`;
 
 export function watchText(user: string, since: Date, result: WatchResult): string {
   const { events, notChecked } = result;
-  const n = events.length;
+  const n = events.filter((e) => !e.afterRestore).length;
   const head = n
     ? `${n} use${n === 1 ? '' : 's'} or attempt${n === 1 ? '' : 's'} by ${user} since ${since.toISOString()}:`
     : result.complete

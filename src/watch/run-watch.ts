@@ -34,6 +34,7 @@ export async function runWatch(
     user: watched.predicate.user,
     since: watched.since.toISOString(),
     ...(watched.until ? { until: watched.until.toISOString() } : {}),
+    ...(watched.restores.length ? { restores: watched.restores.map((r) => ({ report: r.report, finishedAt: r.finishedAt.toISOString(), steps: [...r.steps] })) } : {}),
   });
   const connections = await connectProviders(watched.plan, registry, new RunEventStream(), { env: options.env, signal: stop.signal });
   const poller = new WatchPoller(watched, registry, connections);
@@ -61,7 +62,9 @@ export async function runWatch(
   const complete = poller.notChecked.length === 0;
   const interrupted = stop.requested;
   // Use seen outranks an incomplete look; an incomplete look never passes for quiet.
-  const exitCode = interrupted ? ExitCode.Interrupted : events.length > 0 ? ExitCode.AccessFound : !complete ? ExitCode.Incomplete : ExitCode.Success;
+  // Use after a restore gave the identity back is expected: listed, not counted.
+  const counted = events.filter((e) => !e.afterRestore);
+  const exitCode = interrupted ? ExitCode.Interrupted : counted.length > 0 ? ExitCode.AccessFound : !complete ? ExitCode.Incomplete : ExitCode.Success;
   record('watch-finished', { status: interrupted ? 'interrupted' : 'completed', events: events.length, complete, exitCode });
   return { events, notChecked: poller.notChecked, complete, interrupted, exitCode };
 }

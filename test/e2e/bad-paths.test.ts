@@ -74,6 +74,8 @@ function commandLine(command: string, name: string, value: string): { argv: stri
       return { argv: ['apply', ...set('<plan>', [aFile]), ...set('key', []), ...set('report', []), ...set('signKey', []), '--yes'], json: true };
     case 'watch':
       return { argv: ['watch', ...set('<report>', [aFile]), ...set('key', []), ...set('report', []), ...set('signKey', [])], json: true };
+    case 'restore':
+      return { argv: ['restore', ...set('<report>', [aFile]), ...set('key', []), ...set('report', []), ...set('planOut', []), ...set('signKey', []), '--dry-run'], json: true };
     case 'audit':
       return { argv: ['audit', '-r', 'runbooks/demo.yaml', ...set('users', ['--users', aFile]), ...set('report', []), ...set('signKey', [])], json: true };
     case 'keygen':
@@ -82,6 +84,8 @@ function commandLine(command: string, name: string, value: string): { argv: stri
       return { argv: ['verify', ...set('<report>', [aFile]), ...set('key', ['--key', aFile]), ...set('journalDir', [])], json: true };
     case 'show':
       return { argv: ['report', 'show', ...set('<report>', [aFile]), ...set('key', [])], json: true };
+    case 'secret':
+      return { argv: ['secret', ...set('from', ['--from', aFile]), '--dry-run', ...set('report', []), ...set('signKey', [])], json: true };
     default:
       throw new Error(`no command line for ${command}: add one to the matrix`);
   }
@@ -116,7 +120,7 @@ async function runInProcess(argv: string[]) {
 
 describe('bad paths: exit 2 with what, where and a fix, for every path option of every command (built binary)', () => {
   it('covers every command that takes a path', () => {
-    expect(Object.keys(PATH_OPTIONS).sort()).toEqual(['apply', 'audit', 'keygen', 'show', 'user', 'verify', 'watch']);
+    expect(Object.keys(PATH_OPTIONS).sort()).toEqual(['apply', 'audit', 'keygen', 'restore', 'secret', 'show', 'user', 'verify', 'watch']);
   });
 
   it('runs every option of every command at least once through the built binary', () => {

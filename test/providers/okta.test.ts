@@ -35,8 +35,7 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
         'app-assignments:revoked',
         'app-assignments:revoked',
         'grants:revoked',
-        // The refresh token went with the sessions (oauthTokens=true); a fresh read confirmed it.
-        'grants:already-gone',
+        // The refresh token went with the sessions (oauthTokens=true), cleared first (contain first): discovery no longer lists its grant.
         'groups:revoked',
         'groups:revoked',
         'sessions:revoked',

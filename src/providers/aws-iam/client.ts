@@ -25,9 +25,7 @@ const DEFAULT_RATE = 50;
  */
 export async function connectIam(config: AwsIamConfig, context: ConnectContext): Promise<Connection<IamContext>> {
   const { env } = context;
-  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const endpoint = config.endpoint ?? env.AWS_ENDPOINT_URL_IAM ?? env.AWS_ENDPOINT_URL;
-  const stsEndpoint = config.stsEndpoint ?? env.AWS_ENDPOINT_URL_STS ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
+  const { region, endpoint, stsEndpoint } = awsEndpoints(config, env);
   const maxAttempts = config.maxAttempts ?? DEFAULT_ATTEMPTS;
   const base = {
     region,
@@ -95,6 +93,15 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext):
     client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
+  };
+}
+
+/** The region and the IAM and STS endpoints a provider instance talks to (config first, then the environment). */
+export function awsEndpoints(config: AwsIamConfig, env: NodeJS.ProcessEnv): { region: string; endpoint: string | undefined; stsEndpoint: string | undefined } {
+  return {
+    region: config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: config.endpoint ?? env.AWS_ENDPOINT_URL_IAM ?? env.AWS_ENDPOINT_URL,
+    stsEndpoint: config.stsEndpoint ?? env.AWS_ENDPOINT_URL_STS ?? config.endpoint ?? env.AWS_ENDPOINT_URL,
   };
 }
 

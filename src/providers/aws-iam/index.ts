@@ -2,6 +2,8 @@ import { defineProvider } from '../define.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { awsErrorCode, awsErrorText, isNoSuchEntity } from './aws-errors.js';
 import { awsIamConfigSchema, awsIamStepOptionsSchema, type AwsIamConfig } from './config.js';
+import { withCachedReads } from '../read-cache.js';
+import { iamContainment } from './contain.js';
 import { collectPages, type IamContext, type IamMode, type IamRequest } from './kind.js';
 import { iamKinds } from './kinds/index.js';
 import { DELETE_USER_ID } from './kinds/user.js';
@@ -58,6 +60,12 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
     }
   },
   countRetries: (counter, run) => retryCount.run(counter, run),
+  containment: iamContainment,
+  // Two steps for one person (contain, then remove) list the same keys and policies: once per run.
+  withReadCache(context) {
+    const cached = withCachedReads(context.readOnlyIam ?? context.iam, (method) => /^(get|list)[A-Z]/.test(method));
+    return { ...context, iam: cached, readOnlyIam: cached };
+  },
   async explainRevokeError(context, finding, request, error) {
     if (finding.id !== DELETE_USER_ID || awsErrorCode(error) !== 'DeleteConflict') return undefined;
     const blockers = await remainingAttachments(readOnly(context), request.user);
@@ -77,6 +85,10 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
     const { watchIam } = await import('./watch.js');
     return watchIam(context, request);
   },
+
+  // revoke drill: a canary user with a key and an MFA session, and probes (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).createIamCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probeIamCredential(credential, signal),
 
   async presence(context) {
     // Every aws-iam kind belongs to an IAM user: one ListUsers walk tells who can have any.

@@ -3,6 +3,9 @@ import { iamKinds } from './kinds/index.js';
 /** Called on every run, whatever the kinds: who am I, and does the user exist. */
 export const BASE_PERMISSIONS = ['sts:GetCallerIdentity', 'iam:GetUser', 'iam:ListUsers'];
 
+/** `revoke drill` only (give it on staging): making the canary, under the /revoke-drill/ path. */
+export const DRILL_CANARY_PERMISSIONS = ['iam:CreateAccessKey', 'iam:CreateUser', 'iam:CreateVirtualMFADevice', 'iam:EnableMFADevice'];
+
 /**
  * The IAM policy the aws-iam provider needs for every kind, and nothing else. Ships as
  * docs/aws-iam-policy.json and prints with `revoke providers aws-iam`; a test keeps both in step
@@ -17,6 +20,11 @@ export function leastPrivilegePolicy(): Record<string, unknown> {
       { Sid: 'RevokeIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
       { Sid: 'RevokeWatch', Effect: 'Allow', Action: ['cloudtrail:LookupEvents', 'account:ListRegions'], Resource: '*' },
       { Sid: 'RevokeIamUserAccess', Effect: 'Allow', Action: iamActions, Resource: '*' },
+      // `revoke secret`: which account a leaked access key id belongs to.
+      { Sid: 'RevokeSecret', Effect: 'Allow', Action: ['sts:GetAccessKeyInfo'], Resource: '*' },
+      // revoke drill: the canary and its MFA device live under /revoke-drill/; leave this out in production.
+      { Sid: 'RevokeDrillCanary', Effect: 'Allow', Action: DRILL_CANARY_PERMISSIONS, Resource: ['arn:aws:iam::*:user/revoke-drill/*', 'arn:aws:iam::*:mfa/revoke-drill/*'] },
+      { Sid: 'RevokeDrillLeftovers', Effect: 'Allow', Action: ['iam:ListVirtualMFADevices'], Resource: '*' },
     ],
   };
 }

@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
+import { withCachedReads } from '../read-cache.js';
+import { entraContainment } from './contain.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { entraConfigSchema, entraStepOptionsSchema, type EntraConfig } from './config.js';
 import { readOnlyGraph } from './graph-api.js';
@@ -51,6 +53,12 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
       throw new InvalidInputError(`${request.user} is ${context.self.upn}, the person revoke is signed in as; nothing was changed`, `run revoke with another identity's credentials (an app registration), not ${context.self.upn}'s`);
     }
     request.target = user;
+  },
+  // Discover once: containment's guard reads and every step's reads go out once per run.
+  withReadCache: (context) => ({ ...context, graph: withCachedReads(context.graph, (method) => method === 'get' || method === 'list' || method === 'batchGet') }),
+  // Contain first (issue 18): after the same guard as discovery (beforeDiscover above).
+  containment(context, request, kinds) {
+    return entraContainment(context, request, kinds, (c, r) => this.beforeDiscover!(c, r));
   },
   async connect(config, context) {
     const { connectEntra } = await import('./client.js');

@@ -33,6 +33,8 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     // audits of thousands of people. A stop lets in-flight GitHub calls finish instead.
     throttle: {
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs ?? 1000 }),
+      // Writes that notify someone (invitations, collaborators: `revoke restore`) keep Octokit's 3 s pacing unless writeIntervalMs is set.
+      ...(config.writeIntervalMs !== undefined ? { notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs }) } : {}),
       onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < PRIMARY_LIMIT_RETRIES,
       onSecondaryRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < SECONDARY_LIMIT_RETRIES,
     },

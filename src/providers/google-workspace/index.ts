@@ -50,6 +50,12 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
     return checkTarget(context, request);
   },
 
+  // Contain first (issue 18); loaded when used, like the guards it runs.
+  async containment(context, request, kinds) {
+    const { googleContainment } = await import('./contain.js');
+    return googleContainment(context, request, kinds);
+  },
+
   async connect(config, context) {
     const { connectGoogle } = await import('./client.js');
     return connectGoogle(config, context);

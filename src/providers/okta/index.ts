@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
+import { oktaContainment } from './contain.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './config.js';
 import { findUser, oktaErrorText, type OktaContext, type OktaRequest, type OktaUser } from './kind.js';
@@ -50,6 +51,11 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
       throw new InvalidInputError(`${user} is not in the domains of ${context.host} (${context.domains.join(', ')}); nothing was changed`, 'check the user, or add the domain to domains: of the provider');
     }
     return (await findUser(context, user)) ? undefined : 'absent';
+  },
+
+  // Contain first (issue 18): after the same guard as discovery (beforeDiscover above).
+  containment(context, request, kinds) {
+    return oktaContainment(context, request, kinds, (c, r) => this.beforeDiscover!(c, r));
   },
 
   async connect(config, context) {

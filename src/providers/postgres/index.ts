@@ -1,6 +1,8 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
 import type { WatchEvent } from '../types.js';
+import { withCachedReads } from '../read-cache.js';
+import { postgresContainment } from './contain.js';
 import { postgresConfigSchema, postgresStepOptionsSchema, type PostgresConfig } from './config.js';
 import { roleRow, type PostgresContext, type PostgresRequest } from './kind.js';
 import { postgresKinds } from './kinds/index.js';
@@ -30,6 +32,9 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
   readOnly: (context) => (context.readOnlyClient ? { ...context, client: context.readOnlyClient } : context),
   // One connection: reading kinds one after another keeps the queries in order.
   sequentialDiscovery: true,
+  containment: postgresContainment,
+  // Every kind reads the role's pg_roles row, and two steps for one role read it again: once per run.
+  withReadCache: (context) => (context.readOnlyClient ? { ...context, readOnlyClient: withCachedReads(context.readOnlyClient, (method, [text]) => method === 'query' && typeof text === 'string' && /^\s*SELECT\b/i.test(text)) } : context),
   async beforeDiscover(context, request) {
     const row = await roleRow(context, request.role);
     if (!row) return 'absent';
@@ -62,6 +67,10 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
       ],
     };
   },
+
+  // revoke drill: a canary role with a password and an open session, and probes (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).createPostgresCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probePostgresCredential(credential, signal),
 
   async disconnect(context) {
     await Promise.all([context.client, context.readOnlyClient].map((client) => client?.end().catch(() => undefined)));

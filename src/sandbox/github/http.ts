@@ -8,7 +8,9 @@ import type { GitHubState, Org } from './state.js';
 export type Caller =
   | { kind: 'user'; login: string; scopes: string[] }
   | { kind: 'installation'; appId: number; installationId: number; org: string; permissions: Record<string, string> }
-  | { kind: 'app'; appId: number };
+  | { kind: 'app'; appId: number }
+  /** A request without credentials, on a route that takes none (POST /credentials/revoke). */
+  | { kind: 'anonymous' };
 
 export class HttpError extends Error {
   constructor(
@@ -84,5 +86,5 @@ export function org(state: GitHubState, login: string | undefined): Org {
   return found;
 }
 
-/** One route: method, path template ({name} segments), handler. */
-export type Route = [string, string, Handler];
+/** One route: method, path template ({name} segments), handler, and whether it takes no credentials. */
+export type Route = [string, string, Handler, { unauthenticated?: true }?];

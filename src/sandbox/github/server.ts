@@ -9,6 +9,7 @@ import { GitHubState } from './state.js';
 import { HttpError, notFound, type Caller, type Route } from './http.js';
 import { appRoutes } from './routes/app.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { credentialRevocationRoutes } from './routes/credential-revocation.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { memberRoutes } from './routes/members.js';
 import { repositoryRoutes } from './routes/repos.js';
@@ -40,12 +41,12 @@ export interface GitHubSandbox {
   close(): Promise<void>;
 }
 
-const routes: Route[] = [...memberRoutes, ...credentialRoutes, ...seatRoutes, ...repositoryRoutes, ...auditLogRoutes, ...appRoutes];
+const routes: Route[] = [...memberRoutes, ...credentialRoutes, ...seatRoutes, ...repositoryRoutes, ...auditLogRoutes, ...appRoutes, ...credentialRevocationRoutes];
 
-const compiled = routes.map(([method, template, handler]) => {
+const compiled = routes.map(([method, template, handler, options]) => {
   const names: string[] = [];
   const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`);
-  return { method, template, handler, names, pattern };
+  return { method, template, handler, names, pattern, unauthenticated: options?.unauthenticated === true };
 });
 
 function identify(state: GitHubState, authorization: string | undefined): Caller {
@@ -138,11 +139,13 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
 
     let caller: Caller;
     try {
-      caller = identify(state, req.headers.authorization);
+      // GitHub.com answers 403 to any authenticated request on the routes that take no credentials.
+      if (route.unauthenticated && req.headers.authorization) throw new HttpError(403, 'This endpoint does not accept authenticated requests');
+      caller = route.unauthenticated ? { kind: 'anonymous' } : identify(state, req.headers.authorization);
     } catch (error) {
       return fail(error as HttpError);
     }
-    exchange.caller = caller.kind === 'user' ? caller.login : caller.kind === 'app' ? `app ${caller.appId}` : `installation ${caller.installationId}`;
+    exchange.caller = caller.kind === 'user' ? caller.login : caller.kind === 'app' ? `app ${caller.appId}` : caller.kind === 'anonymous' ? 'anonymous' : `installation ${caller.installationId}`;
     const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(route.pattern.exec(path)![i + 1]!)]));
     // No audit entries are made up from requests: GitHub documents API-request events only for
     // enterprise audit log streams, not for GET /orgs/{org}/audit-log, and nothing says denied

@@ -11,9 +11,11 @@ export interface Org {
   auditLog: Array<{ id: string; actor: string; action: string; at: Date }> | undefined;
   members: Map<string, { role: OrgRole }>;
   teams: Map<string, { id: number; members: Set<string> }>;
-  invitations: Array<{ id: number; login: string | null; email: string | null; role: string; created: Date; inviter: string }>;
+  /** `teamIds`: the teams the invitee joins on accepting (POST /orgs/{org}/invitations team_ids). */
+  invitations: Array<{ id: number; login: string | null; email: string | null; role: string; created: Date; inviter: string; teamIds?: number[] }>;
   outsideCollaborators: Set<string>;
-  repos: Map<string, { id: number; private: boolean; collaborators: Map<string, string> }>;
+  /** `invitations`: collaborator invitations the invitee has not accepted yet (PUT …/collaborators/{username} for a non-member). */
+  repos: Map<string, { id: number; private: boolean; collaborators: Map<string, string>; invitations?: Array<{ id: number; login: string; permission: string; created: Date }> }>;
   credentialAuthorizations: Array<{ credential_id: number; login: string; credential_type: string; authorized: Date; accessed?: Date; token_last_eight?: string; scopes?: string[] }>;
   patGrants: Array<{ id: number; owner: string; token_id: number; token_name: string; granted: Date; lastUsed?: Date }>;
   patRequests: Array<{ id: number; owner: string; token_id: number; token_name: string; created: Date; reason: string | null }>;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
 import { authorize, identify, type Caller } from './caller.js';
+import { EnforcementLag } from './enforcement-lag.js';
 import { iamActions, isMutatingAction, type Params } from './iam-actions.js';
 import { listRegions, sandboxRegions, signingRegion } from './regions.js';
 import { IamState } from './state.js';
@@ -62,6 +63,11 @@ export interface IamSandbox {
   regions: { status: ReturnType<typeof sandboxRegions>; cloudTrailDenied: Set<string> };
   /** Every request, in arrival order. */
   requests: LoggedRequest[];
+  /**
+   * How long a change takes to be enforced (AWS IAM is eventually consistent): set `delayMs` to
+   * make revoked credentials keep working that long (0, the default: at once).
+   */
+  enforcement: { delayMs: number };
   /** Credentials of the sandbox's operator user (`revoke-operator`), for the CLI to run as. */
   operator: { userName: string; accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
@@ -73,8 +79,9 @@ export interface IamSandbox {
  * Callers are identified by the access key id in their SigV4 Authorization header (signatures
  * are not checked). Product code: `revoke demo` runs on it; so do the tests and benchmarks.
  */
-export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number; port?: number; requestLogFile?: string } = {}): Promise<IamSandbox> {
+export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?: number; port?: number; requestLogFile?: string; enforcementDelayMs?: number } = {}): Promise<IamSandbox> {
   const state = new IamState();
+  const lag = new EnforcementLag(options.enforcementDelayMs ?? 0);
   const faults: SandboxFaults = {
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
@@ -144,11 +151,14 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
 
     let caller: Caller;
     try {
-      caller = identify(state, req);
-      authorize(state, caller, service, action, params);
+      const enforced = lag.enforced(state);
+      caller = identify(enforced, req);
+      authorize(enforced, caller, service, action, params);
+      if (enforced !== state) noteLastUsed(state, enforced, caller.accessKeyId);
     } catch (error) {
       return fail(error as IamError);
     }
+    if (entry.mutating) lag.beforeChange(state);
     try {
       const handler = service === 'sts' ? (p: Params) => stsActions[action]!(state, p, caller) : iamActions[action] && ((p: Params) => iamActions[action]!(state, p));
       if (!handler) return await fail(new IamError('InvalidAction', `Could not find operation ${action} for version 2010-05-08`, 400));
@@ -255,6 +265,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     faults,
     regions,
     requests,
+    enforcement: lag,
     operator: { userName: 'revoke-operator', accessKeyId: operatorKey.id, secretAccessKey: operatorKey.secret },
     close: () =>
       new Promise<void>((resolve) => {
@@ -262,6 +273,13 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
         server.close(() => resolve());
       }),
   };
+}
+
+/** A lagging view authenticated the request: the key's last use belongs on the current state. */
+function noteLastUsed(state: IamState, enforced: IamState, accessKeyId: string): void {
+  const used = enforced.ownerOfKey(accessKeyId).key?.lastUsed;
+  const key = state.ownerOfKey(accessKeyId).key;
+  if (used && key) key.lastUsed = used;
 }
 
 /** The change was applied; the caller never hears so. */

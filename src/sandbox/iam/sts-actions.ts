@@ -26,8 +26,16 @@ function duration(value: string | undefined, min: number, max: number, fallback:
   return seconds;
 }
 
+/** The account the sandbox answers for access key ids it never issued (AWS decodes one from any key id). */
+export const FOREIGN_ACCOUNT_ID = '210987654321';
+
 export const stsActions: Record<string, StsHandler> = {
   GetCallerIdentity: (_state, _params, caller) => ({ Arn: caller.arn, UserId: caller.userId, Account: ACCOUNT_ID }),
+  /** The account an access key id belongs to, whoever asks and whatever the key's status. */
+  GetAccessKeyInfo: (state, p) => {
+    if (!/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(p.AccessKeyId ?? '')) throw new IamError('ValidationError', `1 validation error detected: Value '${p.AccessKeyId}' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]+`, 400);
+    return { Account: state.keyOwners.has(p.AccessKeyId!) || state.sessions.has(p.AccessKeyId!) ? ACCOUNT_ID : FOREIGN_ACCOUNT_ID };
+  },
   GetSessionToken: (state, p, caller) => {
     if (caller.session || !caller.userName) throw new IamError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
     const user = state.user(caller.userName);

@@ -13,7 +13,7 @@ export const accessKeys = statusCredentialKind({
       items: (page.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId!, status: k.Status, label: `${k.AccessKeyId} created ${k.CreateDate?.toISOString().slice(0, 10) ?? '?'}` })),
     };
   },
-  deactivate: ({ iam }, user, id) => iam.updateAccessKey({ UserName: user, AccessKeyId: id, Status: 'Inactive' }),
+  setStatus: ({ iam }, user, id, status) => iam.updateAccessKey({ UserName: user, AccessKeyId: id, Status: status }),
   async evidence({ iam }, id, recentMs) {
     const { AccessKeyLastUsed: used } = await iam.getAccessKeyLastUsed({ AccessKeyId: id });
     if (!used?.LastUsedDate) return { details: { lastUsed: false }, warnings: [] };
@@ -24,5 +24,6 @@ export const accessKeys = statusCredentialKind({
       warnings: recent ? [`access key ${id} was used ${details.lastUsedAgo} (${details.lastUsedService}, ${details.lastUsedRegion}): looks like automation; revoking may break a workload`] : [],
     };
   },
+  recreate: (user) => `aws iam create-access-key --user-name ${user}`,
   remove: ({ iam }, user, id) => iam.deleteAccessKey({ UserName: user, AccessKeyId: id }),
 });

@@ -21,4 +21,8 @@ export const inlinePolicies: IamKind = {
   async revoke({ iam }, finding, { user }) {
     return outcome(await unlessGone(() => iam.deleteUserPolicy({ UserName: user, PolicyName: finding.id })), 'deleted');
   },
+  notRestorable: (finding, { user }) => ({
+    reason: `inline policy ${finding.id} was deleted and its document is not in the report`,
+    instead: `aws iam put-user-policy --user-name ${user} --policy-name ${finding.id} --policy-document file://<policy.json>`,
+  }),
 };

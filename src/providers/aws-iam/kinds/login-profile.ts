@@ -30,4 +30,8 @@ export const loginProfile: IamKind = {
   async revoke({ iam }, _finding, { user }) {
     return outcome(await unlessGone(() => iam.deleteLoginProfile({ UserName: user })), 'deleted');
   },
+  notRestorable: (_finding, { user }) => ({
+    reason: 'a deleted console password cannot be restored: create a new login profile with password reset required',
+    instead: `aws iam create-login-profile --user-name ${user} --password-reset-required --password '<a temporary password>'`,
+  }),
 };

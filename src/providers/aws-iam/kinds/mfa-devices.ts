@@ -33,4 +33,8 @@ export const mfaDevices: IamKind = {
     const deleted = await unlessGone(() => iam.deleteVirtualMFADevice({ SerialNumber: finding.id }));
     return outcome(deactivated === 'gone' && deleted === 'gone' ? 'gone' : 'done', 'deactivated and deleted');
   },
+  notRestorable: (finding, { user }) => ({
+    reason: `MFA device ${finding.id} was deactivated${isVirtual(finding.id) ? ' and deleted' : ''}: the person registers a device again`,
+    instead: `aws iam enable-mfa-device --user-name ${user} --serial-number <serial> --authentication-code1 <code> --authentication-code2 <code>`,
+  }),
 };

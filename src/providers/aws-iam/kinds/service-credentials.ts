@@ -12,6 +12,7 @@ export const serviceCredentials = statusCredentialKind({
       items: (page.ServiceSpecificCredentials ?? []).map((c) => ({ id: c.ServiceSpecificCredentialId!, status: c.Status, label: `${c.ServiceSpecificCredentialId} for ${c.ServiceName}` })),
     };
   },
-  deactivate: ({ iam }, user, id) => iam.updateServiceSpecificCredential({ UserName: user, ServiceSpecificCredentialId: id, Status: 'Inactive' }),
+  setStatus: ({ iam }, user, id, status) => iam.updateServiceSpecificCredential({ UserName: user, ServiceSpecificCredentialId: id, Status: status }),
+  recreate: (user) => `aws iam create-service-specific-credential --user-name ${user} --service-name <service>`,
   remove: ({ iam }, user, id) => iam.deleteServiceSpecificCredential({ UserName: user, ServiceSpecificCredentialId: id }),
 });

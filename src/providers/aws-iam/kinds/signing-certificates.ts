@@ -9,6 +9,7 @@ export const signingCertificates = statusCredentialKind({
     const page = await iam.listSigningCertificates({ UserName: user, MaxItems: pageSize, ...(marker ? { Marker: marker } : {}) });
     return { ...page, items: (page.Certificates ?? []).map((c) => ({ id: c.CertificateId!, status: c.Status, label: c.CertificateId! })) };
   },
-  deactivate: ({ iam }, user, id) => iam.updateSigningCertificate({ UserName: user, CertificateId: id, Status: 'Inactive' }),
+  setStatus: ({ iam }, user, id, status) => iam.updateSigningCertificate({ UserName: user, CertificateId: id, Status: status }),
+  recreate: (user) => `aws iam upload-signing-certificate --user-name ${user} --certificate-body file://<cert.pem>`,
   remove: ({ iam }, user, id) => iam.deleteSigningCertificate({ UserName: user, CertificateId: id }),
 });

@@ -9,6 +9,7 @@ export const sshKeys = statusCredentialKind({
     const page = await iam.listSSHPublicKeys({ UserName: user, MaxItems: pageSize, ...(marker ? { Marker: marker } : {}) });
     return { ...page, items: (page.SSHPublicKeys ?? []).map((k) => ({ id: k.SSHPublicKeyId!, status: k.Status, label: k.SSHPublicKeyId! })) };
   },
-  deactivate: ({ iam }, user, id) => iam.updateSSHPublicKey({ UserName: user, SSHPublicKeyId: id, Status: 'Inactive' }),
+  setStatus: ({ iam }, user, id, status) => iam.updateSSHPublicKey({ UserName: user, SSHPublicKeyId: id, Status: status }),
+  recreate: (user) => `aws iam upload-ssh-public-key --user-name ${user} --ssh-public-key-body file://<key.pub>`,
   remove: ({ iam }, user, id) => iam.deleteSSHPublicKey({ UserName: user, SSHPublicKeyId: id }),
 });

@@ -1,10 +1,14 @@
-import { unlessGone } from '../aws-errors.js';
+import type { Finding } from '../../types.js';
+import { isNoSuchEntity, unlessGone } from '../aws-errors.js';
 import { outcome, Phase, type IamKind } from '../kind.js';
 import { DENY_ALL, denyAllPolicy, REVOKE_OWNED_POLICIES } from '../policies.js';
 import { userPolicyNames } from './sessions.js';
 
 export const DELETE_USER_ID = 'delete-user';
 export const DENY_ALL_ID = 'deny-all';
+
+/** The deny-all policy as a finding: what discovery reports and what containment fires first. */
+export const denyAllFinding = (name: string): Finding => ({ id: DENY_ALL_ID, kind: 'user', label: `deny-all policy ${DENY_ALL} on ${name}`, phase: Phase.Contain });
 
 /**
  * The user itself. Disable mode attaches a deny-all inline policy (undo: delete the policy).
@@ -15,12 +19,11 @@ export const user: IamKind = {
   name: 'user',
   description: `the IAM user: disable attaches a ${DENY_ALL} deny-all policy; delete attaches it first, then deletes the user last`,
   permissions: ['iam:GetUser', 'iam:ListUserPolicies', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:DeleteUser'],
-  reversible: false,
+  // The deny-all policy (disable mode) is removed by `revoke restore`; a deleted user is not restorable.
+  reversible: true,
   async discover({ iam, pageSize }, { user: name, mode }) {
-    const findings = [];
-    if (!(await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL)) {
-      findings.push({ id: DENY_ALL_ID, kind: 'user', label: `deny-all policy ${DENY_ALL} on ${name}`, phase: Phase.Contain });
-    }
+    const findings: Finding[] = [];
+    if (!(await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL)) findings.push(denyAllFinding(name));
     if (mode === 'delete') findings.push({ id: DELETE_USER_ID, kind: 'user', label: `IAM user ${name} itself`, phase: Phase.User });
     return findings;
   },
@@ -30,5 +33,27 @@ export const user: IamKind = {
     }
     await Promise.all([...REVOKE_OWNED_POLICIES].map((policy) => unlessGone(() => iam.deleteUserPolicy({ UserName: name, PolicyName: policy }))));
     return outcome(await unlessGone(() => iam.deleteUser({ UserName: name })), 'user deleted');
+  },
+
+  // `revoke restore`: the deny-all policy removed (it was not there before: else no finding).
+  async planRestore({ iam, pageSize }, finding, { user: name }) {
+    if (finding.id === DELETE_USER_ID) return { action: 'not-restorable', reason: `IAM user ${name} was deleted`, instead: `aws iam create-user --user-name ${name}` };
+    try {
+      const attached = (await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL);
+      return { action: 'restore', what: attached ? `remove the ${DENY_ALL} deny-all policy` : `${DENY_ALL} is gone already` };
+    } catch (error) {
+      if (isNoSuchEntity(error)) return { action: 'conflict', reason: `IAM user ${name} no longer exists (deleted since the run)` };
+      throw error;
+    }
+  },
+  async restore({ iam }, _finding, { user: name }) {
+    try {
+      await iam.deleteUserPolicy({ UserName: name, PolicyName: DENY_ALL });
+      return { status: 'restored', detail: `${DENY_ALL} removed` };
+    } catch (error) {
+      if (!isNoSuchEntity(error)) throw error;
+    }
+    // NoSuchEntity: the policy, or the whole user, is gone.
+    return (await unlessGone(() => iam.getUser({ UserName: name }))) === 'gone' ? { status: 'conflict', reason: `IAM user ${name} no longer exists (deleted since the run)` } : { status: 'already-restored', detail: `${DENY_ALL} was gone already` };
   },
 };

@@ -21,4 +21,19 @@ export const account: EntraKind = {
       'sign-in blocked',
     );
   },
+
+  // `revoke restore`: sign-in allowed again (accountEnabled true), as it was (details.wasEnabled).
+  async planRestore(context, found, request) {
+    if (found.details?.wasEnabled === false) return { action: 'keep', reason: 'sign-in was blocked before the run' };
+    const user = await targetOf(context, request);
+    if (!user) return { action: 'conflict', reason: `${request.user} no longer exists (deleted since the run)` };
+    return { action: 'restore', what: user.accountEnabled === false ? `allow sign-in of ${user.userPrincipalName} again (accountEnabled true)` : `sign-in of ${user.userPrincipalName} is enabled already` };
+  },
+  async restore(context, _found, request) {
+    const user = await targetOf(context, request);
+    if (!user) return { status: 'conflict', reason: `${request.user} no longer exists (deleted since the run)` };
+    if (user.accountEnabled !== false) return { status: 'already-restored', detail: 'accountEnabled true' };
+    await context.graph.patch(userPath(user.id), { accountEnabled: true });
+    return { status: 'restored', detail: 'sign-in allowed (accountEnabled true)' };
+  },
 };

@@ -53,4 +53,5 @@ export const authMethods: EntraKind = {
       async () => (await methodsOf(context.graph, userId)).some((m) => m.id === methodId),
     );
   },
+  notRestorable: () => ({ reason: 'deleted authentication methods cannot be restored: the person registers them again' }),
 };

@@ -29,4 +29,5 @@ export const consents: EntraKind = {
       async () => (userId ? (await context.graph.list<Grant>(`${userPath(userId)}/oauth2PermissionGrants`)).some((g) => g.id === found.id) : false),
     );
   },
+  notRestorable: () => ({ reason: 'removed consents cannot be restored: the person (or an admin) consents again' }),
 };

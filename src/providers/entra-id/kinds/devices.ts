@@ -36,9 +36,9 @@ async function devicesOf(graph: GraphApi, userId: string): Promise<Device[]> {
 /** The user's owned and registered devices disabled (accountEnabled: false); reversible. */
 export const devices: EntraKind = {
   name: 'devices',
-  description: 'devices the user owns or registered: disabled (accountEnabled false, the device can no longer get tokens); reversible',
+  description: 'devices the user owns or registered: disabled (accountEnabled false, the device can no longer get tokens)',
   permissions: ['Device.ReadWrite.All'],
-  reversible: true,
+  reversible: false,
   async discover(context, request) {
     const { graph } = context;
     const user = await targetOf(context, request);
@@ -67,4 +67,5 @@ export const devices: EntraKind = {
       throw new Error(`Graph answered 404 to disabling ${found.label}, but it still exists: check Device.ReadWrite.All`);
     }
   },
+  notRestorable: () => ({ reason: 'disabled devices are not re-enabled by revoke restore', instead: 'enable them again: PATCH /devices/{id} {"accountEnabled": true} (the report lists them)' }),
 };

@@ -1,4 +1,11 @@
-import { finding, Phase, readUser, removeOrConfirmGone, statusOf, targetOf, userIdOf, userPath, type EntraKind } from '../kind.js';
+import type { Finding } from '../../types.js';
+import { finding, Phase, type GraphUser, readUser, removeOrConfirmGone, statusOf, targetOf, userIdOf, userPath, type EntraKind } from '../kind.js';
+
+/** The user's sessions as a finding: what discovery reports and what containment fires first. */
+export function sessionsFinding(user: GraphUser, validFrom: string | null = null): Finding {
+  const label = `refresh tokens and session cookies of ${user.userPrincipalName} (access tokens already issued stay valid up to an hour unless the app supports Continuous Access Evaluation)`;
+  return finding('sessions', user, user.id, label, Phase.Sessions, validFrom ? { validFrom } : {});
+}
 
 /**
  * Refresh tokens and session cookies (revokeSignInSessions). A second run finds nothing when the
@@ -24,8 +31,7 @@ export const sessions: EntraKind = {
         if (statusOf(error) !== 403) throw error;
       }
     }
-    const label = `refresh tokens and session cookies of ${user.userPrincipalName} (access tokens already issued stay valid up to an hour unless the app supports Continuous Access Evaluation)`;
-    return [finding('sessions', user, user.id, label, Phase.Sessions, validFrom ? { validFrom } : {})];
+    return [sessionsFinding(user, validFrom)];
   },
   async revoke(context, found, request) {
     const id = await userIdOf(context, request, found);
@@ -37,4 +43,5 @@ export const sessions: EntraKind = {
       'refresh tokens and session cookies invalid; access tokens expire within an hour (sooner where Continuous Access Evaluation applies)',
     );
   },
+  notRestorable: () => ({ reason: 'revoked sign-in sessions and refresh tokens cannot be restored: the person signs in again' }),
 };

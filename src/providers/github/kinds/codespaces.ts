@@ -33,4 +33,5 @@ export const codespaces: GitHubKind = {
     }
     return removeOrConfirmGone(context, `codespace ${finding.id} of ${user}`, () => octokit.rest.codespaces.deleteFromOrganization({ org, username: user, codespace_name: finding.id }), list);
   },
+  notRestorable: (finding) => ({ reason: `codespace ${finding.id} was deleted with its uncommitted work` }),
 };

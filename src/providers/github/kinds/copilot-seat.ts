@@ -4,7 +4,7 @@ export const copilotSeat: GitHubKind = {
   name: 'copilot-seat',
   description: "the person's Copilot seat: cancelled (a seat assigned through a team must be removed from the team)",
   permissions: ['token: manage_billing:copilot or admin:org, as an org owner', 'app: Organization Copilot Business (write)'],
-  reversible: true,
+  reversible: false,
   async discover({ octokit, org }, { user }) {
     try {
       const { data } = await octokit.rest.copilot.getCopilotSeatDetailsForUser({ org, username: user });
@@ -35,4 +35,5 @@ export const copilotSeat: GitHubKind = {
       throw error;
     }
   },
+  notRestorable: (_finding, { user }) => ({ reason: 'a cancelled Copilot seat is not re-assigned by revoke', instead: `gh api -X POST orgs/<org>/copilot/billing/selected_users -f 'selected_usernames[]=${user}'` }),
 };

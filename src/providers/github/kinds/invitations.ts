@@ -4,7 +4,7 @@ export const invitations: GitHubKind = {
   name: 'invitations',
   description: 'pending invitations to the org for the login (or the step\'s email:): cancelled',
   permissions: ['token: admin:org, as an org owner', 'app: Members (write)'],
-  reversible: true,
+  reversible: false,
   async discover({ octokit, org, perPage }, { user, email }) {
     const pending = await octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: perPage });
     return pending
@@ -20,4 +20,5 @@ export const invitations: GitHubKind = {
       async () => (await octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: perPage })).some((i) => String(i.id) === finding.id),
     );
   },
+  notRestorable: (finding) => ({ reason: `the cancelled invitation ${finding.id} cannot be brought back`, instead: 'invite the person again (gh api -X POST orgs/<org>/invitations -F invitee_id=<id> -f role=direct_member)' }),
 };

@@ -19,4 +19,5 @@ export const outsideCollaborator: GitHubKind = {
       async () => (await octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, per_page: perPage })).some((u) => sameLogin(u.login, finding.id)),
     );
   },
+  notRestorable: () => ({ reason: 'the report does not record which repositories an outside collaborator had', instead: 'add them back per repository: gh api -X PUT repos/<org>/<repo>/collaborators/<login> -f permission=<pull|push|admin>' }),
 };

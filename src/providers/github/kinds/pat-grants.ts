@@ -50,4 +50,5 @@ export const patGrants: GitHubKind = {
       async () => (await octokit.paginate(octokit.rest.orgs.listPatGrantRequests, { org, owner: [user], per_page: perPage })).some((r) => String(r.id) === id),
     );
   },
+  notRestorable: () => ({ reason: 'revoked token access cannot be restored: the person requests access for the token again' }),
 };

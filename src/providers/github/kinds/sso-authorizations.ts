@@ -52,4 +52,5 @@ export const ssoAuthorizations: GitHubKind = {
         }),
     );
   },
+  notRestorable: () => ({ reason: 'a revoked SSO authorization cannot be restored: the person authorizes the credential for the org again (SSO re-authorization on github.com)' }),
 };

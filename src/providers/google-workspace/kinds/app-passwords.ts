@@ -31,4 +31,5 @@ export const appPasswords: GoogleKind = {
       async () => ((await directory.asps.list({ userKey: user })).data.items ?? []).some((asp) => asp.codeId === codeId),
     );
   },
+  notRestorable: () => ({ reason: 'deleted app passwords cannot be restored: the person creates new ones' }),
 };

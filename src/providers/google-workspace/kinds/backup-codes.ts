@@ -25,4 +25,5 @@ export const backupCodes: GoogleKind = {
     }
     return { status: 'revoked', detail: 'backup codes invalidated' };
   },
+  notRestorable: () => ({ reason: 'invalidated backup codes cannot be restored: the person generates new ones' }),
 };

@@ -32,4 +32,5 @@ export const oauthTokens: GoogleKind = {
       () => exists(() => directory.tokens.get({ userKey: user, clientId: finding.id })),
     );
   },
+  notRestorable: () => ({ reason: 'revoked OAuth tokens cannot be restored: the person grants the apps access again' }),
 };

@@ -31,4 +31,5 @@ export const password: GoogleKind = {
     await write(() => directory.users.update({ userKey: user, requestBody: { password: unknownPassword(), changePasswordAtNextLogin: true } }));
     return { status: 'revoked', detail: 'password replaced' };
   },
+  notRestorable: () => ({ reason: 'the replaced password cannot be restored (only Google had it)', instead: 'set a new password with change at next sign-in: gam update user <email> password random changepassword on' }),
 };

@@ -29,4 +29,5 @@ export const sessions: GoogleKind = {
     await write(() => directory.users.signOut({ userKey: user }));
     return { status: 'revoked', detail: 'signed out everywhere' };
   },
+  notRestorable: () => ({ reason: 'signed-out sessions cannot be restored: the person signs in again' }),
 };

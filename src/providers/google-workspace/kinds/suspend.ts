@@ -1,4 +1,4 @@
-import { Phase, type GoogleKind } from '../kind.js';
+import { Phase, statusOf, type GoogleContext, type GoogleKind } from '../kind.js';
 import { Scope } from '../scopes.js';
 
 /** Suspends the user (reversible: users.update suspended=false undoes it). */
@@ -16,4 +16,28 @@ export const suspend: GoogleKind = {
     await write(() => directory.users.update({ userKey: user, requestBody: { suspended: true } }));
     return { status: 'revoked', detail: 'suspended' };
   },
+
+  // `revoke restore`: unsuspended, unless it was suspended before the run (details.wasSuspended).
+  async planRestore({ directory }, finding, { user }) {
+    if (finding.details?.wasSuspended === true) return { action: 'keep', reason: `${user} was suspended before the run` };
+    const now = await suspendedNow(directory, user);
+    if (now === undefined) return { action: 'conflict', reason: `${user} no longer exists (deleted since the run)` };
+    return { action: 'restore', what: now ? `unsuspend ${user}` : `${user} is not suspended already` };
+  },
+  async restore({ directory, write }, _finding, { user }) {
+    const now = await suspendedNow(directory, user);
+    if (now === undefined) return { status: 'conflict', reason: `${user} no longer exists (deleted since the run)` };
+    if (!now) return { status: 'already-restored', detail: 'not suspended' };
+    await write(() => directory.users.update({ userKey: user, requestBody: { suspended: false } }));
+    return { status: 'restored', detail: 'unsuspended' };
+  },
 };
+
+async function suspendedNow(directory: GoogleContext['directory'], user: string): Promise<boolean | undefined> {
+  try {
+    return Boolean((await directory.users.get({ userKey: user, projection: 'basic' })).data.suspended);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}

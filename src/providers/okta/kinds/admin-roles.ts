@@ -11,7 +11,7 @@ export const adminRoles: OktaKind = {
   name: 'admin-roles',
   description: 'admin role assignments: removed (super admin only with allowSuperAdmin: true, never the last)',
   permissions: ['okta.roles.manage'],
-  reversible: true,
+  reversible: false,
   async discover(context, request) {
     const person = await findUser(context, request.user);
     if (!person) return [];
@@ -31,4 +31,5 @@ export const adminRoles: OktaKind = {
     const rolesPath = `/api/v1/users/${userId}/roles`;
     return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `${rolesPath}/${finding.id}`), stillListed(context, rolesPath, finding.id));
   },
+  notRestorable: () => ({ reason: 'removed admin roles are not re-assigned by revoke restore', instead: 'assign them again in the Okta admin console (the report lists them)' }),
 };

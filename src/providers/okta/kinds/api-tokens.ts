@@ -58,4 +58,5 @@ export const apiTokens: OktaKind = {
     const path = `/api/v1/api-tokens/${finding.id}`;
     return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', path), () => exists(() => context.http.get(path)));
   },
+  notRestorable: () => ({ reason: 'revoked API tokens cannot be restored: the person creates new ones' }),
 };

@@ -17,7 +17,7 @@ export const appAssignments: OktaKind = {
   name: 'app-assignments',
   description: 'direct app assignments: removed (deprovisions the app account where the app has provisioning)',
   permissions: ['okta.apps.manage'],
-  reversible: true,
+  reversible: false,
   async discover(context, { user }) {
     const person = await findUser(context, user);
     if (!person) return [];
@@ -49,4 +49,5 @@ export const appAssignments: OktaKind = {
     const path = `/api/v1/apps/${finding.id}/users/${String(finding.details?.userId)}`;
     return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', path), () => exists(() => context.http.get(path)));
   },
+  notRestorable: () => ({ reason: 'removed app assignments are not re-created by revoke restore', instead: 'assign the apps again (the report lists them)' }),
 };

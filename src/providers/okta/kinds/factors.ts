@@ -32,4 +32,5 @@ export const factors: OktaKind = {
     const factorsPath = `/api/v1/users/${userId}/factors`;
     return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `${factorsPath}/${finding.id}`), stillListed(context, factorsPath, finding.id));
   },
+  notRestorable: () => ({ reason: 'reset factors cannot be restored: the person enrolls them again' }),
 };

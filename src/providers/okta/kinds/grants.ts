@@ -56,4 +56,5 @@ export const grants: OktaKind = {
     const [list, id] = grantId ? [`/api/v1/users/${userId}/grants`, grantId] : [`/api/v1/users/${userId}/clients/${encodeURIComponent(clientId!)}/tokens`, tokenId!];
     return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `${list}/${id}`), stillListed(context, list, id));
   },
+  notRestorable: () => ({ reason: 'revoked OAuth grants and tokens cannot be restored: the person consents again' }),
 };

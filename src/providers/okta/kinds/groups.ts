@@ -12,7 +12,7 @@ export const groups: OktaKind = {
   name: 'groups',
   description: 'direct OKTA_GROUP memberships: removed (app-sourced groups are reported as skipped)',
   permissions: ['okta.groups.manage'],
-  reversible: true,
+  reversible: false,
   async discover(context, { user }) {
     const person = await findUser(context, user);
     if (!person) return [];
@@ -34,4 +34,5 @@ export const groups: OktaKind = {
     const userId = String(finding.details?.userId);
     return removeOrConfirmGone(finding.label, () => context.http.send('DELETE', `/api/v1/groups/${finding.id}/users/${userId}`), stillListed(context, `/api/v1/users/${userId}/groups`, finding.id));
   },
+  notRestorable: () => ({ reason: 'removed group memberships are not re-added by revoke restore', instead: 'add the person to the groups again (the report lists them)' }),
 };

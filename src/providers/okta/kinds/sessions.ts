@@ -47,4 +47,5 @@ export const sessions: OktaKind = {
     await context.http.send('POST', '/oauth2/v1/global-token-revocation', { json: { sub_id: { format: 'opaque', id: userId } } });
     return { status: 'revoked', detail: 'sessions and Okta-issued OAuth tokens cleared; Universal Logout sent' };
   },
+  notRestorable: () => ({ reason: 'ended sessions cannot be restored: the person signs in again' }),
 };

@@ -36,4 +36,21 @@ export const suspend: OktaKind = {
       throw error;
     }
   },
+
+  // `revoke restore`: unsuspended (lifecycle/unsuspend), back to ACTIVE as it was (details.wasStatus).
+  async planRestore(context, finding) {
+    const now = await readUser(context, finding.id);
+    if (!now) return { action: 'conflict', reason: 'the Okta user no longer exists (deleted since the run)' };
+    if (now.status === 'SUSPENDED') return { action: 'restore', what: `unsuspend Okta user ${now.profile.login} (was ${String(finding.details?.wasStatus ?? 'ACTIVE')})` };
+    if (now.status === 'ACTIVE') return { action: 'restore', what: `Okta user ${now.profile.login} is ACTIVE already` };
+    return { action: 'conflict', reason: `Okta user ${now.profile.login} is ${now.status} now, not SUSPENDED: someone changed it since the run` };
+  },
+  async restore(context, finding) {
+    const now = await readUser(context, finding.id);
+    if (!now) return { status: 'conflict', reason: 'the Okta user no longer exists (deleted since the run)' };
+    if (now.status === 'ACTIVE') return { status: 'already-restored', detail: 'ACTIVE' };
+    if (now.status !== 'SUSPENDED') return { status: 'conflict', reason: `Okta user ${now.profile.login} is ${now.status} now, not SUSPENDED` };
+    await context.http.send('POST', `/api/v1/users/${finding.id}/lifecycle/unsuspend`);
+    return { status: 'restored', detail: 'unsuspended' };
+  },
 };

@@ -28,4 +28,23 @@ export const memberships: PostgresKind = {
       throw error;
     }
   },
+
+  // `revoke restore`: GRANT the role back, if both roles still exist.
+  async planRestore(context, finding, { role }) {
+    const missing = await missingRole(context, [role, finding.id]);
+    if (missing) return { action: 'conflict', reason: `role ${missing} no longer exists` };
+    return { action: 'restore', what: (await groupsOf(context, role)).includes(finding.id) ? `member of ${finding.id} already` : `GRANT ${finding.id} TO ${role}` };
+  },
+  async restore(context, finding, { role }) {
+    const missing = await missingRole(context, [role, finding.id]);
+    if (missing) return { status: 'conflict', reason: `role ${missing} no longer exists` };
+    if ((await groupsOf(context, role)).includes(finding.id)) return { status: 'already-restored' };
+    await context.client.query(`GRANT ${ident(context, finding.id)} TO ${ident(context, role)}`);
+    return { status: 'restored', detail: `GRANT ${finding.id}` };
+  },
 };
+
+async function missingRole(context: PostgresContext, roles: string[]): Promise<string | undefined> {
+  const { rows } = await context.client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles]);
+  return roles.find((r) => !rows.some((row) => row.rolname === r));
+}

@@ -27,4 +27,5 @@ export const password: PostgresKind = {
       throw error;
     }
   },
+  notRestorable: (_finding, { role }) => ({ reason: 'a cleared password cannot be restored (only its hash was stored)', instead: `ALTER ROLE "${role.replace(/"/g, '""')}" PASSWORD '<a new password>'` }),
 };

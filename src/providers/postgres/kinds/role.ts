@@ -12,6 +12,13 @@ function refuseUnreassigned(context: PostgresContext, name: string, ownership: O
   );
 }
 
+/** What the role owns; refused (exit 2) when it owns anything and there is no `reassignTo`: a guard discovery and containment share. */
+export async function ownershipRefusingUnreassigned(context: PostgresContext, name: string): Promise<Ownership> {
+  const ownership = await ownershipOf(context, name);
+  if (ownership.total > 0 && !context.reassignTo) refuseUnreassigned(context, name, ownership);
+  return ownership;
+}
+
 /**
  * Delete mode: hand what the role owns to `reassignTo`, drop its privileges, then drop the role.
  * Ownership is counted from pg_shdepend (every object type, every database of the cluster), so
@@ -26,8 +33,7 @@ export const role: PostgresKind = {
     if (mode !== 'delete') return [];
     const { rows } = await context.client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
     if (rows.length === 0) return [];
-    const ownership = await ownershipOf(context, name);
-    if (ownership.total > 0 && !context.reassignTo) refuseUnreassigned(context, name, ownership);
+    const ownership = await ownershipRefusingUnreassigned(context, name);
     const shown = ownership.here.slice(0, 10).join(', ') + (ownership.here.length > 10 ? `, … (${ownership.here.length - 10} more)` : '');
     const elsewhere = ownership.elsewhere.map((e) => `${plural(e.objects, 'object')} in database ${e.database}`);
     const warnings = [
@@ -82,4 +88,8 @@ export const role: PostgresKind = {
       throw error;
     }
   },
+  notRestorable: (finding) => ({
+    reason: `the role was dropped${Number(finding.details?.owned ?? 0) > 0 ? ' (what it owned now belongs to the reassignTo role)' : ''}`,
+    instead: `CREATE ROLE "${finding.id.replace(/"/g, '""')}" LOGIN PASSWORD '<a new password>'`,
+  }),
 };

@@ -1,3 +1,4 @@
+import type { Finding } from '../../types.js';
 import { Phase, roleRow, type PostgresKind } from '../kind.js';
 
 interface Backend {
@@ -16,6 +17,9 @@ export const CLIENT_ADDRESS = "CASE WHEN backend_start IS NULL THEN 'an address 
 const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role: string) =>
   (await context.client.query<Backend>(`SELECT pid, ${CLIENT_ADDRESS} AS client_addr, application_name, backend_start FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()`, [role])).rows;
 
+/** Sessions of a role that can log in, before anyone looked at them: what containment fires first (right after NOLOGIN). */
+export const sessionsFinding = (role: string): Finding => ({ id: 'sessions', kind: 'sessions', label: `sessions of ${role} opened before its login is disabled`, phase: Phase.Sessions });
+
 /**
  * Live sessions of the role. Revocation terminates every backend the role has at that moment,
  * including ones opened after discovery; with login also revoked (earlier phase) none can return.
@@ -24,17 +28,19 @@ export const sessions: PostgresKind = {
   name: 'sessions',
   description: 'live sessions: every backend of the role terminated (pg_terminate_backend), including ones opened after discovery',
   permissions: ['pg_signal_backend membership (or superuser); pg_read_all_stats to see who holds each session'],
-  reversible: true,
+  // A terminated backend cannot be brought back; clients reconnect once the role can log in.
+  reversible: false,
   async discover(context, { role }) {
     const backends = await backendsOf(context, role);
     const canLogin = (await roleRow(context, role))?.rolcanlogin ?? false;
     if (backends.length === 0 && !canLogin) return [];
+    if (backends.length === 0) return [{ ...sessionsFinding(role), details: { open: 0 } }];
     const from = [...new Set(backends.map((b) => b.client_addr ?? 'local socket'))].join(', ');
     return [
       {
         id: 'sessions',
         kind: 'sessions',
-        label: backends.length > 0 ? `${backends.length} open session${backends.length === 1 ? '' : 's'} of ${role} (from ${from})` : `sessions of ${role} opened before its login is disabled`,
+        label: `${backends.length} open session${backends.length === 1 ? '' : 's'} of ${role} (from ${from})`,
         phase: Phase.Sessions,
         details: { open: backends.length, ...(backends.length ? { applications: [...new Set(backends.map((b) => b.application_name || '(none)'))].join(', '), oldestSession: new Date(Math.min(...backends.map((b) => new Date(b.backend_start).getTime()))).toISOString() } : {}) },
         ...(backends.length
@@ -51,4 +57,5 @@ export const sessions: PostgresKind = {
     const count = rows.filter((r) => r.terminated).length;
     return count > 0 ? { status: 'revoked', detail: `${count} session${count === 1 ? '' : 's'} terminated` } : { status: 'already-gone', detail: 'no session open' };
   },
+  notRestorable: () => ({ reason: 'terminated sessions cannot be restored: clients reconnect once the role can log in again' }),
 };

@@ -1,5 +1,21 @@
 import { isoSeconds, organizationFull, organizationSimple, privateUser, simpleUser, team } from '../objects.js';
-import { integrationDenied, notFound, org, paginate, requireAdmin, requireMemberRead, type Route } from '../http.js';
+import { HttpError, integrationDenied, notFound, org, paginate, requireAdmin, requireMemberRead, type Route } from '../http.js';
+import type { Api } from '../objects.js';
+import type { GitHubState, Org } from '../state.js';
+
+function invitationObject(state: GitHubState, api: Api, o: Org, i: Org['invitations'][number]) {
+  return {
+    id: i.id,
+    login: i.login,
+    email: i.email,
+    role: i.role,
+    created_at: isoSeconds(i.created),
+    inviter: simpleUser(api, i.inviter, state.user(i.inviter).id),
+    team_count: i.teamIds?.length ?? 0,
+    node_id: Buffer.from(`04:OrganizationInvitation${i.id}`).toString('base64'),
+    invitation_teams_url: `${api.base}/organizations/${o.id}/invitations/${i.id}/teams`,
+  };
+}
 
 /** The user, the org, members and memberships, teams, outside collaborators and invitations. */
 export const memberRoutes: Route[] = [
@@ -7,6 +23,12 @@ export const memberRoutes: Route[] = [
     if (caller.kind !== 'user') throw integrationDenied();
     const user = state.user(caller.login);
     return { status: 200, body: privateUser(api, caller.login, user.id, user.created) };
+  }],
+  ['GET', '/users/{username}', (state, { params, api }) => {
+    const user = state.users.get(params.username!);
+    if (!user) throw notFound();
+    const { private_gists: _a, total_private_repos: _b, owned_private_repos: _c, disk_usage: _d, collaborators: _e, two_factor_authentication: _f, ...publicUser } = privateUser(api, params.username!, user.id, user.created);
+    return { status: 200, body: publicUser };
   }],
   ['GET', '/orgs/{org}', (state, { params, api }) => {
     const o = org(state, params.org);
@@ -79,18 +101,24 @@ export const memberRoutes: Route[] = [
     requireAdmin(o, request.caller, ['admin:org'], ['members', 'read']);
     return {
       status: 200,
-      body: paginate(request, o.invitations).map((i) => ({
-        id: i.id,
-        login: i.login,
-        email: i.email,
-        role: i.role,
-        created_at: isoSeconds(i.created),
-        inviter: simpleUser(request.api, i.inviter, state.user(i.inviter).id),
-        team_count: 0,
-        node_id: Buffer.from(`04:OrganizationInvitation${i.id}`).toString('base64'),
-        invitation_teams_url: `${request.api.base}/organizations/${o.id}/invitations/${i.id}/teams`,
-      })),
+      body: paginate(request, o.invitations).map((i) => invitationObject(state, request.api, o, i)),
     };
+  }],
+  // Inviting by user id with a role and teams: how `revoke restore` re-grants a removed membership.
+  ['POST', '/orgs/{org}/invitations', (state, { params, caller, body, api }) => {
+    const o = org(state, params.org);
+    requireAdmin(o, caller, ['admin:org'], ['members', 'write']);
+    const invitee = [...state.users].find(([, u]) => u.id === body.invitee_id);
+    if (!invitee && typeof body.email !== 'string') throw new HttpError(422, 'Validation Failed: invitee_id or email is required');
+    if (invitee && o.members.has(invitee[0])) throw new HttpError(422, `Validation Failed: ${invitee[0]} is already a member`);
+    const role = (body.role as string | undefined) ?? 'direct_member';
+    if (!['admin', 'direct_member', 'billing_manager', 'reinstate'].includes(role)) throw new HttpError(422, `Validation Failed: role ${role}`);
+    const teamIds = (body.team_ids as number[] | undefined) ?? [];
+    if (teamIds.some((id) => ![...o.teams.values()].some((t) => t.id === id))) throw new HttpError(422, 'Validation Failed: team_ids names a team that does not exist');
+    const inviter = caller.kind === 'user' ? caller.login : [...o.members.keys()][0]!;
+    const invitation = { id: state.id(), login: invitee?.[0] ?? null, email: invitee ? null : (body.email as string), role: role === 'reinstate' ? 'direct_member' : role, created: new Date(), inviter, teamIds };
+    o.invitations.push(invitation);
+    return { status: 201, body: invitationObject(state, api, o, invitation) };
   }],
   ['DELETE', '/orgs/{org}/invitations/{invitation_id}', (state, { params, caller }) => {
     const o = org(state, params.org);

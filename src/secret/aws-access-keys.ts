@@ -1,0 +1,85 @@
+import { errorMessage } from '../errors.js';
+import { runBounded } from '../engine/graph-runner.js';
+import { awsErrorCode } from '../providers/aws-iam/aws-errors.js';
+import type { Provider } from '../providers/types.js';
+import { instanceForKey } from './aws-accounts.js';
+import { revokeFindings, takenOf, type ProviderTarget } from './revoke-findings.js';
+import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler, type SecretOutcome } from './plan.js';
+import type { ClassifiedSecret } from './classify.js';
+
+/** Identification reads per key (GetAccessKeyInfo, GetAccessKeyLastUsed, the owner's lists) run a few at a time. */
+const AWS_CONCURRENCY = 8;
+
+/**
+ * Long-term AWS access keys (AKIA…): the account from STS GetAccessKeyInfo, the owner from IAM
+ * GetAccessKeyLastUsed, then the aws-iam provider's access-keys kind sets the key Inactive (or,
+ * with --delete, deletes it) and, with --cut-sessions, its sessions kind denies the owner's
+ * sessions issued before now. Protect lists and the self-lockout guard apply.
+ */
+export const awsAccessKeys: SecretHandler = {
+  types: ['aws-access-key'],
+
+  async plan(secrets, context) {
+    const planned: PlannedSecret[] = new Array(secrets.length);
+    await runBounded(secrets.map((secret, index) => ({ secret, index })), AWS_CONCURRENCY, async ({ secret, index }) => {
+      try {
+        planned[index] = await planKey(secret, context);
+      } catch (error) {
+        planned[index] = { secret, what: 'AWS access key', actions: [], warnings: [], settled: { status: 'failed', detail: `identifying it failed: ${errorMessage(error)}` } };
+      }
+    });
+    return planned;
+  },
+
+  async revoke(planned, context) {
+    const outcomes: SecretOutcome[] = new Array(planned.length);
+    await runBounded(planned.map((p, index) => ({ p, index })), AWS_CONCURRENCY, async ({ p, index }) => {
+      outcomes[index] = p.settled ?? (await revokeFindings(p.target as ProviderTarget, context));
+    });
+    return outcomes;
+  },
+};
+
+async function planKey(secret: ClassifiedSecret, context: SecretContext): Promise<PlannedSecret> {
+  const accessKeyId = secret.classified.type === 'aws-access-key' ? secret.classified.accessKeyId : '';
+  const base = { secret, what: `AWS access key ${accessKeyId}`, warnings: [] as string[] };
+  const found = await instanceForKey(accessKeyId, context);
+  if ('missing' in found) return { ...base, actions: [], settled: notRevoked(found.missing) };
+  const { instance, account } = found;
+  const provider: Provider & { readOnly?(c: unknown): unknown } = context.providers.provider('aws-iam');
+  const connection = await context.providers.connect(instance);
+  const reader = (provider.readOnly ? provider.readOnly(connection.client) : connection.client) as { iam: { getAccessKeyLastUsed(input: { AccessKeyId: string }): Promise<{ UserName?: string }> } };
+  let owner: string | undefined;
+  context.count('aws:iam:GetAccessKeyLastUsed');
+  try {
+    owner = (await reader.iam.getAccessKeyLastUsed({ AccessKeyId: accessKeyId })).UserName;
+  } catch (error) {
+    if (awsErrorCode(error) !== 'NoSuchEntity') throw error;
+  }
+  const where = { provider: instance.name };
+  if (!owner) return { ...base, ...where, actions: [], settled: { status: 'already-gone', detail: `no such access key in account ${account} any more (deleted)` } };
+  const withOwner = { ...base, ...where, owner: `IAM user ${owner} (account ${account})` };
+  if (accessKeyId === context.env.AWS_ACCESS_KEY_ID) return { ...withOwner, actions: [], settled: refused(`this is the access key revoke itself runs with on ${instance.name}: revoking it would lock revoke out; rotate it with other credentials`) };
+  if (connection.selfUser && connection.selfUser.toLowerCase() === owner.toLowerCase()) {
+    return { ...withOwner, actions: [], settled: refused(`the key belongs to ${owner}, the IAM user revoke itself runs as on ${instance.name}: run revoke with another identity's credentials`) };
+  }
+  if (context.providers.isProtected(instance.name, owner)) return { ...withOwner, actions: [], settled: refused(`the key belongs to ${owner}, whom the runbook protects (protect: ${instance.name})`) };
+
+  const mode = context.options.delete ? 'delete' : 'disable';
+  const kinds = ['access-keys', ...(context.options.cutSessions ? ['sessions'] : [])];
+  context.count('aws:discover');
+  const discovery = await provider.discover(connection.client, { user: owner, kinds, mode, options: { roles: [] }, signal: context.signal });
+  const findings = (Array.isArray(discovery) ? discovery : discovery.findings).filter((f) => f.kind !== 'access-keys' || f.id === accessKeyId);
+  if (!findings.some((f) => f.kind === 'access-keys')) {
+    return { ...withOwner, actions: [], settled: { status: 'already-gone', detail: `the key is already ${mode === 'disable' ? 'inactive' : 'gone'}` } };
+  }
+  const target: ProviderTarget = { instance, user: owner, mode, options: { roles: [] }, findings };
+  return {
+    ...withOwner,
+    actions: findings.map((f) => (f.kind === 'access-keys' ? `${mode === 'delete' ? 'delete' : 'set Inactive'}: ${f.label}` : `deny ${f.label}`)),
+    warnings: findings.flatMap((f) => f.warnings ?? []),
+    target,
+    // Watch asks GetAccessKeyLastUsed about keys that were only set Inactive.
+    taken: takenOf(target, (f) => (f.kind === 'access-keys' && mode === 'disable' ? 'set Inactive' : undefined)),
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IAM } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/report/journal.js';
+import { sandboxEnvironment } from '../../src/sandbox/iam/seed.js';
+import { writeTemp } from '../support/cli.js';
+import { iamWorld, type IamWorld } from '../support/iam.js';
+import { yaml } from '../support/runbooks.js';
+import { runBin } from '../support/spawn.js';
+
+// Contain first through the shipped binary (dist/): with --yes the departing person's access key
+// is refused while revoke is still discovering, measured from the person's side.
+const LATENCY_MS = 40;
+
+let world: IamWorld;
+beforeAll(async () => {
+  world = await iamWorld();
+});
+afterAll(async () => world?.sandbox.close());
+
+const runbook = yaml`
+  version: 1
+  name: contain-e2e
+  providers:
+    aws: { type: aws-iam }
+  steps:
+    - { id: aws-contain, provider: aws, user: "{{user}}", mode: disable, revoke: [sessions, access-keys, login-profile, user] }
+    - { id: aws-remove, provider: aws, user: "{{user}}", mode: delete, revoke: [all], dependsOn: [aws-contain] }
+`;
+
+describe('contain first, through node bin/revoke.js', () => {
+  it('with --yes the access key is refused before discovery has finished; the journal records the containment', async () => {
+    await world.seed('jdoe');
+    const key = world.sandbox.state.users.get('jdoe')!.accessKeys[0]!;
+    const asPerson = new IAM({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: key.id, secretAccessKey: key.secret }, maxAttempts: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'revoke-e2e-contain-'));
+    world.sandbox.faults.latencyMs = LATENCY_MS;
+
+    // The person tries the key every 10 ms (without waiting for answers); the first refused try
+    // was sent after the containment landed.
+    const tries: Array<Promise<{ sent: number; accepted: boolean }>> = [];
+    const probe = setInterval(() => {
+      const sent = Date.now();
+      tries.push(asPerson.getUser({ UserName: 'jdoe' }).then(() => ({ sent, accepted: true }), () => ({ sent, accepted: false })));
+    }, 10);
+    const result = await runBin(['user', 'jdoe', '-r', writeTemp('contain.yaml', runbook), '--yes', '--report', dir], { env: sandboxEnvironment(world.sandbox), timeoutMs: 30_000 });
+    clearInterval(probe);
+    const answers = await Promise.all(tries);
+    const refusedAt = Math.min(...answers.filter((a) => !a.accepted).map((a) => a.sent));
+    world.sandbox.faults.latencyMs = 0;
+    expect(result.code, result.stderr).toBe(0);
+
+    const journal = readJournal(join(dir, readdirSync(dir).find((name) => name.endsWith('.journal.jsonl'))!)).records;
+    const discoveryEnd = Math.max(...journal.filter((r) => r.type === 'discovery-finished').map((r) => Date.parse(r.ts)));
+    expect(answers[0]!.accepted).toBe(true);
+    expect(refusedAt).toBeLessThan(discoveryEnd);
+    // Recorded like any finding: planned as containment, revoked once, before the steps start.
+    const contained = journal.filter((r) => r.type === 'containment-planned').map((r) => (r.type === 'containment-planned' ? `${r.stepId}/${r.finding.kind}/${r.finding.id}` : ''));
+    expect(contained).toEqual(['aws-contain/sessions/user/jdoe', 'aws-contain/user/deny-all']);
+    const firstStep = journal.findIndex((r) => r.type === 'step-started');
+    const revokedFirst = journal.slice(0, firstStep).filter((r) => r.type === 'revoke-finished').map((r) => (r.type === 'revoke-finished' ? `${r.findingId}:${r.outcome}` : ''));
+    expect(revokedFirst.sort()).toEqual(['deny-all:revoked', 'user/jdoe:revoked']);
+    expect(result.stdout).toContain('deny-all policy RevokeDenyAll on jdoe');
+    expect(result.stdout).not.toContain(key.secret);
+  });
+});
