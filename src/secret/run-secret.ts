@@ -58,7 +58,6 @@ export interface SecretRunOptions extends SecretOptions {
   env: NodeJS.ProcessEnv;
   /** Asked once, after identification, before the first mutation of a real run. */
   confirm(planned: SecretEntry[]): Promise<boolean>;
-  onPlanned?(entries: SecretEntry[]): void;
 }
 
 /**
@@ -82,7 +81,6 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
     const planned = await planAll(classified, context);
     const plannedEntries = planned.map(({ p }) => entryOf(p, p.settled ?? { status: 'would-revoke', detail: p.actions.join('; ') }));
     record('secret-planned', { secrets: plannedEntries });
-    options.onPlanned?.(plannedEntries);
 
     let outcomes = planned.map(({ p }) => p.settled ?? { status: 'would-revoke' as const, detail: p.actions.join('; ') });
     const toRevoke = planned.some(({ p }) => !p.settled);
@@ -105,30 +103,47 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
   }
 }
 
-/** Each handler plans its own secrets (all at once: GitHub batches, AWS runs a few at a time). */
-async function planAll(classified: ClassifiedSecret[], context: SecretContext): Promise<Array<{ p: PlannedSecret; handler: SecretHandler }>> {
-  const planned: Array<{ p: PlannedSecret; handler: SecretHandler }> = new Array(classified.length);
+type Planned = { p: PlannedSecret; handler: SecretHandler; sameAs?: number };
+
+/**
+ * Each handler plans its own secrets (all at once: GitHub batches, AWS runs a few at a time). A
+ * secret found again (scanners report it once per commit and file) is identified and revoked
+ * once; its other findings share that outcome.
+ */
+async function planAll(classified: ClassifiedSecret[], context: SecretContext): Promise<Planned[]> {
+  const planned: Planned[] = new Array(classified.length);
+  const firstOf = new Map<string, number>();
+  classified.forEach((secret, index) => {
+    if (!firstOf.has(secret.value)) firstOf.set(secret.value, index);
+  });
   await Promise.all(
     HANDLERS.map(async (handler) => {
-      const mine = classified.map((secret, index) => ({ secret, index })).filter(({ secret }) => handler.types.includes(secret.classified.type));
+      const mine = classified.map((secret, index) => ({ secret, index })).filter(({ secret, index }) => handler.types.includes(secret.classified.type) && firstOf.get(secret.value) === index);
       if (mine.length === 0) return;
       const plans = await handler.plan(mine.map((m) => m.secret), context);
       mine.forEach(({ index }, i) => (planned[index] = { p: plans[i]!, handler }));
     }),
   );
+  classified.forEach((secret, index) => {
+    const first = firstOf.get(secret.value)!;
+    if (first !== index) planned[index] = { p: { ...planned[first]!.p, secret, taken: [] }, handler: planned[first]!.handler, sameAs: first };
+  });
   return planned;
 }
 
-async function revokeAll(planned: Array<{ p: PlannedSecret; handler: SecretHandler }>, context: SecretContext): Promise<SecretOutcome[]> {
+async function revokeAll(planned: Planned[], context: SecretContext): Promise<SecretOutcome[]> {
   const outcomes: SecretOutcome[] = new Array(planned.length);
   await Promise.all(
     HANDLERS.map(async (handler) => {
-      const mine = planned.map((entry, index) => ({ ...entry, index })).filter((entry) => entry.handler === handler);
+      const mine = planned.map((entry, index) => ({ ...entry, index })).filter((entry) => entry.handler === handler && entry.sameAs === undefined);
       if (mine.length === 0) return;
       const results = await handler.revoke(mine.map((m) => m.p), context);
       mine.forEach(({ index }, i) => (outcomes[index] = results[i]!));
     }),
   );
+  planned.forEach(({ sameAs }, index) => {
+    if (sameAs !== undefined) outcomes[index] = { ...outcomes[sameAs]!, detail: `the same secret as input line ${planned[sameAs]!.p.secret.line}: ${outcomes[sameAs]!.detail}` };
+  });
   return outcomes;
 }
 
