@@ -74,6 +74,10 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
     return (user) => present.has(user.toLowerCase());
   },
 
+  // revoke drill: the canary is a test account whose session/API token come from the environment (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).oktaCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probeOktaCredential(credential, signal),
+
   async watch(context, request) {
     const { watchOkta } = await import('./watch.js');
     return watchOkta(context, request);

@@ -1,0 +1,36 @@
+import { expect, it } from 'vitest';
+import { oktaRunbook, oktaWorld, seedPerson } from '../support/okta.js';
+
+// One sandbox a test: the support closes (and spec-checks) every sandbox after each test.
+
+const oktaDrillRunbook = () => oktaRunbook({ provider: '\n    sla: 10s' });
+
+it("an Okta drill probes the canary's own session and API token (from the environment) until Okta refuses them, and leaves the account suspended", async () => {
+  const okta = await oktaWorld();
+  const secrets = seedPerson(okta, 'drill-canary@acme.test', { groups: ['engineering'], apiTokens: [{ name: 'canary' }], signedIn: true });
+  const env = { REVOKE_DRILL_OKTA_SESSION: secrets.sessionId!, REVOKE_DRILL_OKTA_API_TOKEN: secrets.apiTokens[0]! };
+  const { code, stdout, stderr } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary@acme.test', '--json'], env);
+  expect(code, stderr).toBe(0);
+  const result = JSON.parse(stdout);
+  expect(result.credentials).toMatchObject([
+    { provider: 'okta', credential: 'session', verdict: 'within-sla', slaMs: 10_000 },
+    { provider: 'okta', credential: 'api-token', verdict: 'within-sla', slaMs: 10_000 },
+  ]);
+  // The effect, through the canary's own credentials: both now refused.
+  const session = await fetch(`${okta.sandbox.url}/api/v1/sessions/me`, { headers: { cookie: `sid=${env.REVOKE_DRILL_OKTA_SESSION}` } });
+  const token = await fetch(`${okta.sandbox.url}/api/v1/users/me`, { headers: { authorization: `SSWS ${env.REVOKE_DRILL_OKTA_API_TOKEN}` } });
+  expect([session.status, token.status]).toEqual([404, 401]);
+  expect(secrets.user.status).toBe('SUSPENDED');
+  for (const secret of Object.values(env)) expect(stdout + stderr).not.toContain(secret);
+});
+
+it('refuses (exit 2) an Okta session that belongs to someone else, before anything changes', async () => {
+  const okta = await oktaWorld();
+  seedPerson(okta, 'drill-canary2@acme.test', { groups: ['engineering'], signedIn: true });
+  const other = seedPerson(okta, 'bystander@acme.test', { groups: ['engineering'], signedIn: true });
+  const { code, stderr, exchanges } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary2@acme.test'], { REVOKE_DRILL_OKTA_SESSION: other.sessionId! });
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/REVOKE_DRILL_OKTA_SESSION belongs to bystander@acme.test, not to the canary drill-canary2@acme.test; nothing was changed/);
+  expect(exchanges.filter((e) => e.mutating)).toEqual([]);
+  expect(stderr).not.toContain(other.sessionId!);
+});
