@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { entraRunbook, entraWorld, redeemRefreshToken, seedUser as seedEntraUser } from '../support/entra.js';
 import { oktaRunbook, oktaWorld, seedPerson } from '../support/okta.js';
 
 // One sandbox a test: the support closes (and spec-checks) every sandbox after each test.
@@ -33,4 +34,21 @@ it('refuses (exit 2) an Okta session that belongs to someone else, before anythi
   expect(stderr).toMatch(/REVOKE_DRILL_OKTA_SESSION belongs to bystander@acme.test, not to the canary drill-canary2@acme.test; nothing was changed/);
   expect(exchanges.filter((e) => e.mutating)).toEqual([]);
   expect(stderr).not.toContain(other.sessionId!);
+});
+
+// Entra through the built binary (what ships): the entra support spawns `node bin/revoke.js` (`npm run build` first).
+it("an Entra drill (built binary) tries the canary's refresh token and password grants until Entra refuses them, and leaves the account disabled", async () => {
+  const entra = await entraWorld();
+  const upn = `drill-canary@${entra.sandbox.state.domain}`;
+  const { user, refreshToken } = seedEntraUser(entra, upn, { password: 'Canary-pa55word!', groups: ['engineering'] });
+  const env = { REVOKE_DRILL_ENTRA_CLIENT_ID: 'outlook-mobile', REVOKE_DRILL_ENTRA_REFRESH_TOKEN: refreshToken, REVOKE_DRILL_ENTRA_PASSWORD: 'Canary-pa55word!' };
+  const { code, stdout, stderr } = await entra.revoke(['drill', '-r', entraRunbook({ provider: '\n    sla: 10s' }), '--canary', upn, '--json'], env);
+  expect(code, stderr).toBe(0);
+  expect(JSON.parse(stdout).credentials).toMatchObject([
+    { provider: 'entra', credential: 'refresh-token', verdict: 'within-sla' },
+    { provider: 'entra', credential: 'password', verdict: 'within-sla' },
+  ]);
+  expect((await redeemRefreshToken(entra.sandbox, refreshToken)).body.error).toBe('invalid_grant');
+  expect(user.accountEnabled).toBe(false);
+  for (const secret of [refreshToken, env.REVOKE_DRILL_ENTRA_PASSWORD]) expect(stdout + stderr).not.toContain(secret);
 });

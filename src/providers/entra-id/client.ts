@@ -15,7 +15,7 @@ export const graphRetries = new AsyncLocalStorage<{ retries: number }>();
 const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 const MAX_RETRIES = 5;
 
-const authorityOf = (config: EntraConfig, env: NodeJS.ProcessEnv) => config.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? PUBLIC_AUTHORITY;
+export const authorityOf = (config: EntraConfig, env: NodeJS.ProcessEnv) => config.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? PUBLIC_AUTHORITY;
 
 function credentialFor(config: EntraConfig, env: NodeJS.ProcessEnv, instance: string): { credential: TokenCredential; how: string } {
   const tenantId = config.tenantId ?? env.AZURE_TENANT_ID;
@@ -63,7 +63,7 @@ function credentialErrorText(error: unknown): string {
 }
 
 /** Claims of the Graph access token (not verified here: Graph verifies it); who the CLI is. */
-function tokenClaims(token: string): { appid?: string; upn?: string; oid?: string; idtyp?: string; scp?: string } {
+export function tokenClaims(token: string): { appid?: string; upn?: string; oid?: string; idtyp?: string; scp?: string } {
   try {
     return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {

@@ -74,5 +74,8 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     const present = new Set(users.flatMap((u) => [u.id.toLowerCase(), u.userPrincipalName.toLowerCase()]));
     return (user) => present.has(user.toLowerCase());
   },
+  // revoke drill: the canary is a test account whose refresh token/password come from the environment (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).entraCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probeEntraCredential(credential, signal),
   watch: (context, request) => watchSignIns(readOnlyGraph(context.graph), request),
 });
