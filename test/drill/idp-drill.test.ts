@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { entraRunbook, entraWorld, redeemRefreshToken, seedUser as seedEntraUser } from '../support/entra.js';
+import { googleRunbook, googleWorld, seedPerson as seedGooglePerson } from '../support/google.js';
 import { oktaRunbook, oktaWorld, seedPerson } from '../support/okta.js';
 
 // One sandbox a test: the support closes (and spec-checks) every sandbox after each test.
@@ -51,4 +52,31 @@ it("an Entra drill (built binary) tries the canary's refresh token and password 
   expect((await redeemRefreshToken(entra.sandbox, refreshToken)).body.error).toBe('invalid_grant');
   expect(user.accountEnabled).toBe(false);
   for (const secret of [refreshToken, env.REVOKE_DRILL_ENTRA_PASSWORD]) expect(stdout + stderr).not.toContain(secret);
+});
+
+it("a Google Workspace drill probes the canary's session cookie and an app's OAuth token at userinfo until Google refuses them, and leaves the account suspended", async () => {
+  const google = await googleWorld();
+  const email = 'drill-canary@acme.example';
+  const held = seedGooglePerson(google, email, { lastLoginMinutesAgo: 5, oauthApps: [{ clientId: 'slack-app', name: 'Slack', scopes: ['openid', 'email'] }] });
+  const env = { REVOKE_DRILL_GOOGLE_SESSION: held.sessionCookie, REVOKE_DRILL_GOOGLE_OAUTH_TOKEN: held.appTokens['slack-app']! };
+  const { code, stdout, stderr } = await google.revoke(['drill', '-r', googleRunbook(google, { provider: '\n    sla: 10s', remove: false }), '--canary', email, '--json'], env);
+  expect(code, stderr).toBe(0);
+  expect(JSON.parse(stdout).credentials).toMatchObject([
+    { provider: 'google', credential: 'session', verdict: 'within-sla' },
+    { provider: 'google', credential: 'oauth-token', verdict: 'within-sla' },
+  ]);
+  const userinfo = new URL('/oauth2/v3/userinfo', google.sandbox.url);
+  expect((await fetch(userinfo, { headers: { cookie: `SID=${held.sessionCookie}` } })).status).toBe(401);
+  expect((await fetch(userinfo, { headers: { authorization: `Bearer ${env.REVOKE_DRILL_GOOGLE_OAUTH_TOKEN}` } })).status).toBe(401);
+  expect(google.sandbox.state.user(email)!.suspended).toBe(true);
+  for (const secret of Object.values(env)) expect(stdout + stderr).not.toContain(secret);
+});
+
+it('refuses (exit 2) a Google drill without the canary credentials in the environment, naming the variables', async () => {
+  const google = await googleWorld();
+  seedGooglePerson(google, 'drill-canary@acme.example', { lastLoginMinutesAgo: 5 });
+  const { code, stderr, exchanges } = await google.revoke(['drill', '-r', googleRunbook(google, { remove: false }), '--canary', 'drill-canary@acme.example']);
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/neither REVOKE_DRILL_GOOGLE_SESSION nor REVOKE_DRILL_GOOGLE_OAUTH_TOKEN is set/);
+  expect(exchanges.filter((e) => e.mutating)).toEqual([]);
 });

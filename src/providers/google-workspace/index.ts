@@ -75,6 +75,10 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
     return (user) => present.has(user.toLowerCase());
   },
 
+  // revoke drill: the canary is a test account whose session/OAuth token come from the environment (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).googleCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probeGoogleCredential(credential, signal),
+
   async watch(context, request) {
     const { watchGoogle } = await import('./watch.js');
     return watchGoogle(context.readOnlyView ?? context, request);
