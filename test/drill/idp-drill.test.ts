@@ -1,7 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { entraRunbook, entraWorld, redeemRefreshToken, seedUser as seedEntraUser } from '../support/entra.js';
 import { googleRunbook, googleWorld, seedPerson as seedGooglePerson } from '../support/google.js';
 import { oktaRunbook, oktaWorld, seedPerson } from '../support/okta.js';
+
+/** The in-process CLI writes its report under the working directory by default: keep it out of the checkout. */
+const reportDir = () => mkdtempSync(join(tmpdir(), 'revoke-idp-drill-'));
 
 // One sandbox a test: the support closes (and spec-checks) every sandbox after each test.
 
@@ -11,7 +17,7 @@ it("an Okta drill probes the canary's own session and API token (from the enviro
   const okta = await oktaWorld();
   const secrets = seedPerson(okta, 'drill-canary@acme.test', { groups: ['engineering'], apiTokens: [{ name: 'canary' }], signedIn: true });
   const env = { REVOKE_DRILL_OKTA_SESSION: secrets.sessionId!, REVOKE_DRILL_OKTA_API_TOKEN: secrets.apiTokens[0]! };
-  const { code, stdout, stderr } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary@acme.test', '--json'], env);
+  const { code, stdout, stderr } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary@acme.test', '--json', '--report', reportDir()], env);
   expect(code, stderr).toBe(0);
   const result = JSON.parse(stdout);
   expect(result.credentials).toMatchObject([
@@ -30,7 +36,7 @@ it('refuses (exit 2) an Okta session that belongs to someone else, before anythi
   const okta = await oktaWorld();
   seedPerson(okta, 'drill-canary2@acme.test', { groups: ['engineering'], signedIn: true });
   const other = seedPerson(okta, 'bystander@acme.test', { groups: ['engineering'], signedIn: true });
-  const { code, stderr, exchanges } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary2@acme.test'], { REVOKE_DRILL_OKTA_SESSION: other.sessionId! });
+  const { code, stderr, exchanges } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary2@acme.test', '--report', reportDir()], { REVOKE_DRILL_OKTA_SESSION: other.sessionId! });
   expect(code).toBe(2);
   expect(stderr).toMatch(/REVOKE_DRILL_OKTA_SESSION belongs to bystander@acme.test, not to the canary drill-canary2@acme.test; nothing was changed/);
   expect(exchanges.filter((e) => e.mutating)).toEqual([]);
@@ -43,7 +49,7 @@ it("an Entra drill (built binary) tries the canary's refresh token and password 
   const upn = `drill-canary@${entra.sandbox.state.domain}`;
   const { user, refreshToken } = seedEntraUser(entra, upn, { password: 'Canary-pa55word!', groups: ['engineering'] });
   const env = { REVOKE_DRILL_ENTRA_CLIENT_ID: 'outlook-mobile', REVOKE_DRILL_ENTRA_REFRESH_TOKEN: refreshToken, REVOKE_DRILL_ENTRA_PASSWORD: 'Canary-pa55word!' };
-  const { code, stdout, stderr } = await entra.revoke(['drill', '-r', entraRunbook({ provider: '\n    sla: 10s' }), '--canary', upn, '--json'], env);
+  const { code, stdout, stderr } = await entra.revoke(['drill', '-r', entraRunbook({ provider: '\n    sla: 10s' }), '--canary', upn, '--json', '--report', reportDir()], env);
   expect(code, stderr).toBe(0);
   expect(JSON.parse(stdout).credentials).toMatchObject([
     { provider: 'entra', credential: 'refresh-token', verdict: 'within-sla' },
@@ -59,7 +65,7 @@ it("a Google Workspace drill probes the canary's session cookie and an app's OAu
   const email = 'drill-canary@acme.example';
   const held = seedGooglePerson(google, email, { lastLoginMinutesAgo: 5, oauthApps: [{ clientId: 'slack-app', name: 'Slack', scopes: ['openid', 'email'] }] });
   const env = { REVOKE_DRILL_GOOGLE_SESSION: held.sessionCookie, REVOKE_DRILL_GOOGLE_OAUTH_TOKEN: held.appTokens['slack-app']! };
-  const { code, stdout, stderr } = await google.revoke(['drill', '-r', googleRunbook(google, { provider: '\n    sla: 10s', remove: false }), '--canary', email, '--json'], env);
+  const { code, stdout, stderr } = await google.revoke(['drill', '-r', googleRunbook(google, { provider: '\n    sla: 10s', remove: false }), '--canary', email, '--json', '--report', reportDir()], env);
   expect(code, stderr).toBe(0);
   expect(JSON.parse(stdout).credentials).toMatchObject([
     { provider: 'google', credential: 'session', verdict: 'within-sla' },
@@ -75,7 +81,7 @@ it("a Google Workspace drill probes the canary's session cookie and an app's OAu
 it('refuses (exit 2) a Google drill without the canary credentials in the environment, naming the variables', async () => {
   const google = await googleWorld();
   seedGooglePerson(google, 'drill-canary@acme.example', { lastLoginMinutesAgo: 5 });
-  const { code, stderr, exchanges } = await google.revoke(['drill', '-r', googleRunbook(google, { remove: false }), '--canary', 'drill-canary@acme.example']);
+  const { code, stderr, exchanges } = await google.revoke(['drill', '-r', googleRunbook(google, { remove: false }), '--canary', 'drill-canary@acme.example', '--report', reportDir()]);
   expect(code).toBe(2);
   expect(stderr).toMatch(/neither REVOKE_DRILL_GOOGLE_SESSION nor REVOKE_DRILL_GOOGLE_OAUTH_TOKEN is set/);
   expect(exchanges.filter((e) => e.mutating)).toEqual([]);
