@@ -1,7 +1,9 @@
 // The lower bound the benchmarks compare a run with: round trips on the critical path of its step
 // graph, counted from the run's own `--json` result. Connect (1) + discovery (1: every List call
 // of every step in parallel), then for each step on the longest dependency chain and each
-// ordering phase inside it, the most round trips one finding of that phase needs.
+// ordering phase inside it, the most round trips one finding of that phase needs. Containment
+// findings (contain first) go out right after connect, alongside discovery: they count once, as
+// their own phases, in parallel with discovery's round trip, not on the step chain.
 
 /** 2 for a virtual MFA device (deactivate, delete) and for deleting the user; 1 otherwise. */
 function roundTrips(finding) {
@@ -18,11 +20,12 @@ export function criticalPath(result) {
     if (memo.has(id)) return memo.get(id);
     const step = steps.get(id);
     const phases = new Map();
-    for (const f of step.findings) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
+    for (const f of step.findings.filter((f) => !f.containment)) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
     const own = [...phases.values()].reduce((a, b) => a + b, 0);
     const total = own + Math.max(0, ...step.dependsOn.map(cost));
     memo.set(id, total);
     return total;
   };
-  return 2 + Math.max(...result.steps.map((s) => cost(s.id)));
+  const containment = Math.max(0, ...result.steps.map((s) => new Set(s.findings.filter((f) => f.containment).map((f) => f.phase)).size));
+  return 1 + Math.max(1, containment) + Math.max(...result.steps.map((s) => cost(s.id)));
 }

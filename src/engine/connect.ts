@@ -13,6 +13,14 @@ export async function connectProviders(
   registry: ProviderRegistry,
   events: RunEventStream,
   context: { env: NodeJS.ProcessEnv; signal: AbortSignal },
+  hooks: {
+    /** Called as each instance connects, before the others have (contain first starts there). */
+    onConnected?: (instance: string, connection: Connection<unknown>) => void;
+    /** As soon as one instance fails to connect (the run will stop: nothing new should start). */
+    onFailed?: () => void;
+    /** When one failed: awaited before what did connect is closed (containment in flight finishes first). */
+    beforeClosing?: () => Promise<void>;
+  } = {},
 ): Promise<Map<string, Connection<unknown>>> {
   const connections = new Map<string, Connection<unknown>>();
   const attempts = await Promise.allSettled(
@@ -22,6 +30,7 @@ export async function connectProviders(
       try {
         connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal });
       } catch (error) {
+        hooks.onFailed?.();
         if (error instanceof RevokeError) throw error;
         throw new InvalidInputError(
           `cannot connect to provider ${instance.name} (${instance.type}): ${errorMessage(error)}`,
@@ -30,10 +39,12 @@ export async function connectProviders(
       }
       connections.set(instance.name, connection);
       events.emit({ type: 'provider-connected', provider: instance.name, providerType: instance.type, actor: connection.actor });
+      hooks.onConnected?.(instance.name, connection);
     }),
   );
   const failed = attempts.find((a): a is PromiseRejectedResult => a.status === 'rejected');
   if (failed) {
+    await hooks.beforeClosing?.();
     // Close what did connect (an open database connection would keep the process alive).
     await Promise.all(plan.providers.map(async (i) => connections.has(i.name) && registry.get(i.type)?.disconnect?.(connections.get(i.name)!.client)));
     throw failed.reason;

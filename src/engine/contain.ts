@@ -38,28 +38,48 @@ export class Containment {
   readonly failedSteps = new Set<string>();
   /** How many containment findings `fire` has sent so far. */
   sent = 0;
+  /** Per group: resolved once its containment went out (or there is none to send): discovery waits for it, evidence never goes first. */
+  private readonly dispatches = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(
     private readonly plan: RunPlan,
     private readonly registry: ProviderRegistry,
-    clients: Map<string, unknown>,
+    /** The (read-cached) client of a provider instance, once it is connected and its guard passed; rejects if it never is. */
+    clients: (instance: string) => Promise<unknown>,
     private readonly events: RunEventStream,
     private readonly mode: 'early' | 'after-approval',
     signal: AbortSignal,
   ) {
     const members = new Map<string, PlannedStep[]>();
     for (const step of plan.steps) members.set(groupOf(step), [...(members.get(groupOf(step)) ?? []), step]);
-    for (const [group, steps] of members) this.groups.set(group, this.planGroup(steps, clients, signal));
+    for (const [group, steps] of members) {
+      this.groups.set(group, this.planGroup(steps, clients, signal));
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.dispatches.set(group, { promise, resolve });
+      if (mode === 'after-approval') resolve();
+    }
   }
 
-  private async planGroup(steps: PlannedStep[], clients: Map<string, unknown>, signal: AbortSignal): Promise<GroupPlan> {
-    const answers = await Promise.allSettled(
-      steps.map(async (step) => {
-        const provider = this.registry.get(step.providerType)!;
-        if (!provider.contain) return [];
-        return provider.contain(clients.get(step.provider), { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal });
-      }),
+  /**
+   * Early mode: resolves once the containment of `step`'s provider instance and person has been
+   * sent (its first requests are on their way), so discovery's reads, evidence included, never
+   * go out before it and do not compete with it. Otherwise at once.
+   */
+  dispatched(step: PlannedStep): Promise<void> {
+    return this.dispatches.get(groupOf(step))!.promise;
+  }
+
+  private async planGroup(steps: PlannedStep[], clients: (instance: string) => Promise<unknown>, signal: AbortSignal): Promise<GroupPlan> {
+    const provider = this.registry.get(steps[0]!.providerType)!;
+    if (!provider.contain) return { byStep: new Map() };
+    // Not connected, or the self-lockout guard refused: nothing to contain (the run stops anyway).
+    const client = await clients(steps[0]!.provider).then(
+      (c) => ({ c }),
+      () => undefined,
     );
+    if (!client) return { byStep: new Map() };
+    const answers = await Promise.allSettled(steps.map((step) => provider.contain!(client.c, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal })));
     const byStep = new Map<string, Finding[]>();
     const seen = new Set<string>();
     let refusal: RevokeError | undefined;
@@ -121,20 +141,29 @@ export class Containment {
    * Revokes the containment findings `chosen` accepts (all by default): every group at once, as
    * soon as its plan is ready; inside a step phase by phase. Resolves when all have answered.
    */
-  async fire(connections: Map<string, Connection<unknown>>, options: RevokeOptions, chosen: (finding: Finding) => boolean = () => true): Promise<void> {
+  async fire(connectionOf: (instance: string) => Promise<Connection<unknown>>, options: RevokeOptions, chosen: (finding: Finding) => boolean = () => true): Promise<void> {
     const steps = new Map(this.plan.steps.map((step) => [step.id, step]));
     await Promise.all(
-      [...this.groups.values()].map(async (group) => {
-        const { byStep, refusal } = await group;
-        if (refusal) return;
-        await Promise.all(
-          [...byStep.keys()].map(async (stepId) => {
+      [...this.groups].map(async ([key, group]) => {
+        const dispatch = this.dispatches.get(key)!;
+        try {
+          const { byStep, refusal } = await group;
+          if (refusal || byStep.size === 0) return;
+          const stepIds = [...byStep.keys()];
+          const connection = await connectionOf(steps.get(stepIds[0]!)!.provider);
+          const connections = new Map([[steps.get(stepIds[0]!)!.provider, connection]]);
+          const sending = stepIds.map(async (stepId) => {
             const selected = (this.registered.get(stepId) ?? []).filter(chosen);
             if (selected.length === 0) return;
             this.sent += selected.length;
             if (await revokeStepFindings(steps.get(stepId)!, selected, this.registry, connections, this.events, options)) this.failedSteps.add(stepId);
-          }),
-        );
+          });
+          // The clients write their requests within this turn of the event loop; the next one is discovery's.
+          setImmediate(dispatch.resolve);
+          await Promise.all(sending);
+        } finally {
+          dispatch.resolve();
+        }
       }),
     );
   }

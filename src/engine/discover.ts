@@ -28,6 +28,8 @@ export async function discoverAll(
     recentMs?: number;
     /** Which of a step's findings are new (containment has the rest); all when omitted. */
     keepNew?: (step: RunPlan['steps'][number], findings: Finding[]) => Promise<Finding[]>;
+    /** Awaited before a step's discovery starts (its containment goes out first). */
+    ready?: (step: RunPlan['steps'][number]) => Promise<void>;
   },
 ): Promise<Map<string, DiscoveryResult>> {
   const results = new Map<string, DiscoveryResult>();
@@ -39,6 +41,7 @@ export async function discoverAll(
       const step = plan.steps.find((s) => s.id === id)!;
       const provider = registry.get(step.providerType)!;
       const client = connections.get(step.provider)!.client;
+      await options.ready?.(step);
       const started = performance.now();
       events.emit({ type: 'discovery-started', stepId: id });
       try {

@@ -68,21 +68,70 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     return { status, exitCode };
   };
 
+  // Confirmed up front: each provider's containment goes out as soon as it is connected and its
+  // self-lockout guard passed, while the rest connects and discovers. A saved plan is checked for drift first.
+  const early = Boolean(options.confirmedUpFront) && !options.dryRun && !options.approved;
+  const readers = new Map<string, Connection<unknown>>();
+  const connecting = new Map(plan.providers.map((instance) => [instance.name, deferred<Connection<unknown>>()]));
+  const containment = new Containment(plan, registry, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!.client), events, early ? 'early' : 'after-approval', stop.signal);
+  const revokeOptions = { concurrency: options.concurrency, isStopped: () => stop.requested, signal: stop.signal };
+  const containing = early ? containment.fire((name) => connecting.get(name)!.promise, revokeOptions) : undefined;
+
   let connections: Awaited<ReturnType<typeof connectProviders>> = new Map();
+  let connectFailed = false;
+  // Whatever stops the run while connecting first lets the containment already on its way finish.
+  const settleContainment = async (error: unknown) => {
+    for (const pending of connecting.values()) pending.reject(error);
+    await containing;
+  };
   try {
-    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal });
+    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal }, {
+      onConnected: (name, connection) => {
+        // Discover once: one read cache per provider instance, shared by its steps (discovery only).
+        const cached = registry.get(plan.providers.find((p) => p.name === name)!.type)?.withReadCache?.(connection.client);
+        readers.set(name, cached === undefined ? connection : { ...connection, client: cached });
+        try {
+          if (connectFailed) throw new Error('another provider could not connect');
+          refuseSelfRevocation({ ...plan, steps: plan.steps.filter((step) => step.provider === name) }, new Map([[name, connection]]));
+          connecting.get(name)!.resolve(connection);
+        } catch (error) {
+          connecting.get(name)!.reject(error);
+        }
+      },
+      // Once one provider failed to connect the run stops: containment not yet sent stays unsent.
+      onFailed: () => {
+        connectFailed = true;
+        for (const pending of connecting.values()) pending.reject(new Error('another provider could not connect'));
+      },
+      beforeClosing: () => settleContainment(new Error('another provider could not connect')),
+    });
     refuseSelfRevocation(plan, connections);
     options.approved?.refuseConnections(connections);
   } catch (error) {
+    await settleContainment(error);
     await disconnectAll(plan, registry, connections);
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);
-    throw error;
+    throw containment.sent > 0 && error instanceof RevokeError ? afterContainment(error, containment.sent) : error;
   }
   try {
-    return await afterConnect(plan, registry, events, options, connections, finish);
+    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, revokeOptions }, finish);
   } finally {
     await disconnectAll(plan, registry, connections);
   }
+}
+
+/** A refusal after containment went out must not claim that nothing changed. */
+function afterContainment(error: RevokeError, sent: number): RevokeError {
+  return new RevokeError(`${error.message}\n(containment had already been sent first: ${sent} finding${sent === 1 ? '' : 's'}, reversible; the report lists them)`, error.exitCode, error.fix);
+}
+
+/** A promise with its resolve and reject in hand; a rejection nobody awaits is not an unhandled one. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => ((resolve = ok), (reject = fail)));
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 async function afterConnect(
@@ -90,34 +139,38 @@ async function afterConnect(
   registry: ProviderRegistry,
   events: RunEventStream,
   options: RunOptions,
-  connections: Awaited<ReturnType<typeof connectProviders>>,
+  run: {
+    connections: Map<string, Connection<unknown>>;
+    readers: Map<string, Connection<unknown>>;
+    containment: Containment;
+    /** The containment going out now (confirmed up front), or undefined: it goes out after approval. */
+    containing: Promise<void> | undefined;
+    revokeOptions: { concurrency: number; isStopped: () => boolean; signal: AbortSignal };
+  },
   finish: (status: RunStatus, exitCode: number) => RunOutcome,
 ): Promise<RunOutcome> {
   const { stop } = options;
+  const { connections, readers, containment, containing, revokeOptions } = run;
   const isStopped = () => stop.requested;
-  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
-  const revokeOptions = { concurrency: options.concurrency, isStopped, signal: stop.signal };
+  if (stop.requested) {
+    await containing;
+    return finish('interrupted', ExitCode.Interrupted);
+  }
 
-  // Discover once: one read cache per provider instance, shared by its steps (discovery only).
-  const readers = readCachedConnections(plan, registry, connections);
-  // Confirmed up front: contain now, while the rest is discovered. A saved plan is checked for drift first.
-  const early = Boolean(options.confirmedUpFront) && !options.dryRun && !options.approved;
-  const containment = new Containment(plan, registry, new Map([...readers].map(([name, c]) => [name, c.client])), events, early ? 'early' : 'after-approval', stop.signal);
-  const containing = early ? containment.fire(connections, revokeOptions) : undefined;
   const discoveredOnly = await discoverAll(plan, registry, readers, events, {
     concurrency: options.concurrency,
     isStopped,
     signal: stop.signal,
     ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
     keepNew: (step, found) => containment.keepNew(step, found),
+    ready: (step) => containment.dispatched(step),
   });
   const contained = await containment.settled();
   await containing;
   const discovered = withContainment(discoveredOnly, contained.byStep);
-  // A refusal after containment went out must not claim that nothing changed.
   const refuse = (error: RevokeError): never => {
     finish('failed', error.exitCode);
-    throw containment.sent > 0 ? new RevokeError(`${error.message}\n(containment had already been sent first: ${containment.sent} finding${containment.sent === 1 ? '' : 's'}, reversible; the report lists them)`, error.exitCode, error.fix) : error;
+    throw containment.sent > 0 ? afterContainment(error, containment.sent) : error;
   };
   if (contained.refusal) refuse(contained.refusal);
   if (options.approved) {
@@ -159,23 +212,11 @@ async function afterConnect(
 
   if (!containing) {
     const approved = new Set([...discovered.values()].flatMap((r) => (r.ok ? r.findings : [])));
-    await containment.fire(connections, revokeOptions, (finding) => approved.has(finding));
+    await containment.fire(async (name) => connections.get(name)!, revokeOptions, (finding) => approved.has(finding));
   }
   const allSucceeded = await revokeAll(plan, registry, connections, rest, events, revokeRest);
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   return allSucceeded ? finish('completed', ExitCode.Success) : finish('failed', ExitCode.ActionFailed);
-}
-
-/** Each provider instance's connection with its client seen through a per-run read cache, when the provider has one. */
-function readCachedConnections(plan: RunPlan, registry: ProviderRegistry, connections: Map<string, Connection<unknown>>): Map<string, Connection<unknown>> {
-  return new Map(
-    plan.providers.flatMap((instance) => {
-      const connection = connections.get(instance.name);
-      if (!connection) return [];
-      const cached = registry.get(instance.type)?.withReadCache?.(connection.client);
-      return [[instance.name, cached === undefined ? connection : { ...connection, client: cached }]];
-    }),
-  );
 }
 
 /** Every step's plan: its containment findings first, then what only discovery found. */

@@ -130,6 +130,10 @@ describe('contain first', () => {
     const iamMutations = iam.filter((r) => r.mutating);
     expect(iamMutations.slice(0, 2).map((r) => `${r.action} ${String(r.params.PolicyName)}`).sort()).toEqual(['PutUserPolicy AWSRevokeOlderSessions', 'PutUserPolicy RevokeDenyAll']);
     expect(iamMutations[0]!.startedAt).toBeLessThan(discoveryEnd(events, 'aws-'));
+    // Evidence off the critical path: no blast-radius read (key last use) went out before the containment.
+    const evidence = iam.filter((r) => r.action === 'GetAccessKeyLastUsed');
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(Math.min(...evidence.map((r) => r.startedAt))).toBeGreaterThanOrEqual(Math.min(...iamMutations.slice(0, 2).map((r) => r.startedAt)));
     // PostgreSQL: NOLOGIN, then terminate, both before discovery of either database step finished.
     const pgMutations = statements.filter((s) => s.mutating);
     expect(pgMutations.slice(0, 2).map((s) => s.text.split(' ')[0])).toEqual(['ALTER', 'SELECT']);
@@ -210,6 +214,15 @@ describe('contain first', () => {
     await expect(run('revoke-operator')).rejects.toThrow(/the identity revoke itself is running as on aws/);
     expect(world.sandbox.requests.slice(before).filter((r) => r.mutating)).toEqual([]);
     expect(world.sandbox.state.users.get('revoke-operator')!.inlinePolicies.size).toBe(0);
+  });
+
+  it('a provider that cannot connect: no containment starts after the failure, and the error claims none', async () => {
+    const { key } = await departing('gina');
+    // PostgreSQL is unreachable: it fails at once, before AWS has answered GetCallerIdentity.
+    const failed = run('gina', { env: { ...sandboxEnvironment(world.sandbox), REVOKE_PG_URL: 'postgres://nobody:x@127.0.0.1:1/none' } });
+    await expect(failed).rejects.toThrow(/cannot connect to PostgreSQL for provider db/);
+    await expect(failed).rejects.not.toThrow(/containment had already been sent/);
+    expect(await useKey('gina', key)).toBe('ok');
   });
 
   it('a superuser role is not contained: the run is refused (exit 2) and it can still log in', async () => {
