@@ -164,6 +164,39 @@ steps:
     expect(await roleExists('drill-fail')).toBe(false);
   }, 60_000);
 
+  it('what cleanup cannot remove is printed with the command to remove it (exit 1)', async () => {
+    const dbOnly = writeTemp(
+      'db.yaml',
+      `version: 1
+name: drill-leftover
+providers:
+  db:
+    type: postgres
+    connectionStringEnv: REVOKE_PG_URL
+steps:
+  - id: db-login
+    provider: db
+    user: "{{user}}"
+    revoke: [login]
+`,
+    );
+    const running = drill(['-r', dbOnly, '--canary', 'drill-owner', '--deadline', '2s']);
+    // While the open session is still probed (the step leaves sessions alone), the canary comes to own a table.
+    for (const until = Date.now() + 20_000; !(await roleExists('drill-owner')) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    await world.server.sql('CREATE TABLE drill_owned (id int)');
+    await world.server.sql('ALTER TABLE drill_owned OWNER TO "drill-owner"');
+    const { code, stdout, stderr } = await running;
+    try {
+      expect(code, stderr).toBe(1);
+      expect(stderr).toMatch(/db: cleanup could not remove role drill-owner in postgres \(.*owns.*\); remove it with: psql -c 'DROP ROLE "drill-owner"'/);
+      expect(stdout).toMatch(/! db: not removed: role drill-owner/);
+      expect(await roleExists('drill-owner')).toBe(true);
+    } finally {
+      await world.server.sql('DROP TABLE drill_owned');
+      await world.server.sql('DROP ROLE "drill-owner"');
+    }
+  }, 60_000);
+
   it('on Ctrl-C stops probing, removes the canary and signs a partial report (exit 130)', async () => {
     const signals = new EventEmitter();
     const sessionIssued = () => world.iam.requests.some((r) => r.action === 'GetSessionToken' && r.status === 200);
