@@ -14,6 +14,12 @@ export default defineConfig({
     // CI with four workers; a hung test still fails, a minute later.
     testTimeout: 60_000,
     pool: 'forks',
+    // Workers keep their loaded modules from one test file to the next: importing the SDKs and
+    // src/ again for each of ~55 files was a quarter of the in-process tests' CPU. Files still get
+    // their own sandboxes; per-test checks of support modules go through this setup file (see
+    // test/support/after-each-test.ts for why not a top-level afterEach).
+    isolate: false,
+    setupFiles: ['test/support/each-file.ts'],
     // Most files wait (on sandboxes' latency, retries' backoff, child processes), not compute:
     // vitest's default of one worker per core minus one ran them one at a time on 2 cores.
     maxWorkers: 4,

@@ -7,6 +7,7 @@ import { writeLine, type CliIO } from './io.js';
 export interface SandboxOptions {
   latency?: number;
   faults?: { seed: number; rate: number };
+  enforcementDelay?: number;
   seed: string[];
   portBase?: number;
 }
@@ -21,6 +22,7 @@ export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promis
       people,
       latencyMs: options.latency ?? 0,
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.enforcementDelay !== undefined ? { enforcementDelayMs: options.enforcementDelay } : {}),
       ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
       demoRunbookPath: join(packageRoot(import.meta.url), 'runbooks', 'demo.yaml'),
       // REVOKE_SANDBOX_NO_POSTGRES=1 skips the cluster (seconds of initdb) where it is not wanted, e.g. tests.

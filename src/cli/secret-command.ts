@@ -1,8 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { readUsersInput } from '../audit/users-file.js';
 import { loadRunbook } from '../runbook/load.js';
-import { parseSecretsInput } from '../secret/input.js';
+import { parseSecretsInput, readSecretsInput } from '../secret/input.js';
 import { secretStatement } from '../secret/recorded-secret.js';
 import { secretText } from '../secret/render.js';
 import { runSecrets, type SecretInput, type SecretResult } from '../secret/run-secret.js';
@@ -32,7 +31,7 @@ export async function secretCommand(options: SecretCommandOptions, io: CliIO): P
   const runbook = options.runbook ? await loadRunbook(options.runbook, registry) : undefined;
   if (options.from === '-' && io.stdin.isTTY) throw new InvalidInputError('--from - reads the secrets from stdin, but stdin is a terminal', 'pipe them in: revoke secret --from - < leaked.txt');
   const source = options.from === '-' ? 'stdin' : options.from;
-  const text = await readUsersInput(options.from, io.stdin);
+  const text = await readSecretsInput(options.from, io.stdin);
   const secrets = parseSecretsInput(text, source);
   if (secrets.length === 0) throw new InvalidInputError(`${source} holds no secret`, 'pass one secret per line, a gitleaks JSON report or trufflehog JSON lines');
   const signer = await resolveSigner(options.signKey, io);

@@ -83,6 +83,9 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
   connectEvents.subscribe((event) => event.type === 'provider-connected' && session.record('provider-connected', { provider: event.provider, providerType: event.providerType, actor: event.actor }));
   const connections = await connectProviders(plan, registry, connectEvents, { env: options.env, signal: stop.signal });
   const canaries = new Map<string, Canary>();
+  // Ends the probe loops when the drill ends early (a refusal, a crash): they must not outlive it.
+  const probing = new AbortController();
+  const loops = new Map<CanaryCredential, Promise<ProbeLoopResult>>();
   try {
     refuseSelfRevocation(plan, connections);
     await createCanaries(targets, connections, canaries, record, session, options);
@@ -91,7 +94,6 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
     await checkCredentialsWork(credentials, session, options, schedule);
     if (stop.requested) return finish(record, 'interrupted', ExitCode.Interrupted);
 
-    const loops = new Map<CanaryCredential, Promise<ProbeLoopResult>>();
     let revokedAt: number | undefined;
     const startProbing = () => {
       revokedAt = performance.now();
@@ -100,7 +102,7 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
       for (const { target, credential } of credentials) {
         loops.set(
           credential,
-          probeUntil('denied', () => target.provider.probe!(credential, stop.signal), { deadlineAt: revokedAt + options.deadlineMs, stopped: stop.requestedSignal, schedule }).then((loop) => {
+          probeUntil('denied', () => target.provider.probe!(credential, stop.signal), { deadlineAt: revokedAt + options.deadlineMs, stopped: AbortSignal.any([stop.requestedSignal, probing.signal]), schedule }).then((loop) => {
             const result = { provider: target.instance, credential: credential.name, ...verdictOf(loop, revokedAt, slaOf(plan, target.instance)) };
             session.record('credential-probed', result);
             options.progress(`${target.instance}: ${credential.label}: ${result.timeToDenyMs !== undefined && loop.ended === 'wanted' ? `denied after ${result.timeToDenyMs} ms` : result.verdict}`);
@@ -146,6 +148,8 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
     // The drill's own failures (a canary that could not be made or never worked) are exit 1, not a crash.
     throw error instanceof RevokeError ? error : new RevokeError(`drill failed: ${errorMessage(error)}`, ExitCode.ActionFailed);
   } finally {
+    probing.abort();
+    await Promise.allSettled(loops.values());
     await cleanupCanaries(canaries, record, session, options);
     await disconnectAll(plan, registry, connections);
     record.finishedAt = new Date().toISOString();

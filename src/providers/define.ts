@@ -22,7 +22,7 @@ export interface ProviderKind<Context, Request> extends RevokeKind {
   /** Undoes `finding` (only called after planRestore said 'restore'). */
   restore?(context: Context, finding: Finding, request: Request, flags: RestoreFlags): Promise<RestoreOutcome>;
   /** For a kind without restore: why revoking it cannot be undone, and what to do instead (an exact command). */
-  notRestorable?(finding: Finding, request: Request): { reason: string; instead?: string };
+  notRestorable?(finding: Finding, request: Request): { reason: string; instead?: string; identityRemoved?: boolean };
 }
 
 /** The restore-wide switches a kind may need (--also-sessions-policy). */

@@ -217,8 +217,12 @@ export type RestorePlan =
   | { action: 'keep'; reason: string }
   /** The world changed since the run (deleted, dropped, protected now): reported, not forced. */
   | { action: 'conflict'; reason: string }
-  /** Revoking it cannot be undone; `instead` says what to do (an exact command). */
-  | { action: 'not-restorable'; reason: string; instead?: string };
+  /**
+   * Revoking it cannot be undone; `instead` says what to do (an exact command). `identityRemoved`:
+   * this finding was the person's identity itself (a deleted user, a dropped role), so nothing
+   * else of that identity can come back either (restore says so instead of reporting conflicts).
+   */
+  | { action: 'not-restorable'; reason: string; instead?: string; identityRemoved?: boolean };
 
 export type RestoreOutcome =
   | { status: 'restored'; detail?: string }

@@ -97,6 +97,27 @@ export async function planRestores(steps: RestoreStep[], registry: ProviderRegis
       }
     }),
   );
+  explainRemovedIdentities(steps);
+}
+
+/**
+ * When the run itself removed an identity (deleted the user, dropped the role), whatever else it
+ * took from that identity, in any step, finds it gone now: not a conflict with the world, but
+ * not restorable, because of that removal.
+ */
+function explainRemovedIdentities(steps: RestoreStep[]): void {
+  const identity = (step: RestoreStep) => `${step.provider}\u0000${step.user.toLowerCase()}`;
+  const removedBy = new Map<string, string>();
+  for (const step of steps) {
+    for (const entry of step.entries) if (entry.plan.action === 'not-restorable' && entry.plan.identityRemoved) removedBy.set(identity(step), `${step.id}: ${entry.finding.label}`);
+  }
+  for (const step of steps) {
+    const removal = removedBy.get(identity(step));
+    if (!removal) continue;
+    for (const entry of step.entries) {
+      if (entry.plan.action === 'conflict' || entry.plan.action === 'keep') entry.plan = { action: 'not-restorable', reason: `the run removed ${step.user} itself (${removal}); this went with it` };
+    }
+  }
 }
 
 /** The entries that will change something: what confirmation asks about. */

@@ -65,8 +65,10 @@ export interface RestoreRunOptions {
  * first (the containment policy comes off last). Conflicts are reported and the rest proceeds;
  * anything not restored makes exit 1. Every event goes to the journal before it is shown.
  */
-export async function runRestore(steps: RestoreStep[], connectPlan: RunPlan, registry: ProviderRegistry, session: RecordedSession, options: RestoreRunOptions): Promise<RestoreResult> {
+export async function runRestore(runSteps: RestoreStep[], connectPlan: RunPlan, registry: ProviderRegistry, session: RecordedSession, options: RestoreRunOptions): Promise<RestoreResult> {
   const { record, stop } = session;
+  // Planned, shown and recorded in the order they are restored.
+  const steps = inRestoreOrder(runSteps);
   const results = steps.map(stepResult);
   const note = (type: string, body: Record<string, unknown>, line?: string) => {
     record(type, body);
@@ -119,6 +121,21 @@ export async function runRestore(steps: RestoreStep[], connectPlan: RunPlan, reg
 /** The run's graph with every edge turned round: B depended on A, so A waits for B. */
 export function reversedGraph(steps: Array<Pick<RestoreStep, 'id' | 'dependsOn'>>): Array<{ id: string; dependsOn: string[] }> {
   return steps.map((step) => ({ id: step.id, dependsOn: steps.filter((other) => other.dependsOn.includes(step.id)).map((other) => other.id) }));
+}
+
+/** The steps in an order restore may run them one by one: each after every step that depended on it (Kahn's algorithm, stable). */
+export function inRestoreOrder<Step extends Pick<RestoreStep, 'id' | 'dependsOn'>>(steps: Step[]): Step[] {
+  const graph = reversedGraph(steps);
+  const done = new Set<string>();
+  const ordered: Step[] = [];
+  while (ordered.length < steps.length) {
+    const next = steps.find((step, i) => !done.has(step.id) && graph[i]!.dependsOn.every((d) => done.has(d)));
+    // The run's graph had no cycle (validated), so neither has its reverse; guard anyway.
+    if (!next) return [...ordered, ...steps.filter((s) => !done.has(s.id))];
+    done.add(next.id);
+    ordered.push(next);
+  }
+  return ordered;
 }
 
 async function restoreInReverseOrder(

@@ -23,6 +23,8 @@ export interface StandaloneOptions {
   portBase?: number;
   /** The demo runbook, the template of the runbook written for the sandbox. */
   demoRunbookPath: string;
+  /** IAM enforces a change this long after it is made (AWS is eventually consistent): `revoke drill` SLA checks. */
+  enforcementDelayMs?: number;
   /** Whether to start PostgreSQL when it is installed; without it only the database steps are dropped. */
   withPostgres: boolean;
 }
@@ -63,7 +65,7 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
   const port = (offset: number) => (options.portBase === undefined ? {} : { port: options.portBase + offset });
   const faults = options.faults;
   try {
-    const iam = await startIamSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, throttleRate: faults.rate } : {}), ...port(0) });
+    const iam = await startIamSandbox({ latencyMs: options.latencyMs, ...(options.enforcementDelayMs ? { enforcementDelayMs: options.enforcementDelayMs } : {}), ...(faults ? { seed: faults.seed, throttleRate: faults.rate } : {}), ...port(0) });
     closers.push(() => iam.close());
     const github = await startGitHubSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, secondaryRateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(1) });
     closers.push(() => github.close());

@@ -1,4 +1,30 @@
+import { readFile, stat } from 'node:fs/promises';
 import { InvalidInputError } from '../errors.js';
+
+/** The most --from may hold: 50 MiB, far beyond any scanner report of one incident. */
+const MAX_INPUT_BYTES = 50 * 1024 * 1024;
+const tooBig = (source: string) => new InvalidInputError(`${source} holds more than ${MAX_INPUT_BYTES} bytes (50 MiB)`, 'split the scanner report and run revoke secret once per part');
+
+/** Reads --from: a file, or stdin for "-", refusing more than 50 MiB without holding it all. */
+export async function readSecretsInput(path: string, stdin: AsyncIterable<unknown>): Promise<string> {
+  if (path !== '-') {
+    try {
+      if ((await stat(path)).size > MAX_INPUT_BYTES) throw tooBig(path);
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw error;
+      throw new InvalidInputError(`cannot read --from ${path}`, 'pass a file of secrets, a gitleaks report or trufflehog JSON lines, or - for stdin');
+    }
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    chunks.push(Buffer.from(chunk as Buffer));
+    size += chunks[chunks.length - 1]!.length;
+    if (size > MAX_INPUT_BYTES) throw tooBig('stdin');
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Where a leaked secret was found, as the scanner said (never the secret itself). */
 export interface LeakContext {

@@ -58,7 +58,6 @@ export interface SecretRunOptions extends SecretOptions {
   env: NodeJS.ProcessEnv;
   /** Asked once, after identification, before the first mutation of a real run. */
   confirm(planned: SecretEntry[]): Promise<boolean>;
-  onPlanned?(entries: SecretEntry[]): void;
 }
 
 /**
@@ -82,7 +81,6 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
     const planned = await planAll(classified, context);
     const plannedEntries = planned.map(({ p }) => entryOf(p, p.settled ?? { status: 'would-revoke', detail: p.actions.join('; ') }));
     record('secret-planned', { secrets: plannedEntries });
-    options.onPlanned?.(plannedEntries);
 
     let outcomes = planned.map(({ p }) => p.settled ?? { status: 'would-revoke' as const, detail: p.actions.join('; ') });
     const toRevoke = planned.some(({ p }) => !p.settled);
@@ -97,7 +95,7 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
     const entries = planned.map(({ p }, i) => entryOf(p, outcomes[i]!));
     record('secret-finished', { secrets: entries.map(({ line, fingerprint, status, detail }) => ({ line, fingerprint, status, detail })), calls });
     const totals = totalsOf(entries);
-    const exitCode = interrupted ? ExitCode.Interrupted : totals.failed + totals.refused + totals['not-revoked'] > 0 ? ExitCode.ActionFailed : ExitCode.Success;
+    const exitCode = interrupted ? ExitCode.Interrupted : exitCodeOf(totals);
     const taken = planned.flatMap(({ p }, i) => (outcomes[i]!.status === 'revoked' || outcomes[i]!.status === 'already-gone' ? (p.taken ?? []).map((t) => ({ ...t, outcome: outcomes[i]!.status })) : []));
     return { runId: session.runId, dryRun: options.dryRun, entries, totals, calls, actors: providers.actors, steps: stepsOf(taken), interrupted, exitCode };
   } finally {
@@ -105,30 +103,47 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
   }
 }
 
-/** Each handler plans its own secrets (all at once: GitHub batches, AWS runs a few at a time). */
-async function planAll(classified: ClassifiedSecret[], context: SecretContext): Promise<Array<{ p: PlannedSecret; handler: SecretHandler }>> {
-  const planned: Array<{ p: PlannedSecret; handler: SecretHandler }> = new Array(classified.length);
+type Planned = { p: PlannedSecret; handler: SecretHandler; sameAs?: number };
+
+/**
+ * Each handler plans its own secrets (all at once: GitHub batches, AWS runs a few at a time). A
+ * secret found again (scanners report it once per commit and file) is identified and revoked
+ * once; its other findings share that outcome.
+ */
+async function planAll(classified: ClassifiedSecret[], context: SecretContext): Promise<Planned[]> {
+  const planned: Planned[] = new Array(classified.length);
+  const firstOf = new Map<string, number>();
+  classified.forEach((secret, index) => {
+    if (!firstOf.has(secret.value)) firstOf.set(secret.value, index);
+  });
   await Promise.all(
     HANDLERS.map(async (handler) => {
-      const mine = classified.map((secret, index) => ({ secret, index })).filter(({ secret }) => handler.types.includes(secret.classified.type));
+      const mine = classified.map((secret, index) => ({ secret, index })).filter(({ secret, index }) => handler.types.includes(secret.classified.type) && firstOf.get(secret.value) === index);
       if (mine.length === 0) return;
       const plans = await handler.plan(mine.map((m) => m.secret), context);
       mine.forEach(({ index }, i) => (planned[index] = { p: plans[i]!, handler }));
     }),
   );
+  classified.forEach((secret, index) => {
+    const first = firstOf.get(secret.value)!;
+    if (first !== index) planned[index] = { p: { ...planned[first]!.p, secret, taken: [] }, handler: planned[first]!.handler, sameAs: first };
+  });
   return planned;
 }
 
-async function revokeAll(planned: Array<{ p: PlannedSecret; handler: SecretHandler }>, context: SecretContext): Promise<SecretOutcome[]> {
+async function revokeAll(planned: Planned[], context: SecretContext): Promise<SecretOutcome[]> {
   const outcomes: SecretOutcome[] = new Array(planned.length);
   await Promise.all(
     HANDLERS.map(async (handler) => {
-      const mine = planned.map((entry, index) => ({ ...entry, index })).filter((entry) => entry.handler === handler);
+      const mine = planned.map((entry, index) => ({ ...entry, index })).filter((entry) => entry.handler === handler && entry.sameAs === undefined);
       if (mine.length === 0) return;
       const results = await handler.revoke(mine.map((m) => m.p), context);
       mine.forEach(({ index }, i) => (outcomes[index] = results[i]!));
     }),
   );
+  planned.forEach(({ sameAs }, index) => {
+    if (sameAs !== undefined) outcomes[index] = { ...outcomes[sameAs]!, detail: `the same secret as input line ${planned[sameAs]!.p.secret.line}: ${outcomes[sameAs]!.detail}` };
+  });
   return outcomes;
 }
 
@@ -145,6 +160,16 @@ function entryOf(p: PlannedSecret, outcome: SecretOutcome): SecretEntry {
     status: outcome.status,
     detail: outcome.detail,
   };
+}
+
+/**
+ * As for `revoke user`: 2 when guards refused every secret there was to revoke (protected or
+ * revoke's own: nothing ran), 1 when any secret is not revoked, 0 when all are revoked or dead.
+ */
+function exitCodeOf(totals: Record<SecretStatus, number>): number {
+  const done = totals.revoked + totals['already-gone'] + totals['would-revoke'];
+  if (totals.refused > 0 && done + totals.failed + totals['not-revoked'] === 0) return ExitCode.InvalidInput;
+  return totals.failed + totals.refused + totals['not-revoked'] > 0 ? ExitCode.ActionFailed : ExitCode.Success;
 }
 
 const STATUSES: SecretStatus[] = ['revoked', 'already-gone', 'would-revoke', 'failed', 'refused', 'not-revoked'];

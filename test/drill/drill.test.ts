@@ -7,21 +7,13 @@ import { sandboxIamClient } from '../../src/sandbox/iam/seed.js';
 import { CANARY_PATH } from '../../src/providers/aws-iam/canary.js';
 import { verifyReport } from '../../src/report/verify.js';
 import { runCli, writeTemp } from '../support/cli.js';
-import { iamWorld, sandboxEnv, type IamWorld } from '../support/iam.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
-import { createPostgresOperator, PG_OPERATOR } from '../support/worlds.js';
+import { drillWorld, type DrillWorld } from './drill-world.js';
 
-let world: IamWorld;
-let server: PostgresServer;
-let pgUrl: string;
-
+let world: DrillWorld;
 beforeAll(async () => {
-  [world, server] = await Promise.all([iamWorld(), startPostgres()]);
-  await server.sql('CREATE ROLE data_owner NOLOGIN');
-  await createPostgresOperator(server);
-  pgUrl = server.url(PG_OPERATOR.user, PG_OPERATOR.password);
+  world = await drillWorld();
 }, 60_000);
-afterAll(async () => Promise.all([world?.sandbox.close(), server?.stop()]));
+afterAll(async () => world?.close());
 
 /** aws-iam contain + remove, and postgres disable, with SLAs. */
 const runbook = ({ awsSla = '5s', pgSla = '5s', pgStep = true } = {}) =>
@@ -64,13 +56,13 @@ ${
   );
 
 const drill = (args: string[], options: { signals?: EventEmitter } = {}) =>
-  runCli(['drill', ...args, ...(args.includes('--report') ? [] : ['--report', join(writeTemp('x', '').replace(/\/x$/, ''), 'reports')])], builtinRegistry(), { env: sandboxEnv(world.sandbox, { REVOKE_PG_URL: pgUrl }), ...options });
+  runCli(['drill', ...args, ...(args.includes('--report') ? [] : ['--report', join(writeTemp('x', '').replace(/\/x$/, ''), 'reports')])], builtinRegistry(), { env: world.env, ...options });
 
 const iamUserExists = async (name: string) =>
-  sandboxIamClient(world.sandbox)
+  sandboxIamClient(world.iam)
     .getUser({ UserName: name })
     .then(() => true, () => false);
-const roleExists = async (name: string) => (await server.sql(`SELECT 1 FROM pg_roles WHERE rolname = '${name}'`)).length > 0;
+const roleExists = async (name: string) => (await world.server.sql(`SELECT 1 FROM pg_roles WHERE rolname = '${name}'`)).length > 0;
 
 describe('revoke drill', () => {
   it('revokes the canary for real, measures each credential until denied, exits 0 within the SLA and removes the canary', async () => {
@@ -89,7 +81,7 @@ describe('revoke drill', () => {
     expect(await iamUserExists('drill-ok')).toBe(false);
     expect(await roleExists('drill-ok')).toBe(false);
     expect(await iamUserExists('revoke-operator')).toBe(true);
-    expect(world.sandbox.state.virtualMfa.size).toBe(0);
+    expect(world.iam.state.virtualMfa.size).toBe(0);
     // Never a secret in the output or the journal.
     const journal = readFileSync(result.report.replace('.intoto.json', '.journal.jsonl'), 'utf8');
     for (const text of [stdout, stderr, journal]) expect(text).not.toMatch(/sandbox-secret|sandbox-session-token|PASSWORD '/);
@@ -101,7 +93,7 @@ describe('revoke drill', () => {
   }, 60_000);
 
   it('exits 3 when IAM enforces the revocation later than the SLA (eventual consistency)', async () => {
-    world.sandbox.enforcement.delayMs = 1500;
+    world.iam.enforcement.delayMs = 1500;
     try {
       const { code, stdout, stderr } = await drill(['-r', runbook({ awsSla: '500ms', pgStep: false }), '--canary', 'drill-lag', '--json']);
       expect(code, stderr).toBe(3);
@@ -112,23 +104,23 @@ describe('revoke drill', () => {
         expect(c.lastAllowedMs).toBeGreaterThan(500); // it really kept working past the SLA
       }
     } finally {
-      world.sandbox.enforcement.delayMs = 0;
+      world.iam.enforcement.delayMs = 0;
     }
     expect(await iamUserExists('drill-lag')).toBe(false);
   }, 60_000);
 
   it('refuses (exit 2) a canary name that exists and was not made by a drill, and changes nothing', async () => {
-    await sandboxIamClient(world.sandbox).createUser({ UserName: 'alice-real' });
-    const before = world.sandbox.requests.filter((r) => r.mutating).length;
+    await sandboxIamClient(world.iam).createUser({ UserName: 'alice-real' });
+    const before = world.iam.requests.filter((r) => r.mutating).length;
     const { code, stderr } = await drill(['-r', runbook({ pgStep: false }), '--canary', 'alice-real']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/IAM user alice-real already exists and was not made by revoke drill/);
-    expect(world.sandbox.requests.filter((r) => r.mutating).length).toBe(before);
+    expect(world.iam.requests.filter((r) => r.mutating).length).toBe(before);
     expect(await iamUserExists('alice-real')).toBe(true);
   }, 30_000);
 
   it('takes over a leftover canary of an earlier drill (marked by its path) instead of refusing it', async () => {
-    const iam = sandboxIamClient(world.sandbox);
+    const iam = sandboxIamClient(world.iam);
     await iam.createUser({ UserName: 'drill-left', Path: CANARY_PATH });
     await iam.createAccessKey({ UserName: 'drill-left' });
     const { code, stderr } = await drill(['-r', runbook({ pgStep: false }), '--canary', 'drill-left']);
@@ -172,18 +164,51 @@ steps:
     expect(await roleExists('drill-fail')).toBe(false);
   }, 60_000);
 
+  it('what cleanup cannot remove is printed with the command to remove it (exit 1)', async () => {
+    const dbOnly = writeTemp(
+      'db.yaml',
+      `version: 1
+name: drill-leftover
+providers:
+  db:
+    type: postgres
+    connectionStringEnv: REVOKE_PG_URL
+steps:
+  - id: db-login
+    provider: db
+    user: "{{user}}"
+    revoke: [login]
+`,
+    );
+    const running = drill(['-r', dbOnly, '--canary', 'drill-owner', '--deadline', '2s']);
+    // While the open session is still probed (the step leaves sessions alone), the canary comes to own a table.
+    for (const until = Date.now() + 20_000; !(await roleExists('drill-owner')) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    await world.server.sql('CREATE TABLE drill_owned (id int)');
+    await world.server.sql('ALTER TABLE drill_owned OWNER TO "drill-owner"');
+    const { code, stdout, stderr } = await running;
+    try {
+      expect(code, stderr).toBe(1);
+      expect(stderr).toMatch(/db: cleanup could not remove role drill-owner in postgres \(.*owns.*\); remove it with: psql -c 'DROP ROLE "drill-owner"'/);
+      expect(stdout).toMatch(/! db: not removed: role drill-owner/);
+      expect(await roleExists('drill-owner')).toBe(true);
+    } finally {
+      await world.server.sql('DROP TABLE drill_owned');
+      await world.server.sql('DROP ROLE "drill-owner"');
+    }
+  }, 60_000);
+
   it('on Ctrl-C stops probing, removes the canary and signs a partial report (exit 130)', async () => {
     const signals = new EventEmitter();
-    const sessionIssued = () => world.sandbox.requests.some((r) => r.action === 'GetSessionToken' && r.status === 200);
-    const revoking = () => world.sandbox.requests.some((r) => r.action === 'PutUserPolicy' && r.params.PolicyName === 'AWSRevokeOlderSessions' && r.params.UserName === 'drill-int');
+    const sessionIssued = () => world.iam.requests.some((r) => r.action === 'GetSessionToken' && r.status === 200);
+    const revoking = () => world.iam.requests.some((r) => r.action === 'PutUserPolicy' && r.params.PolicyName === 'AWSRevokeOlderSessions' && r.params.UserName === 'drill-int');
     const poll = async (condition: () => boolean) => {
       for (const until = Date.now() + 20_000; !condition() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
     };
-    world.sandbox.requests.length = 0;
+    world.iam.requests.length = 0;
     try {
       const running = drill(['-r', runbook({ pgStep: false }), '--canary', 'drill-int', '--json'], { signals });
       await poll(sessionIssued);
-      world.sandbox.enforcement.delayMs = 60_000; // from now on nothing is enforced: the credentials keep working
+      world.iam.enforcement.delayMs = 60_000; // from now on nothing is enforced: the credentials keep working
       await poll(revoking);
       signals.emit('SIGINT');
       const { code, stdout, stderr } = await running;
@@ -195,7 +220,7 @@ steps:
       const publicKey = readFileSync(join(/note: created a signing key .*: (\S+)/.exec(stderr)![1]!), 'utf8');
       expect(verifyReport(result.report, publicKey).valid).toBe(true);
     } finally {
-      world.sandbox.enforcement.delayMs = 0;
+      world.iam.enforcement.delayMs = 0;
     }
     // Cleanup's calls were lagged too, but IAM itself (the control plane) has removed the canary.
     expect(await iamUserExists('drill-int')).toBe(false);

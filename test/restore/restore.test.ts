@@ -10,7 +10,7 @@ import { githubSandboxEnvironment, seedGitHubUser, seedOrg } from '../../src/san
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/server.js';
 import { sandboxEnvironment, sandboxIamClient, seedUser } from '../../src/sandbox/iam/seed.js';
 import { startIamSandbox, type IamSandbox } from '../../src/sandbox/iam/server.js';
-import { startPostgres, type PostgresServer } from '../../src/sandbox/postgres/cluster.js';
+import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { specViolations } from '../support/openapi.js';
 import { decodeStatement, reportFiles } from '../support/reports.js';
@@ -204,19 +204,59 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     expect(finished.indexOf('gh-access')).toBeLessThan(started.indexOf('aws-contain'));
   }, 60_000);
 
-  it('a key deleted in between is reported as a conflict, not forced; the rest is restored; exit 1', async () => {
+  it('a key deleted in between is reported as a conflict, not forced; the rest is restored (--also-sessions-policy: the cutoff too); exit 1', async () => {
     const { keys } = await person('conrad');
     const { home, report } = await contain('conrad');
     await iam.deleteAccessKey({ UserName: 'conrad', AccessKeyId: keys[0]!.accessKeyId });
-    const result = await restore([report, '--yes', '--json', '--only', 'aws-contain', '--only', 'db-contain'], home);
+    const result = await restore([report, '--yes', '--json', '--only', 'aws-contain', '--only', 'db-contain', '--also-sessions-policy'], home);
     expect(result.code, result.stderr).toBe(1);
     const json = JSON.parse(result.stdout);
     const keyFinding = json.steps[0].findings.find((f: { kind: string }) => f.kind === 'access-keys');
     expect(keyFinding).toMatchObject({ outcome: 'conflict', detail: `access key ${keys[0]!.accessKeyId} no longer exists (deleted since the run)` });
     expect(json.status).toBe('failed');
-    // The rest proceeded: the deny-all policy is off and the role logs in again.
-    expect((await iam.listUserPolicies({ UserName: 'conrad' })).PolicyNames).toEqual(['AWSRevokeOlderSessions']);
+    // The rest proceeded: the deny-all policy is off (and, with --also-sessions-policy, the session cutoff), and the role logs in again.
+    expect(json.steps[0].findings.find((f: { kind: string }) => f.kind === 'sessions')).toMatchObject({ outcome: 'restored', detail: 'AWSRevokeOlderSessions removed' });
+    expect((await iam.listUserPolicies({ UserName: 'conrad' })).PolicyNames).toEqual([]);
     expect(await canLogIn('conrad', 'person-pw')).toBe(true);
+  }, 60_000);
+
+  it('a run that also deleted the user: nothing of it is restorable, said once per finding, and that is no conflict (exit 0)', async () => {
+    await seedUser(iam, 'olga', { accessKeys: 1, groups: ['developers'] });
+    const home = mkdtempSync(join(tmpdir(), 'revoke-restore-'));
+    const offboarding = `version: 1
+name: offboard
+providers:
+  aws:
+    type: aws-iam
+steps:
+  - id: aws-contain
+    provider: aws
+    user: "{{user}}"
+    mode: disable
+    revoke: [access-keys, user]
+  - id: aws-remove
+    provider: aws
+    user: "{{user}}"
+    mode: delete
+    revoke: [all]
+    dependsOn: [aws-contain]
+`;
+    const run = await runCli(['user', 'olga', '-r', writeTemp('offboard.yaml', offboarding), '--yes', '--report', join(home, 'reports')], builtinRegistry(), { env: { ...env, XDG_CONFIG_HOME: home } });
+    expect(run.code, run.stderr).toBe(0);
+    const result = await restore([reportFiles(join(home, 'reports')).reports[0]!, '--yes', '--json'], home);
+    expect(result.code, result.stderr).toBe(0);
+    const findings = JSON.parse(result.stdout).steps.flatMap((s: { id: string; findings: Array<{ kind: string; id: string; outcome: string; detail: string }> }) => s.findings.map((f) => ({ step: s.id, ...f })));
+    expect(findings.map((f: { step: string; kind: string; outcome: string }) => `${f.step} ${f.kind} ${f.outcome}`)).toEqual([
+      // In restore order: aws-remove depended on aws-contain, so it comes first.
+      'aws-remove sessions not-restorable',
+      'aws-remove access-keys not-restorable',
+      'aws-remove groups not-restorable',
+      'aws-remove user not-restorable',
+      'aws-contain user not-restorable',
+      'aws-contain access-keys not-restorable',
+    ]);
+    expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe('the run removed olga itself (aws-remove: IAM user olga itself); this went with it');
+    expect(result.stderr).toContain('instead: aws iam create-user --user-name olga');
   }, 60_000);
 
   it('a role that was already NOLOGIN before the run stays NOLOGIN after restore', async () => {
@@ -263,7 +303,7 @@ describe('revoke restore: undo a disable-mode containment across aws-iam, postgr
     expect(unchanged.code).toBe(0);
     const saved = JSON.parse(readFileSync(planOut, 'utf8'));
     expect(saved.restored.sha256).toBe(JSON.parse(unchanged.stdout).restored.sha256);
-    expect(saved.steps.map((s: { id: string }) => s.id)).toEqual(['aws-contain', 'db-contain', 'gh-access']);
+    expect(saved.steps.map((s: { id: string }) => s.id)).toEqual(['db-contain', 'gh-access', 'aws-contain']);
     // No terminal and no --yes: refused before anything connects (exit 2), never a prompt.
     const unconfirmed = await restore([report], home);
     expect(unconfirmed.code).toBe(2);

@@ -5,7 +5,7 @@ import { githubProvider } from '../../src/providers/github/index.js';
 import { googleWorkspaceProvider } from '../../src/providers/google-workspace/index.js';
 import { oktaProvider } from '../../src/providers/okta/index.js';
 import { postgresProvider } from '../../src/providers/postgres/index.js';
-import { reversedGraph } from '../../src/restore/run-restore.js';
+import { inRestoreOrder, reversedGraph } from '../../src/restore/run-restore.js';
 
 const providers = [awsIamProvider, githubProvider, postgresProvider, googleWorkspaceProvider, oktaProvider, entraIdProvider];
 
@@ -30,5 +30,6 @@ describe('restore metadata matches what restore does', () => {
       { id: 'membership', dependsOn: ['remove'] },
       { id: 'remove', dependsOn: [] },
     ]);
+    expect(inRestoreOrder([{ id: 'contain', dependsOn: [] }, { id: 'membership', dependsOn: ['contain'] }, { id: 'remove', dependsOn: ['contain', 'membership'] }, { id: 'other', dependsOn: [] }]).map((s) => s.id)).toEqual(['remove', 'membership', 'contain', 'other']);
   });
 });

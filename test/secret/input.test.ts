@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { classify, classifyValue } from '../../src/secret/classify.js';
-import { parseSecretsInput } from '../../src/secret/input.js';
+import { Readable } from 'node:stream';
+import { parseSecretsInput, readSecretsInput } from '../../src/secret/input.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/secrets/${name}`, import.meta.url), 'utf8');
 const corpus = JSON.parse(fixture('corpus.json')) as Array<{ value: string; type: string; note: string }>;
@@ -25,6 +26,11 @@ describe('secret classification by documented formats', () => {
 });
 
 describe('--from input: plain, gitleaks, trufflehog', () => {
+  it('--from - reads stdin to its end; a missing file is bad input naming --from', async () => {
+    expect(await readSecretsInput('-', Readable.from([Buffer.from('hunter2\n'), Buffer.from('xoxb-1234567890-abc\n')]))).toBe('hunter2\nxoxb-1234567890-abc\n');
+    await expect(readSecretsInput('/nonexistent/leaks.json', Readable.from([]))).rejects.toThrow(/cannot read --from \/nonexistent\/leaks.json/);
+  });
+
   it('plain: one secret per line, with its line number; blank lines and # comments skipped', () => {
     const secrets = parseSecretsInput('# leaked in #incident-42\n\nghp_1234567890abcdef1234567890abcdef12345678\n  hunter2  \n', 'leaked.txt');
     expect(secrets.map((s) => [s.line, s.value])).toEqual([

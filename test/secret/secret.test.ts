@@ -14,6 +14,7 @@ import { seedOrg } from '../../src/sandbox/github/seed.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/server.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { specViolations } from '../support/openapi.js';
+import { slackSpecViolations } from './slack-spec.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { decodeStatement, reportFiles } from '../support/reports.js';
 import { createPostgresOperator } from '../support/worlds.js';
@@ -70,6 +71,9 @@ afterAll(async () => {
   await Promise.all([iam?.close(), github?.close(), slack?.close(), postgres?.stop()]);
   // Every GitHub exchange (the revocation endpoint included) matches GitHub's OpenAPI description.
   expect(github.exchanges.flatMap(specViolations)).toEqual([]);
+  // And every Slack answer matches Slack's Web API description.
+  expect(slack.exchanges.length).toBeGreaterThan(0);
+  expect(slack.exchanges.flatMap(slackSpecViolations)).toEqual([]);
   // The canary check over everything every run wrote: journals, reports.
   if (!scratch) return;
   let checked = 0;
@@ -124,11 +128,14 @@ describe('revoke secret: GitHub tokens through the credential revocation endpoin
     expect(dry.document.secrets.map((s) => s.status)).toEqual(['would-revoke', 'would-revoke', 'not-revoked']);
     expect(dry.document.secrets[2]!.detail).toMatch(/expires within an hour/);
 
-    const run = await revokeSecrets([classic, fine, installation], ['--yes']);
+    // The classic token found twice (scanners report each commit): sent once, both lines revoked.
+    const run = await revokeSecrets([classic, fine, installation, classic], ['--yes']);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.document.secrets.map((s) => s.status)).toEqual(['revoked', 'revoked', 'not-revoked']);
+    expect(run.document.secrets.map((s) => s.status)).toEqual(['revoked', 'revoked', 'not-revoked', 'revoked']);
+    expect(run.document.secrets[3]!.detail).toMatch(/^the same secret as input line 1: GitHub accepted/);
     const sent = github.exchanges.slice(before).filter((e) => e.route === '/credentials/revoke');
     expect(sent).toHaveLength(1);
+    expect((sent[0]!.requestBody as { credentials: string[] }).credentials).toHaveLength(2);
     expect(sent[0]!.status).toBe(202);
     expect(await githubUser(classic)).toBe(401);
     expect(await githubUser(fine)).toBe(401);
@@ -229,6 +236,10 @@ describe('revoke secret: AWS keys (IAM/STS sandbox)', () => {
     expect(run.document.secrets[1]!.detail).toMatch(/break-glass, whom the runbook protects \(protect: aws\)/);
     expect(run.document.secrets[2]!.detail).toMatch(/the access key revoke itself runs with/);
     expect(iam.state.user('old-laptop').accessKeys).toEqual([]);
+    // Only refusals: as for `revoke user` with a protected identity, exit 2 (nothing ran).
+    const refusedOnly = await revokeSecrets([`${own.id} ${own.secret}`], ['--yes']);
+    expect(refusedOnly.code).toBe(2);
+    expect(refusedOnly.document.secrets[0]!.status).toBe('refused');
     expect(iam.state.user('break-glass').accessKeys[0]!.status).toBe('Active');
     await expect(callerWith({ accessKeyId: key.id, secretAccessKey: key.secret })).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
   });

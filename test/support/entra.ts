@@ -1,10 +1,10 @@
 import { request } from 'node:https';
-import { afterEach, expect } from 'vitest';
 import { ALL_METHOD_TYPES, entraSandboxEnvironment, seedEntraTenant, seedEntraUser, type DepartingEntraUser, type EntraOperator } from '../../src/sandbox/entra/seed.js';
 import { startEntraSandbox, type EntraExchange, type EntraSandbox } from '../../src/sandbox/entra/server.js';
 import { writeTemp } from './cli.js';
 import { graphSpecViolations } from './msgraph-spec.js';
 import { runBin, type SpawnResult } from './spawn.js';
+import { specCheckedSandboxes } from './after-each-test.js';
 
 export const EVERYTHING: Omit<DepartingEntraUser, 'upn'> = {
   methods: ALL_METHOD_TYPES,
@@ -23,15 +23,8 @@ export interface EntraWorld {
   revoke(args: string[], env?: NodeJS.ProcessEnv): Promise<SpawnResult & { exchanges: EntraExchange[] }>;
 }
 
-const open: EntraSandbox[] = [];
-
 /** Every Graph exchange of every sandbox a test opened must match Microsoft Graph's v1.0 description. */
-afterEach(async () => {
-  for (const sandbox of open.splice(0)) {
-    await sandbox.close();
-    expect(sandbox.exchanges.flatMap(graphSpecViolations)).toEqual([]);
-  }
-});
+const open = specCheckedSandboxes<EntraExchange, EntraSandbox>(graphSpecViolations);
 
 /** A sandbox tenant with the operator app; the CLI runs as the built binary (`npm run build` first). */
 export async function entraWorld(options: Parameters<typeof startEntraSandbox>[0] & { roles?: string[]; admins?: string[] } = {}): Promise<EntraWorld> {

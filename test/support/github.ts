@@ -1,9 +1,9 @@
-import { afterEach, expect } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { seedGitHubUser, seedOrg, type GitHubDepartingUser } from '../../src/sandbox/github/seed.js';
 import { startGitHubSandbox, type Exchange, type GitHubSandbox } from '../../src/sandbox/github/server.js';
 import { runCli, writeTemp } from './cli.js';
 import { specViolations } from './openapi.js';
+import { specCheckedSandboxes } from './after-each-test.js';
 
 export const EVERYTHING: Omit<GitHubDepartingUser, 'login'> = {
   role: 'member',
@@ -23,15 +23,8 @@ export interface GitHubWorld {
   revoke(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; scratch: string; exchanges: Exchange[] }>;
 }
 
-const open: GitHubSandbox[] = [];
-
 /** Every exchange of every sandbox a test opened must match GitHub's OpenAPI description. */
-afterEach(async () => {
-  for (const sandbox of open.splice(0)) {
-    await sandbox.close();
-    expect(sandbox.exchanges.flatMap(specViolations)).toEqual([]);
-  }
-});
+const open = specCheckedSandboxes<Exchange, GitHubSandbox>(specViolations);
 
 export async function githubWorld(options: Parameters<typeof startGitHubSandbox>[0] & { operatorScopes?: string[] } = {}): Promise<GitHubWorld> {
   const sandbox = await startGitHubSandbox(options);

@@ -1,10 +1,10 @@
 import { chmodSync } from 'node:fs';
-import { afterEach, expect } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { googleSandboxEnvironment, seedGoogleCustomer, seedGoogleUser, type GoogleDepartingUser, type PersonCredentials } from '../../src/sandbox/google/seed.js';
 import { startGoogleSandbox, type GoogleExchange, type GoogleSandbox } from '../../src/sandbox/google/server.js';
 import { runCli, writeTemp } from './cli.js';
 import { discoveryViolations } from './google-discovery.js';
+import { specCheckedSandboxes } from './after-each-test.js';
 
 export const DOMAIN = 'acme.example';
 export const ADMIN = 'it-admin@acme.example';
@@ -33,15 +33,8 @@ export interface GoogleWorld {
   lastScratch(): string;
 }
 
-const open: GoogleSandbox[] = [];
-
 /** Every Admin SDK exchange of every sandbox a test opened must match Google's discovery documents. */
-afterEach(async () => {
-  for (const sandbox of open.splice(0)) {
-    await sandbox.close();
-    expect(sandbox.exchanges.flatMap(discoveryViolations)).toEqual([]);
-  }
-});
+const open = specCheckedSandboxes<GoogleExchange, GoogleSandbox>(discoveryViolations);
 
 export async function googleWorld(options: Parameters<typeof startGoogleSandbox>[0] & { delegatedScopes?: string[] } = {}): Promise<GoogleWorld> {
   const sandbox = await startGoogleSandbox(options);

@@ -1,9 +1,9 @@
-import { afterEach, expect } from 'vitest';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { OKTA_EVERYTHING, seedOktaOrg, seedOktaUser, type OktaDepartingUser, type OktaOrgSeed, type OktaPersonSecrets } from '../../src/sandbox/okta/seed.js';
 import { startOktaSandbox, type OktaExchange, type OktaSandbox } from '../../src/sandbox/okta/server.js';
 import { runCli, writeTemp } from './cli.js';
 import { openApiChecker } from './openapi.js';
+import { specCheckedSandboxes } from './after-each-test.js';
 
 /** Okta's management and OAuth OpenAPI descriptions (the extract; see scripts/extract-okta-spec.mjs). */
 export const oktaSpec = openApiChecker('okta-openapi.subset.json', {
@@ -18,16 +18,8 @@ export interface OktaWorld {
   revoke(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; scratch: string; exchanges: OktaExchange[] }>;
 }
 
-const open: OktaSandbox[] = [];
-
-/** Every exchange of every sandbox a test opened must match Okta's OpenAPI description. */
-afterEach(async () => {
-  for (const sandbox of open.splice(0)) {
-    await sandbox.close();
-    // Dropped connections (status 0) had no answer to check.
-    expect(sandbox.exchanges.filter((e) => e.status !== 0).flatMap(oktaSpec.specViolations)).toEqual([]);
-  }
-});
+/** Every exchange of every sandbox a test opened must match Okta's OpenAPI description (dropped connections, status 0, had no answer to check). */
+const open = specCheckedSandboxes<OktaExchange, OktaSandbox>((e) => (e.status === 0 ? [] : oktaSpec.specViolations(e)));
 
 export async function oktaWorld(options: Parameters<typeof startOktaSandbox>[0] = {}): Promise<OktaWorld> {
   const sandbox = await startOktaSandbox(options);

@@ -13,6 +13,7 @@ export const registerRestore: RegisterCommand = (program, { action }) => {
     .option('-y, --yes', 'do not ask for confirmation (required when there is no terminal)')
     .option('--also-sessions-policy', 'aws-iam: remove the session cutoff policy too (sessions issued before the run work again)')
     .option('--plan-out <file>', 'with --dry-run: save the restore plan as JSON, for review')
+    .option('--force', 'with --plan-out: replace an existing file')
     .option('--json', 'print one JSON result document on stdout; human text goes to stderr')
     .addOption(concurrencyOption())
     .option('--report <dir>', "where the journal and the signed restore report go (default: the original report's folder)")

@@ -70,4 +70,8 @@ export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHub
     for (const invitation of invited) if (invitation.login) present.add(invitation.login.toLowerCase());
     return (user) => present.has(user.toLowerCase());
   },
+
+  // revoke drill: the canary is a test account whose token comes from the environment (loaded only by drills).
+  canary: async (context, request) => (await import('./canary.js')).githubCanary(context, request),
+  probe: async (credential, signal) => (await import('./probe.js')).probeGitHubCredential(credential, signal),
 });

@@ -37,7 +37,7 @@ export async function startSlackSandbox(options: { port?: number } = {}): Promis
     const method = url.pathname.replace(/^\/api\//, '');
     const form = req.headers['content-type']?.includes('application/json') ? new URLSearchParams(Object.entries(JSON.parse(raw || '{}') as Record<string, string>)) : new URLSearchParams(raw);
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? form.get('token') ?? undefined;
-    const exchange: SandboxExchange = { method: req.method ?? 'GET', route: method, path: url.pathname, query: Object.fromEntries(url.searchParams), requestBody: { test: form.get('test') ?? undefined }, status: 0, responseBody: undefined, mutating: method === 'auth.revoke' && form.get('test') !== 'true' };
+    const exchange: SandboxExchange = { method: req.method ?? 'GET', route: method, path: url.pathname, query: Object.fromEntries(url.searchParams), requestBody: { test: form.get('test') ?? undefined }, status: 0, responseBody: undefined, mutating: method === 'auth.revoke' && form.get('test') !== 'true' && form.get('test') !== '1' };
     exchanges.push(exchange);
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
       exchange.status = status;
@@ -58,7 +58,7 @@ export async function startSlackSandbox(options: { port?: number } = {}): Promis
     if (method === 'auth.revoke') {
       if (!token) return send(200, { ok: false, error: 'not_authed' });
       if (!owner) return send(200, { ok: false, error: 'invalid_auth' });
-      const test = form.get('test') === 'true';
+      const test = form.get('test') === 'true' || form.get('test') === '1';
       if (!test) tokens.delete(token);
       return send(200, { ok: true, revoked: !test });
     }

@@ -37,7 +37,7 @@ export const user: IamKind = {
 
   // `revoke restore`: the deny-all policy removed (it was not there before: else no finding).
   async planRestore({ iam, pageSize }, finding, { user: name }) {
-    if (finding.id === DELETE_USER_ID) return { action: 'not-restorable', reason: `IAM user ${name} was deleted`, instead: `aws iam create-user --user-name ${name}` };
+    if (finding.id === DELETE_USER_ID) return { action: 'not-restorable', reason: `IAM user ${name} was deleted`, instead: `aws iam create-user --user-name ${name}`, identityRemoved: true };
     try {
       const attached = (await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL);
       return { action: 'restore', what: attached ? `remove the ${DENY_ALL} deny-all policy` : `${DENY_ALL} is gone already` };

@@ -20,4 +20,5 @@ export const user: EntraKind = {
     );
     return outcome.status === 'revoked' ? { status: 'revoked', detail: 'soft-deleted: restorable from deleted items for 30 days, then gone for good' } : outcome;
   },
+  notRestorable: (found) => ({ reason: 'the user was soft-deleted', instead: `restore it from deleted items within 30 days: POST /directory/deletedItems/${found.id}/restore`, identityRemoved: true }),
 };

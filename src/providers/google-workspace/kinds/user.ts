@@ -33,4 +33,5 @@ export const user: GoogleKind = {
       () => exists(() => directory.users.get({ userKey: email, projection: 'basic' })),
     );
   },
+  notRestorable: (_finding, { user: email }) => ({ reason: `the account ${email} was deleted`, instead: `an admin restores it within 20 days: gam undelete user ${email}`, identityRemoved: true }),
 };

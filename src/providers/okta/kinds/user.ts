@@ -34,4 +34,5 @@ export const user: OktaKind = {
     }
     return { status: 'revoked', detail: now.status === 'DEPROVISIONED' ? 'deleted (was already deactivated)' : 'deactivated and deleted' };
   },
+  notRestorable: () => ({ reason: 'the Okta user was deactivated and deleted', instead: 'create the user again (Okta cannot undelete)', identityRemoved: true }),
 };

@@ -91,5 +91,6 @@ export const role: PostgresKind = {
   notRestorable: (finding) => ({
     reason: `the role was dropped${Number(finding.details?.owned ?? 0) > 0 ? ' (what it owned now belongs to the reassignTo role)' : ''}`,
     instead: `CREATE ROLE "${finding.id.replace(/"/g, '""')}" LOGIN PASSWORD '<a new password>'`,
+    identityRemoved: true,
   }),
 };
