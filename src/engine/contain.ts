@@ -40,6 +40,8 @@ export class Containment {
   sent = 0;
   /** Per group: resolved once its containment went out (or there is none to send): discovery waits for it, evidence never goes first. */
   private readonly dispatches = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  /** Per group: resolved once its containment has answered (or there is none): its steps' revoke phase waits for it, no other. */
+  private readonly answers = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(
     private readonly plan: RunPlan,
@@ -54,10 +56,11 @@ export class Containment {
     for (const step of plan.steps) members.set(groupOf(step), [...(members.get(groupOf(step)) ?? []), step]);
     for (const [group, steps] of members) {
       this.groups.set(group, this.planGroup(steps, clients, signal));
-      let resolve!: () => void;
-      const promise = new Promise<void>((done) => (resolve = done));
-      this.dispatches.set(group, { promise, resolve });
-      if (mode === 'after-approval') resolve();
+      const [dispatch, answer] = [settledLater(), settledLater()];
+      this.dispatches.set(group, dispatch);
+      this.answers.set(group, answer);
+      // After approval, `fire` is awaited before anything else: nothing needs to wait on these.
+      if (mode === 'after-approval') [dispatch, answer].forEach((d) => d.resolve());
     }
   }
 
@@ -68,6 +71,11 @@ export class Containment {
    */
   dispatched(step: PlannedStep): Promise<void> {
     return this.dispatches.get(groupOf(step))!.promise;
+  }
+
+  /** Resolves once the containment `fire` sends for `step`'s provider instance and person has answered (at once if it sends none). */
+  answered(step: PlannedStep): Promise<void> {
+    return this.answers.get(groupOf(step))!.promise;
   }
 
   private async planGroup(steps: PlannedStep[], clients: (instance: string) => Promise<unknown>, signal: AbortSignal): Promise<GroupPlan> {
@@ -146,6 +154,7 @@ export class Containment {
     await Promise.all(
       [...this.groups].map(async ([key, group]) => {
         const dispatch = this.dispatches.get(key)!;
+        const answer = this.answers.get(key)!;
         try {
           const { byStep, refusal } = await group;
           if (refusal || byStep.size === 0) return;
@@ -163,8 +172,16 @@ export class Containment {
           await Promise.all(sending);
         } finally {
           dispatch.resolve();
+          answer.resolve();
         }
       }),
     );
   }
+}
+
+/** A promise resolved from outside. */
+function settledLater(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

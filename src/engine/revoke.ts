@@ -12,6 +12,8 @@ export interface RevokeOptions {
   signal: AbortSignal;
   /** Steps whose containment (fired first) failed: the rest of each is not attempted, and the step fails. */
   containmentFailed?: ReadonlySet<string>;
+  /** Awaited before a step's findings are revoked (its containment answers first). */
+  ready?: (step: PlannedStep) => Promise<void>;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function revokeAll(
         events.emit({ type: 'step-finished', stepId: id, status: 'failed', reason, durationMs: elapsed(started) });
         return { status: 'failed' };
       }
+      await options.ready?.(step);
       if (options.containmentFailed?.has(id)) {
         for (const finding of discovery.findings) {
           events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: 'not attempted: containment of this step failed', durationMs: 0 });

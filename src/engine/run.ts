@@ -4,7 +4,7 @@ import type { DiscoveryResult } from './discover.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { findingKey, type Connection, type Finding } from '../providers/types.js';
-import type { RunPlan } from '../runbook/resolve.js';
+import type { PlannedStep, RunPlan } from '../runbook/resolve.js';
 import { connectProviders, refuseSelfRevocation } from './connect.js';
 import { Containment } from './contain.js';
 import { discoverAll } from './discover.js';
@@ -113,9 +113,13 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);
     throw containment.sent > 0 && error instanceof RevokeError ? afterContainment(error, containment.sent) : error;
   }
+  // The run ends after the containment still on its way has answered: run-finished is its last record.
+  let ending: RunOutcome | undefined;
   try {
-    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, revokeOptions }, finish);
+    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, revokeOptions }, (status, exitCode) => (ending = { status, exitCode }));
   } finally {
+    await containing;
+    if (ending) finish(ending.status, ending.exitCode);
     await disconnectAll(plan, registry, connections);
   }
 }
@@ -165,8 +169,8 @@ async function afterConnect(
     keepNew: (step, found) => containment.keepNew(step, found),
     ready: (step) => containment.dispatched(step),
   });
+  // Containment may still be answering: each step's revoke phase waits for its own (revokeRest.ready).
   const contained = await containment.settled();
-  await containing;
   const discovered = withContainment(discoveredOnly, contained.byStep);
   const refuse = (error: RevokeError): never => {
     finish('failed', error.exitCode);
@@ -198,7 +202,7 @@ async function afterConnect(
   }
   // Containment is revoked by `fire` (already, or first thing after approval), the rest in step order.
   const rest = withoutContainment(discovered, containment);
-  const revokeRest = { ...revokeOptions, containmentFailed: containment.failedSteps };
+  const revokeRest = { ...revokeOptions, containmentFailed: containment.failedSteps, ready: (step: PlannedStep) => containment.answered(step) };
   if (findings === 0) {
     // Nothing to ask about; steps still report (and failed discoveries still fail the run).
     await revokeAll(plan, registry, connections, rest, events, revokeRest);

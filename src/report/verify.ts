@@ -34,6 +34,18 @@ export interface EnvelopeVerification {
  * uses, the payload and signature are canonical standard base64, and a signature naming this
  * key's keyid (and carrying nothing else) verifies over the PAE. Never throws.
  */
+const parsedKeys = new Map<string, KeyObject>();
+/** The key a PEM holds, parsed once per process: one key often verifies many files (watch reads every restore report beside the original). */
+function publicKeyOf(pem: string): KeyObject {
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    key = createPublicKey(pem);
+    if (parsedKeys.size >= 16) parsedKeys.clear();
+    parsedKeys.set(pem, key);
+  }
+  return key;
+}
+
 export function verifyEnvelope(path: string, publicKeyPem: string, payloadType: string): EnvelopeVerification {
   const checks: Check[] = [];
   const done = (payload?: Buffer): EnvelopeVerification => ({ valid: checks.every((c) => c.ok), checks, ...(payload && checks.every((c) => c.ok) ? { payload } : {}) });
@@ -60,7 +72,7 @@ export function verifyEnvelope(path: string, publicKeyPem: string, payloadType: 
 
   let key: KeyObject;
   try {
-    key = createPublicKey(publicKeyPem);
+    key = publicKeyOf(publicKeyPem);
   } catch {
     check('public key', false, 'not a PEM public key');
     return done();

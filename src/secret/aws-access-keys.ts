@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { runBounded } from '../engine/graph-runner.js';
 import { awsErrorCode } from '../providers/aws-iam/aws-errors.js';
-import type { Provider } from '../providers/types.js';
+import type { Discovery, Finding, Provider } from '../providers/types.js';
 import { instanceForKey } from './aws-accounts.js';
 import { revokeFindings, takenOf, type ProviderTarget } from './revoke-findings.js';
 import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler, type SecretOutcome } from './plan.js';
@@ -40,6 +40,23 @@ export const awsAccessKeys: SecretHandler = {
   },
 };
 
+/**
+ * One discovery per key owner and run: leaked keys often come in pairs of one user (both keys, or
+ * one key found in several files), and each discovery costs a handful of IAM calls.
+ */
+const discoveries = new WeakMap<SecretContext, Map<string, Promise<Finding[]>>>();
+function discoverOwner(context: SecretContext, instance: string, owner: string, discover: () => Promise<Finding[] | Discovery>): Promise<Finding[]> {
+  let byOwner = discoveries.get(context);
+  if (!byOwner) discoveries.set(context, (byOwner = new Map()));
+  const key = `${instance}\u0000${owner.toLowerCase()}`;
+  let found = byOwner.get(key);
+  if (!found) {
+    found = discover().then((d) => (Array.isArray(d) ? d : d.findings));
+    byOwner.set(key, found);
+  }
+  return found;
+}
+
 async function planKey(secret: ClassifiedSecret, context: SecretContext): Promise<PlannedSecret> {
   const accessKeyId = secret.classified.type === 'aws-access-key' ? secret.classified.accessKeyId : '';
   const base = { secret, what: `AWS access key ${accessKeyId}`, warnings: [] as string[] };
@@ -67,9 +84,11 @@ async function planKey(secret: ClassifiedSecret, context: SecretContext): Promis
 
   const mode = context.options.delete ? 'delete' : 'disable';
   const kinds = ['access-keys', ...(context.options.cutSessions ? ['sessions'] : [])];
-  context.count('aws:discover');
-  const discovery = await provider.discover(connection.client, { user: owner, kinds, mode, options: { roles: [] }, signal: context.signal });
-  const findings = (Array.isArray(discovery) ? discovery : discovery.findings).filter((f) => f.kind !== 'access-keys' || f.id === accessKeyId);
+  const discovered = await discoverOwner(context, instance.name, owner, () => {
+    context.count('aws:discover');
+    return provider.discover(connection.client, { user: owner, kinds, mode, options: { roles: [] }, signal: context.signal });
+  });
+  const findings = discovered.filter((f) => f.kind !== 'access-keys' || f.id === accessKeyId);
   if (!findings.some((f) => f.kind === 'access-keys')) {
     return { ...withOwner, actions: [], settled: { status: 'already-gone', detail: `the key is already ${mode === 'disable' ? 'inactive' : 'gone'}` } };
   }

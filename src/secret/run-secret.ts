@@ -95,7 +95,7 @@ export async function runSecrets(input: SecretInput, registry: ProviderRegistry,
     const entries = planned.map(({ p }, i) => entryOf(p, outcomes[i]!));
     record('secret-finished', { secrets: entries.map(({ line, fingerprint, status, detail }) => ({ line, fingerprint, status, detail })), calls });
     const totals = totalsOf(entries);
-    const exitCode = interrupted ? ExitCode.Interrupted : totals.failed + totals.refused + totals['not-revoked'] > 0 ? ExitCode.ActionFailed : ExitCode.Success;
+    const exitCode = interrupted ? ExitCode.Interrupted : exitCodeOf(totals);
     const taken = planned.flatMap(({ p }, i) => (outcomes[i]!.status === 'revoked' || outcomes[i]!.status === 'already-gone' ? (p.taken ?? []).map((t) => ({ ...t, outcome: outcomes[i]!.status })) : []));
     return { runId: session.runId, dryRun: options.dryRun, entries, totals, calls, actors: providers.actors, steps: stepsOf(taken), interrupted, exitCode };
   } finally {
@@ -160,6 +160,16 @@ function entryOf(p: PlannedSecret, outcome: SecretOutcome): SecretEntry {
     status: outcome.status,
     detail: outcome.detail,
   };
+}
+
+/**
+ * As for `revoke user`: 2 when guards refused every secret there was to revoke (protected or
+ * revoke's own: nothing ran), 1 when any secret is not revoked, 0 when all are revoked or dead.
+ */
+function exitCodeOf(totals: Record<SecretStatus, number>): number {
+  const done = totals.revoked + totals['already-gone'] + totals['would-revoke'];
+  if (totals.refused > 0 && done + totals.failed + totals['not-revoked'] === 0) return ExitCode.InvalidInput;
+  return totals.failed + totals.refused + totals['not-revoked'] > 0 ? ExitCode.ActionFailed : ExitCode.Success;
 }
 
 const STATUSES: SecretStatus[] = ['revoked', 'already-gone', 'would-revoke', 'failed', 'refused', 'not-revoked'];

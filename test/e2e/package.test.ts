@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +40,28 @@ beforeAll(async () => {
 afterAll(() => undefined);
 
 describe('the installed package (npm pack, npm install -g into a temporary prefix)', () => {
+  it('has no runtime dependencies: dist/ imports nothing but Node built-ins, and the install holds the package alone', () => {
+    const pkgJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(pkgJson.dependencies ?? {}).toEqual({});
+    const builtins = new Set(builtinModules);
+    // pg's optional native binding is required only when `pg.native` is used, which revoke never
+    // does; the AWS SDK names its CRT signer only in an error text (SigV4a, which revoke never uses).
+    const optional = new Set(['pg-native', '@aws-sdk/signature-v4-crt']);
+    const bare: string[] = [];
+    for (const file of readdirSync(join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+      const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
+      // esbuild writes static imports as `import … from "x";` lines and dynamic ones as import("x") / __require("x").
+      const specifiers = [...code.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)";/gm), ...code.matchAll(/^\s*import\s*"([^"]+)";/gm), ...code.matchAll(/\b(?:import|require)\("([^"]+)"\)/g)];
+      for (const match of specifiers.filter((m) => /^(?:node:|@?[a-z0-9])[\w.@/:-]*$/.test(m[1]!))) {
+        const name = match[1]!.replace(/^node:/, '');
+        if (!builtins.has(name) && !builtins.has(name.split('/')[0]!) && !optional.has(name)) bare.push(`${file}: ${match[1]}`);
+      }
+    }
+    expect(bare).toEqual([]);
+    expect(readdirSync(join(prefix, 'lib', 'node_modules'))).toEqual([pkg.name]);
+    expect(readdirSync(installed)).not.toContain('node_modules');
+  });
+
   it('revoke --version prints the version', async () => {
     const result = await revoke(['--version']);
     expect(result.code, result.stderr).toBe(0);

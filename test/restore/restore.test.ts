@@ -10,7 +10,7 @@ import { githubSandboxEnvironment, seedGitHubUser, seedOrg } from '../../src/san
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/server.js';
 import { sandboxEnvironment, sandboxIamClient, seedUser } from '../../src/sandbox/iam/seed.js';
 import { startIamSandbox, type IamSandbox } from '../../src/sandbox/iam/server.js';
-import { startPostgres, type PostgresServer } from '../../src/sandbox/postgres/cluster.js';
+import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { specViolations } from '../support/openapi.js';
 import { decodeStatement, reportFiles } from '../support/reports.js';

@@ -236,6 +236,10 @@ describe('revoke secret: AWS keys (IAM/STS sandbox)', () => {
     expect(run.document.secrets[1]!.detail).toMatch(/break-glass, whom the runbook protects \(protect: aws\)/);
     expect(run.document.secrets[2]!.detail).toMatch(/the access key revoke itself runs with/);
     expect(iam.state.user('old-laptop').accessKeys).toEqual([]);
+    // Only refusals: as for `revoke user` with a protected identity, exit 2 (nothing ran).
+    const refusedOnly = await revokeSecrets([`${own.id} ${own.secret}`], ['--yes']);
+    expect(refusedOnly.code).toBe(2);
+    expect(refusedOnly.document.secrets[0]!.status).toBe('refused');
     expect(iam.state.user('break-glass').accessKeys[0]!.status).toBe('Active');
     await expect(callerWith({ accessKeyId: key.id, secretAccessKey: key.secret })).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
   });
