@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
-import type { Canary, CanaryCredential, CanaryRequest } from '../drill-hooks.js';
+import type { Canary, CanaryRequest } from '../drill-hooks.js';
+import { operatorCanary, type EnvironmentCredential } from '../operator-canary.js';
 import { authorityOf, tokenClaims } from './client.js';
 import type { EntraConfig } from './config.js';
 import type { EntraContext } from './kind.js';
@@ -41,24 +42,17 @@ export async function entraCanary(context: EntraContext, request: CanaryRequest)
     );
   }
   const tokenEndpoint = `${authorityOf(request.config as EntraConfig, env).replace(/\/$/, '')}/${context.tenantId}/oauth2/v2.0/token`;
-  const grants: Array<[name: string, label: string, envName: string, form: Record<string, string>]> = [];
-  if (refreshToken) grants.push(['refresh-token', 'refresh token', CANARY_REFRESH_TOKEN_ENV, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, scope: 'openid offline_access' }]);
-  if (password) grants.push(['password', 'password (ROPC grant)', CANARY_PASSWORD_ENV, { grant_type: 'password', username: request.user, password, client_id: clientId, scope: 'openid' }]);
-  const credentials: CanaryCredential[] = [];
-  for (const [name, label, envName, form] of grants) {
-    const secret: EntraProbeSecret = { tokenEndpoint, form };
-    const signedIn = await entraGrant(secret, request.signal);
-    if ('status' in signedIn) throw new InvalidInputError(`Entra refused ${envName} (HTTP ${signedIn.status}, ${signedIn.error}) before the drill began; nothing was changed`, `give a working ${label} of the canary account for client ${clientId}`);
-    if (signedIn.upn.toLowerCase() !== request.user.toLowerCase()) {
-      throw new InvalidInputError(`${envName} belongs to ${signedIn.upn}, not to the canary ${request.user}; nothing was changed`, `pass --canary ${signedIn.upn}, or a credential of ${request.user}`);
-    }
-    credentials.push({ name, label: `${label} of ${request.user} (from ${envName})`, secret });
-  }
-  return {
+  const credentials: Array<EnvironmentCredential<EntraProbeSecret>> = [];
+  if (refreshToken) credentials.push({ name: 'refresh-token', what: 'refresh token', env: CANARY_REFRESH_TOKEN_ENV, secret: { tokenEndpoint, form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, scope: 'openid offline_access' } } });
+  if (password) credentials.push({ name: 'password', what: 'password (ROPC grant)', env: CANARY_PASSWORD_ENV, secret: { tokenEndpoint, form: { grant_type: 'password', username: request.user, password, client_id: clientId, scope: 'openid' } } });
+  return operatorCanary({
+    vendor: 'Entra',
+    user: request.user,
     identity: `${request.user} in ${context.tenantName}`,
-    createdByDrill: false,
     credentials,
-    // Nothing to remove: the account is the operator's; the run left it disabled (see the README's Drills).
-    cleanup: async () => ({ removed: [], leftovers: [] }),
-  };
+    ownerOf: async (secret) => {
+      const answer = await entraGrant(secret, request.signal);
+      return 'upn' in answer ? { owner: answer.upn } : answer;
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
-import type { Canary, CanaryCredential, CanaryRequest } from '../drill-hooks.js';
+import type { Canary, CanaryRequest } from '../drill-hooks.js';
+import { operatorCanary, type CredentialOwner } from '../operator-canary.js';
 import type { GoogleConfig } from './config.js';
 
 /** Where a drill finds the canary test account's credentials: a session cookie and an OAuth access token. */
@@ -23,14 +24,14 @@ export function googleUserinfoRequest(secret: GoogleProbeSecret): { url: string;
 }
 
 /** The email a live credential belongs to, or the HTTP status Google refused it with. */
-async function emailOf(secret: GoogleProbeSecret, signal: AbortSignal): Promise<{ email: string } | { status: number }> {
+async function emailOf(secret: GoogleProbeSecret, signal: AbortSignal): Promise<CredentialOwner> {
   const { url, headers } = googleUserinfoRequest(secret);
   const answer = await fetch(url, { headers, signal });
   if (!answer.ok) {
     await answer.body?.cancel();
     return { status: answer.status };
   }
-  return { email: ((await answer.json()) as { email?: string }).email ?? '' };
+  return { owner: ((await answer.json()) as { email?: string }).email ?? '' };
 }
 
 /**
@@ -50,21 +51,11 @@ export async function googleCanary(_context: unknown, request: CanaryRequest): P
       `sign in as the test account and export ${CANARY_SESSION_ENV}=<its SID cookie>, and/or ${CANARY_OAUTH_TOKEN_ENV}=<an OAuth access token issued to it>`,
     );
   }
-  const credentials: CanaryCredential[] = [];
-  for (const [kind, env] of given) {
-    const secret: GoogleProbeSecret = { kind, value: request.env[env]!, userinfoUrl };
-    const owner = await emailOf(secret, request.signal);
-    if ('status' in owner) throw new InvalidInputError(`Google refused ${env} (HTTP ${owner.status}) before the drill began; nothing was changed`, `give a live ${kind === 'session' ? 'session cookie' : 'OAuth access token'} of the canary account`);
-    if (owner.email.toLowerCase() !== request.user.toLowerCase()) {
-      throw new InvalidInputError(`${env} belongs to ${owner.email}, not to the canary ${request.user}; nothing was changed`, `pass --canary ${owner.email}, or a credential of ${request.user}`);
-    }
-    credentials.push({ name: kind, label: `${kind === 'session' ? 'session' : 'OAuth token'} of ${request.user} (from ${env})`, secret });
-  }
-  return {
+  return operatorCanary({
+    vendor: 'Google',
+    user: request.user,
     identity: request.user,
-    createdByDrill: false,
-    credentials,
-    // Nothing to remove: the account is the operator's; the run left it suspended (see the README's Drills).
-    cleanup: async () => ({ removed: [], leftovers: [] }),
-  };
+    credentials: given.map(([kind, env]) => ({ name: kind, what: kind === 'session' ? 'session' : 'OAuth token', env, secret: { kind, value: request.env[env]!, userinfoUrl } })),
+    ownerOf: (secret) => emailOf(secret, request.signal),
+  });
 }

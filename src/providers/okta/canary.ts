@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
-import type { Canary, CanaryCredential, CanaryRequest } from '../drill-hooks.js';
+import type { Canary, CanaryRequest } from '../drill-hooks.js';
+import { operatorCanary, type CredentialOwner } from '../operator-canary.js';
 import type { OktaConfig } from './config.js';
 import type { OktaContext } from './kind.js';
 
@@ -26,7 +27,7 @@ export function oktaSelfRequest(secret: OktaProbeSecret): { url: string; headers
 }
 
 /** The login a live credential belongs to, or the HTTP status Okta refused it with. */
-async function loginOf(secret: OktaProbeSecret, signal: AbortSignal): Promise<{ login: string } | { status: number }> {
+async function loginOf(secret: OktaProbeSecret, signal: AbortSignal): Promise<CredentialOwner> {
   const { url, headers } = oktaSelfRequest(secret);
   const answer = await fetch(url, { headers, signal });
   if (!answer.ok) {
@@ -34,7 +35,7 @@ async function loginOf(secret: OktaProbeSecret, signal: AbortSignal): Promise<{ 
     return { status: answer.status };
   }
   const body = (await answer.json()) as { login?: string; profile?: { login?: string } };
-  return { login: body.login ?? body.profile?.login ?? '' };
+  return { owner: body.login ?? body.profile?.login ?? '' };
 }
 
 /**
@@ -53,21 +54,11 @@ export async function oktaCanary(_context: OktaContext, request: CanaryRequest):
       `sign in as the test account and export ${CANARY_SESSION_ENV}=<its sid cookie>, and/or create an API token as it and export ${CANARY_API_TOKEN_ENV}=<token>`,
     );
   }
-  const credentials: CanaryCredential[] = [];
-  for (const [kind, env] of given) {
-    const secret: OktaProbeSecret = { kind, value: request.env[env]!, orgUrl };
-    const owner = await loginOf(secret, request.signal);
-    if ('status' in owner) throw new InvalidInputError(`Okta refused ${env} (HTTP ${owner.status}) before the drill began; nothing was changed`, `give a live ${kind === 'session' ? 'session cookie' : 'API token'} of the canary account`);
-    if (owner.login.toLowerCase() !== request.user.toLowerCase()) {
-      throw new InvalidInputError(`${env} belongs to ${owner.login}, not to the canary ${request.user}; nothing was changed`, `pass --canary ${owner.login}, or a credential of ${request.user}`);
-    }
-    credentials.push({ name: kind, label: `${kind === 'session' ? 'session' : 'API token'} of ${request.user} (from ${env})`, secret });
-  }
-  return {
+  return operatorCanary({
+    vendor: 'Okta',
+    user: request.user,
     identity: `${request.user} in ${new URL(orgUrl).host}`,
-    createdByDrill: false,
-    credentials,
-    // Nothing to remove: the account is the operator's; the run left it suspended (see the README's Drills).
-    cleanup: async () => ({ removed: [], leftovers: [] }),
-  };
+    credentials: given.map(([kind, env]) => ({ name: kind, what: kind === 'session' ? 'session' : 'API token', env, secret: { kind, value: request.env[env]!, orgUrl } })),
+    ownerOf: (secret) => loginOf(secret, request.signal),
+  });
 }
