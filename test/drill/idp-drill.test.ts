@@ -86,3 +86,13 @@ it('refuses (exit 2) a Google drill without the canary credentials in the enviro
   expect(stderr).toMatch(/neither REVOKE_DRILL_GOOGLE_SESSION nor REVOKE_DRILL_GOOGLE_OAUTH_TOKEN is set/);
   expect(exchanges.filter((e) => e.mutating)).toEqual([]);
 });
+
+it('refuses (exit 2) an Okta API token that no longer works, without printing it, before anything changes', async () => {
+  const okta = await oktaWorld();
+  seedPerson(okta, 'drill-canary@acme.test', { groups: ['engineering'], signedIn: true });
+  const { code, stderr, exchanges } = await okta.revoke(['drill', '-r', oktaDrillRunbook(), '--canary', 'drill-canary@acme.test', '--report', reportDir()], { REVOKE_DRILL_OKTA_API_TOKEN: '00revokedTokenValue0000000000000000000000' });
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/Okta refused REVOKE_DRILL_OKTA_API_TOKEN \(HTTP 401\) before the drill began; nothing was changed/);
+  expect(stderr).not.toContain('00revokedTokenValue');
+  expect(exchanges.filter((e) => e.mutating)).toEqual([]);
+});
