@@ -42,7 +42,7 @@ describe('lazy loading', () => {
   it('a run without a terminal does not load listr2 or the prompt library', () => {
     // No credentials: the run gets as far as connecting to AWS (so the SDK loads), then exits 2.
     const home = mkdtempSync(join(tmpdir(), 'revoke-home-'));
-    const loaded = packagesLoadedBy(['user', 'x', '-r', 'runbooks/offboarding.yaml', '--dry-run'], 2, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+    const loaded = packagesLoadedBy(['user', 'x', '-r', 'runbooks/offboarding.yaml', '--dry-run', '--report', join(home, 'reports')], 2, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
     expect(loaded.has('chalk')).toBe(true);
     expect(loaded.has('@aws-sdk/client-iam')).toBe(true);
     expect(loaded.has('listr2')).toBe(false);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliIO } from '../../src/cli/io.js';
+import { writesReportsByDefault } from './spawn.js';
 import { main } from '../../src/cli/main.js';
 import type { ProviderRegistry } from '../../src/providers/registry.js';
 
@@ -32,7 +33,7 @@ export async function runCli(argv: string[], registry: ProviderRegistry, options
     registry: async () => registry,
     signals: signals as unknown as CliIO['signals'],
   };
-  const args = argv[0] === 'user' && !argv.includes('--report') ? [...argv, '--report', join(scratch, 'reports')] : argv;
+  const args = writesReportsByDefault(argv) ? [...argv, '--report', join(scratch, 'reports')] : argv;
   const code = await main(args, io);
   return { code, stdout: stdout.text, stderr: stderr.text, scratch };
 }

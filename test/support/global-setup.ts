@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { leastPrivilegeReport } from './least-privilege.js';
@@ -9,6 +9,7 @@ import { leastPrivilegeReport } from './least-privilege.js';
  * watch's CloudTrail and key last-use calls) must be in docs/aws-iam-policy.json.
  */
 export default function setup(): () => void {
+  const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'revoke-suite-'));
   const log = join(dir, 'iam-requests.jsonl');
   writeFileSync(log, '');
@@ -16,6 +17,13 @@ export default function setup(): () => void {
   return () => {
     const { sent, missing } = leastPrivilegeReport(readFileSync(log, 'utf8'));
     rmSync(dir, { recursive: true, force: true });
+    // No test leaves signed reports in the checkout (test/support gives each run a scratch --report).
+    const checkoutReports = join(process.cwd(), 'reports');
+    const left = existsSync(checkoutReports) ? readdirSync(checkoutReports).filter((f) => statSync(join(checkoutReports, f)).mtimeMs >= started) : [];
+    if (left.length > 0) {
+      console.error(`FAIL hygiene: the run wrote ${left.length} file(s) into ${checkoutReports} (e.g. ${left[0]}): pass --report <a temporary folder> in that test`);
+      process.exitCode = 1;
+    }
     if (missing.length > 0) {
       // vitest reports an error thrown here but still exits 0: fail the run explicitly.
       console.error(`FAIL least privilege: revoke sent ${missing.join(', ')}, which docs/aws-iam-policy.json does not grant: add the permission to the kind that needs it and run npm run generate`);

@@ -23,7 +23,7 @@ export function runBin(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const scratch = mkdtempSync(join(tmpdir(), 'revoke-bin-'));
-    const argv = args[0] === 'user' && !args.includes('--report') ? [...args, '--report', join(scratch, 'reports')] : args;
+    const argv = writesReportsByDefault(args) ? [...args, '--report', join(scratch, 'reports')] : args;
     const child = spawn(process.execPath, [BIN, ...argv], {
       cwd: options.cwd ?? ROOT,
       // A fresh config folder, so no test creates or uses the developer's default signing key.
@@ -67,4 +67,13 @@ export function runBinUntil(args: string[], env: NodeJS.ProcessEnv, shouldSignal
       resolve({ code, signal: sig, stdout, stderr, ms: performance.now() - started, signalled });
     });
   });
+}
+
+/**
+ * Commands whose signed reports go to `./reports` unless told otherwise: a test that does not say
+ * where gets its scratch folder, so no run leaves reports in the checkout. (`restore` writes next
+ * to the report it restores.)
+ */
+export function writesReportsByDefault(argv: string[]): boolean {
+  return ['user', 'apply', 'audit', 'watch', 'drill', 'secret'].includes(argv[0]!) && !argv.some((a) => a === '--report' || a.startsWith('--report='));
 }
