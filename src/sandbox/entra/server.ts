@@ -3,7 +3,6 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../random.js';
@@ -11,6 +10,7 @@ import { GraphError, graphRoutes, type GraphAnswer, type GraphCaller } from './g
 import { openIdConfiguration, tokenGrant } from './identity.js';
 import { EntraState } from './state.js';
 import { selfSignedCertificate } from './tls.js';
+import { listenOnLoopback } from '../listen.js';
 
 export interface EntraFaults {
   latencyMs: number;
@@ -213,8 +213,8 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
   }
 
   const server = createServer({ key: tls.key, cert: tls.cert }, withRequestBody(handle));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  base = `https://127.0.0.1:${listening.port}`;
   return {
     url: base,
     graphUrl: base,
@@ -223,13 +223,6 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     state,
     faults,
     exchanges,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          rmSync(caDir, { recursive: true, force: true });
-          resolve();
-        });
-      }),
+    close: () => listening.close().then(() => rmSync(caDir, { recursive: true, force: true })),
   };
 }

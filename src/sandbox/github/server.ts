@@ -2,7 +2,6 @@ import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
 import { createVerify, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
 import type { Api } from './objects.js';
 import { GitHubState } from './state.js';
@@ -14,6 +13,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { memberRoutes } from './routes/members.js';
 import { repositoryRoutes } from './routes/repos.js';
 import { seatRoutes } from './routes/seats.js';
+import { listenOnLoopback } from '../listen.js';
 
 export interface GitHubFaults {
   latencyMs: number;
@@ -160,18 +160,13 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
     }
   }
 
-  // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  port = listening.port;
   return {
     url: `http://127.0.0.1:${port}`,
     state,
     faults,
     exchanges,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -1,10 +1,10 @@
 import { withRequestBody } from '../request-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
 import { activityResource, aspResource, DATA_TRANSFER_APPLICATIONS, deviceResource, groupResource, memberResource, roleAssignmentResource, roleResource, tokenResource, transferResource, userResource, verificationCodeResource } from './objects.js';
 import { GoogleState, hashPassword, type SandboxUser } from './state.js';
 import { exchangeJwt } from './token-endpoint.js';
+import { listenOnLoopback } from '../listen.js';
 
 export interface GoogleFaults {
   latencyMs: number;
@@ -429,18 +429,14 @@ export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed
   }
 
   // A taken `revoke sandbox --port-base` port rejects (EADDRINUSE) instead of never resolving.
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  port = listening.port;
   return {
     url: `http://127.0.0.1:${port}/`,
     tokenUrl: `http://127.0.0.1:${port}/token`,
     state,
     faults,
     exchanges,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
 import { authorize, identify, type Caller } from './caller.js';
@@ -11,6 +10,7 @@ import { listRegions, sandboxRegions, signingRegion } from './regions.js';
 import { IamState } from './state.js';
 import { stsActions } from './sts-actions.js';
 import { errorResponse, successResponse } from './xml.js';
+import { listenOnLoopback } from '../listen.js';
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -256,9 +256,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     return reply(200, listRegions(regions.status, body));
   }
 
-  // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     state,
@@ -267,11 +265,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     requests,
     enforcement: lag,
     operator: { userName: 'revoke-operator', accessKeyId: operatorKey.id, secretAccessKey: operatorKey.secret },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signDigest } from './ecdsa-prehashed.js';
+import { listenOnLoopback } from '../listen.js';
 
 export interface KmsSandbox {
   endpoint: string;
@@ -57,9 +57,7 @@ export async function startKmsSandbox(options: { port?: number } = {}): Promise<
       return reply(400, { __type: 'UnknownOperationException', message: `unsupported ${target}` });
     };
   });
-  // A taken --port-base port rejects (EADDRINUSE) instead of never resolving.
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
@@ -69,11 +67,7 @@ export async function startKmsSandbox(options: { port?: number } = {}): Promise<
       if (alias) aliases.set(alias, id);
       return id;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -2,11 +2,11 @@ import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
 import { createVerify, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../random.js';
 import { parseExpression } from './filter.js';
 import * as objects from './objects.js';
 import { OktaState, type SandboxApp, type SandboxUser } from './state.js';
+import { listenOnLoopback } from '../listen.js';
 
 export interface OktaFaults {
   latencyMs: number;
@@ -505,17 +505,13 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server);
+  port = listening.port;
   return {
     url: `http://127.0.0.1:${port}`,
     state,
     faults,
     exchanges,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
+import { listenOnLoopback } from '../listen.js';
 
 export interface SlackTokenOwner {
   team: string;
@@ -66,17 +66,12 @@ export async function startSlackSandbox(options: { port?: number } = {}): Promis
   }
 
   const server = createServer(withRequestBody(handle));
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}/api`,
     tokens,
     exchanges,
     rateLimitNext: (n) => (limited = n),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
