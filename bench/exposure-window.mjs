@@ -233,12 +233,12 @@ async function round(person, latency, { withProbes = true } = {}) {
   }
   const { t0, end, result } = run;
   const operatorRequests = [
-    ...iam.requests.slice(marks.iam).filter((r) => r.accessKeyId === iam.operator.accessKeyId).map((r) => ({ at: r.startedAt, mutating: r.mutating })),
-    ...github.exchanges.slice(marks.github).filter((e) => e.caller === 'revoke-bot').map((e) => ({ at: e.startedAt, mutating: e.mutating })),
-    ...google.exchanges.slice(marks.google).filter((e) => e.api !== 'person' && e.api !== 'unknown').map((e) => ({ at: e.at, mutating: e.mutating })),
-    ...okta.exchanges.slice(marks.okta).filter((e) => e.caller === oktaOrg.operator.login || (e.caller === '' && e.mutating)).map((e) => ({ at: e.at, mutating: e.mutating })),
+    ...iam.requests.slice(marks.iam).filter((r) => r.accessKeyId === iam.operator.accessKeyId).map((r) => ({ system: 'aws', at: r.startedAt, mutating: r.mutating, what: r.action })),
+    ...github.exchanges.slice(marks.github).filter((e) => e.caller === 'revoke-bot').map((e) => ({ system: 'github', at: e.startedAt, mutating: e.mutating, what: `${e.method} ${e.route ?? e.path}` })),
+    ...google.exchanges.slice(marks.google).filter((e) => e.api !== 'person' && e.api !== 'unknown').map((e) => ({ system: 'google', at: e.at, mutating: e.mutating, what: `${e.method} ${e.api} ${e.path}` })),
+    ...okta.exchanges.slice(marks.okta).filter((e) => e.caller === oktaOrg.operator.login || (e.caller === '' && e.mutating)).map((e) => ({ system: 'okta', at: e.at, mutating: e.mutating, what: `${e.method} ${e.route ?? e.path}` })),
     // Entra stamps exchanges with the wall clock; the person's token grants are the probes'.
-    ...entra.exchanges.slice(marks.entra).filter((e) => e.route !== 'token' || e.caller.startsWith('app ')).map((e) => ({ at: e.at - performance.timeOrigin, mutating: e.mutating })),
+    ...entra.exchanges.slice(marks.entra).filter((e) => e.route !== 'token' || e.caller.startsWith('app ')).map((e) => ({ system: 'entra', at: e.at - performance.timeOrigin, mutating: e.mutating, what: `${e.method} ${e.route ?? e.path}` })),
   ];
   const mutations = [...operatorRequests.filter((r) => r.mutating).map((r) => r.at), ...(relay.firstMutation === undefined ? [] : [relay.firstMutation])];
   return {
@@ -249,6 +249,8 @@ async function round(person, latency, { withProbes = true } = {}) {
     benchCpuPercent: run.benchCpuMs,
     trips: criticalPath(result),
     findings: result.totals.findings,
+    // BENCH_TRACE: every request of the run (PostgreSQL's from the relay), for what sits on a credential's path.
+    trace: [...operatorRequests, ...relay.sent.map((m) => ({ system: 'postgres', at: m.at, mutating: /\b(ALTER|DROP|REASSIGN|REVOKE)\s|pg_terminate_backend/i.test(m.what), what: m.what }))].map((r) => ({ ...r, at: r.at - t0 })).sort((a, b) => a.at - b.at),
   };
 }
 
@@ -289,6 +291,10 @@ try {
       windows.push({ name, window, never, unused });
       const note = never ? '  STILL WORKS after the run' : unused ? '  (never accepted: probe broken)' : '';
       console.log(`  ${name.padEnd(42)} ${fmt(window)} (${perRound.map((w) => fmt(w.windowMs).trim()).join(', ')})`.padEnd(78) + `${fmt(refusedFrom)}   ${(window / windowBound).toFixed(2)}x${note}`);
+    }
+    if (process.env.BENCH_TRACE) {
+      console.log(`  trace of round 1 at ${latency} ms (ms after spawn, * = mutating):`);
+      for (const r of results[0].trace) console.log(`    ${fmt(r.at)} ${r.mutating ? '*' : ' '} ${r.system.padEnd(7)} ${r.what}`);
     }
     summary[latency] = { startup, firstMutation, completion, trips, runBound, windowBound, windows };
   }

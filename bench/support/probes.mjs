@@ -129,9 +129,16 @@ export function exposureOf(probe, t0) {
  * sandboxes delay their responses: one round trip costs `latencyMs`. Order is kept (equal delays).
  * `firstMutation`: when a client first sent bytes matching `mutation` (performance.now()).
  */
+/** A protocol message as the trace shows it: the query's first words, or the message type byte. */
+function statementOf(text) {
+  const query = /[QP]\0{0,3}[\s\S]{0,4}?((?:SELECT|ALTER|DROP|REASSIGN|REVOKE|COMMENT|BEGIN|COMMIT|WITH|SET|SHOW)\b[^\0]{0,40})/i.exec(text);
+  return query ? query[1].replace(/\s+/g, ' ') : `message ${JSON.stringify(text[0])}`;
+}
+
 export async function startLatencyRelay(targetPort, latencyMs, { mutation } = {}) {
   const sockets = new Set();
-  const relay = { port: 0, firstMutation: undefined, close: undefined };
+  // `sent`: what clients sent and when (for BENCH_TRACE): the statement's first words, never its values.
+  const relay = { port: 0, firstMutation: undefined, sent: [], close: undefined };
   const server = createServer((client) => {
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
     for (const socket of [client, upstream]) {
@@ -143,7 +150,9 @@ export async function startLatencyRelay(targetPort, latencyMs, { mutation } = {}
       });
     }
     client.on('data', (chunk) => {
-      if (mutation && relay.firstMutation === undefined && mutation.test(chunk.toString('latin1'))) relay.firstMutation = performance.now();
+      const text = chunk.toString('latin1');
+      if (mutation && relay.firstMutation === undefined && mutation.test(text)) relay.firstMutation = performance.now();
+      relay.sent.push({ at: performance.now(), what: statementOf(text) });
       upstream.write(chunk);
     });
     client.on('end', () => upstream.end());
