@@ -45,29 +45,25 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
   // request other than a read is refused before it is sent.
   const readOnlyOctokit = refuseWrites(new RevokeOctokit({ ...options, authStrategy: () => octokit.auth }) as unknown as Octokit);
 
-  let actor: string;
-  let selfUser: string | undefined;
-  try {
-    if (config.app) {
-      actor = `GitHub App ${config.app.appId} (installation ${config.app.installationId}) on ${config.org}`;
-    } else {
-      const { data } = await octokit.rest.users.getAuthenticated();
-      selfUser = data.login;
-      actor = `github:${data.login} on ${config.org}`;
-    }
-    await octokit.rest.orgs.get({ org: config.org });
-  } catch (error) {
+  // Who the token is, the org, and whether its members are visible do not depend on each other:
+  // asked at once, one round trip instead of three. A failure is worded as before: the
+  // credentials first, then the org; the member list only decides canSeeMembers.
+  const [self, org, members] = await Promise.allSettled([
+    config.app ? Promise.resolve(undefined) : octokit.rest.users.getAuthenticated(),
+    octokit.rest.orgs.get({ org: config.org }),
+    octokit.rest.orgs.listMembers({ org: config.org, per_page: 1 }),
+  ]);
+  const failed = [self, org].find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
+  if (failed) {
+    const error: unknown = failed.reason;
     const status = statusOf(error);
     if (status === 401) throw new InvalidInputError(`GitHub rejected the credentials of provider ${instance} (HTTP 401)`, 'refresh the token (expired or revoked?) or check the App id, installation id and private key');
     if (status === 404) throw new InvalidInputError(`GitHub organization ${config.org} is not visible to provider ${instance}`, 'check org: and that the token (read:org) or App installation covers this organization');
     throw new InvalidInputError(`cannot reach GitHub for provider ${instance}: ${githubErrorText(error)}`, `check baseUrl (now ${baseUrl}) and the network`);
   }
-  let canSeeMembers = true;
-  try {
-    await octokit.rest.orgs.listMembers({ org: config.org, per_page: 1 });
-  } catch {
-    canSeeMembers = false;
-  }
+  const selfUser = self.status === 'fulfilled' ? self.value?.data.login : undefined;
+  const actor = config.app ? `GitHub App ${config.app.appId} (installation ${config.app.installationId}) on ${config.org}` : `github:${selfUser} on ${config.org}`;
+  const canSeeMembers = members.status === 'fulfilled';
   return {
     client: { octokit, readOnlyOctokit, org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage: config.perPage ?? 100 },
     actor,

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
+import { withCachedReads } from '../read-cache.js';
 import { oktaContainment } from './contain.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './config.js';
@@ -42,7 +43,11 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
   errorText: oktaErrorText,
   describeUser: (context, user) => `Okta user ${user} in ${context.host}`,
   // discover, presence and watch get this (defineProvider applies it); a fresh user cache each time.
-  readOnly: (context) => ({ ...context, http: context.http.readOnlyView(), users: new Map() }),
+  // A read-cached view (withReadCache) is read-only already and keeps its cache.
+  readOnly: (context) => ({ ...context, http: context.http.readOnly ? context.http : context.http.readOnlyView(), users: new Map() }),
+  // Discover once: containment's guard reads and every step's reads go out once per run (three
+  // steps for one person read the user once, not three times).
+  withReadCache: (context) => ({ ...context, http: withCachedReads(context.http.readOnlyView(), (method) => method === 'get' || method === 'list'), users: new Map() }),
   countRetries: (counter, run) => retryCount.run(counter, run),
 
   async beforeDiscover(context, { user }) {
