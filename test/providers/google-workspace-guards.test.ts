@@ -195,7 +195,10 @@ describe('google-workspace provider module', () => {
   async function connected(world: Awaited<ReturnType<typeof googleWorld>>, extra: Record<string, unknown> = {}) {
     const config = googleWorkspaceProvider.configSchema.parse({ domain: 'acme.example', subject: ADMIN, keyFile: world.keyFile, writeIntervalMs: 0, retryDelayMs: 5, ...extra });
     const env = { GOOGLE_WORKSPACE_API_URL: world.sandbox.url, GOOGLE_WORKSPACE_TOKEN_URL: world.sandbox.tokenUrl };
-    return googleWorkspaceProvider.connect(config, { instance: 'google', env, signal: new AbortController().signal });
+    const connection = await googleWorkspaceProvider.connect(config, { instance: 'google', env, signal: new AbortController().signal });
+    // Connect leaves the impersonated admin's own read running (the guard waits for it): let it land before exchanges are counted.
+    await (connection.client as GoogleContext).adminChecked;
+    return connection;
   }
 
   it('discovery gets a client that refuses anything but GET, before it reaches Google', async () => {

@@ -128,19 +128,33 @@ export async function connectGoogle(config: GoogleConfig, context: ConnectContex
     };
   };
   const pacer = pacerFor(`${rootUrl}|${config.domain}`, config.writeIntervalMs ?? 100);
+  const readOnlyClients = clientsOver(readOnlyAuth(auth));
+  // The impersonated admin reads itself, but connect does not wait for it: the guard (checkTarget)
+  // waits for it beside its read of the target (one round trip instead of two), and so does every
+  // write, so nothing is changed before it passed.
+  const adminChecked = adminReadsItself(readOnlyClients.directory, subject, instance, rootUrl);
+  adminChecked.catch(() => undefined);
   const base = {
     customer: config.customer ?? 'my_customer',
     domains: [config.domain, ...(config.domains ?? [])],
     subject,
-    write: <T>(call: () => Promise<T>) => pacer.schedule(call),
+    adminChecked,
+    write: async <T>(call: () => Promise<T>) => {
+      await adminChecked;
+      return pacer.schedule(call);
+    },
     transferPollMs: config.transferPollMs ?? 5000,
     transferTimeoutMs: config.transferTimeoutMs ?? 30 * 60_000,
   };
   const client: GoogleContext = { ...base, ...clientsOver(auth) };
-  client.readOnlyView = { ...base, ...clientsOver(readOnlyAuth(auth)), write: () => Promise.reject(new Error('writes are refused in discovery')) };
+  client.readOnlyView = { ...base, ...readOnlyClients, write: () => Promise.reject(new Error('writes are refused in discovery')) };
+  return { client, selfUser: subject, actor: `${key ? key.client_email : 'application default credentials'} as ${subject} on ${config.domain}` };
+}
 
+/** The impersonated admin can read itself in the directory (an admin with the User management privilege), or the worded error. */
+async function adminReadsItself(directory: GoogleContext['directory'], subject: string, instance: string, rootUrl: string): Promise<void> {
   try {
-    await client.readOnlyView.directory.users.get({ userKey: subject, projection: 'basic' });
+    await directory.users.get({ userKey: subject, projection: 'basic' });
   } catch (error) {
     const status = statusOf(error);
     if (status === 404 || status === 403) {
@@ -148,5 +162,4 @@ export async function connectGoogle(config: GoogleConfig, context: ConnectContex
     }
     throw new InvalidInputError(`cannot reach the Google Admin SDK for provider ${instance}: ${googleErrorText(error)}`, `check rootUrl (now ${rootUrl}) and the network`);
   }
-  return { client, selfUser: subject, actor: `${key ? key.client_email : 'application default credentials'} as ${subject} on ${config.domain}` };
 }

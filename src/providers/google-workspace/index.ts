@@ -1,4 +1,5 @@
 import { defineProvider } from '../define.js';
+import { withCachedReads } from '../read-cache.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { googleConfigSchema, googleStepOptionsSchema, type GoogleConfig } from './config.js';
 import { allPages, googleErrorText, type GoogleContext, type GoogleMode, type GoogleRequest } from './kind.js';
@@ -43,6 +44,13 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   errorText: googleErrorText,
   describeUser: (context, user) => `${user} in ${context.domains[0]}`,
   readOnly: (context) => context.readOnlyView ?? context,
+  // Discover once: the guard, containment and every step read the person (users.get) once per run.
+  withReadCache: (context) => {
+    const view = context.readOnlyView ?? context;
+    // The same Admin client, whose `users` (a read-only property) answers identical gets once.
+    const directory = Object.create(view.directory, { users: { value: withCachedReads(view.directory.users, (method) => method === 'get') } }) as GoogleContext['directory'];
+    return { ...context, readOnlyView: { ...view, directory } };
+  },
   countRetries: (counter, run) => retryCounter.run(counter, run),
 
   async beforeDiscover(context, request) {
@@ -63,6 +71,7 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
 
   async presence(context, { kinds }) {
     // Every kind belongs to a user of the customer: one users.list walk (500 a page) answers an audit.
+    await context.adminChecked;
     const { directory, customer } = context.readOnlyView ?? context;
     const users = await allPages(async (pageToken) => {
       const { data } = await directory.users.list({ customer, maxResults: 500, projection: 'basic', ...(pageToken ? { pageToken } : {}) });
@@ -76,10 +85,14 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   },
 
   // revoke drill: the canary is a test account whose session/OAuth token come from the environment (loaded only by drills).
-  canary: async (context, request) => (await import('./canary.js')).googleCanary(context, request),
+  canary: async (context, request) => {
+    await context.adminChecked;
+    return (await import('./canary.js')).googleCanary(context, request);
+  },
   probe: async (credential, signal) => (await import('./probe.js')).probeGoogleCredential(credential, signal),
 
   async watch(context, request) {
+    await context.adminChecked;
     const { watchGoogle } = await import('./watch.js');
     return watchGoogle(context.readOnlyView ?? context, request);
   },

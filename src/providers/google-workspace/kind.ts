@@ -14,7 +14,12 @@ export interface GoogleContext {
   domains: string[];
   /** The impersonated admin. */
   subject: string;
-  /** Runs one mutating call at the domain's write pace. */
+  /**
+   * Connect's check that the impersonated admin can read itself (rejects with the worded error),
+   * left running by connect: the guard awaits it beside its own reads, and `write` before any change.
+   */
+  adminChecked: Promise<void>;
+  /** Runs one mutating call at the domain's write pace, once `adminChecked` passed. */
   write<T>(call: () => Promise<T>): Promise<T>;
   transferPollMs: number;
   transferTimeoutMs: number;
