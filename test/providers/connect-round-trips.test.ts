@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { githubProvider } from '../../src/providers/github/index.js';
+import { githubWorld } from '../support/github.js';
+import { ADMIN, googleRunbook, googleWorld, seedPerson as seedGooglePerson } from '../support/google.js';
+import { oktaWorld, seedPerson as seedOktaPerson } from '../support/okta.js';
+import { writeTemp } from '../support/cli.js';
+import { countRoundTrips } from '../support/round-trips.js';
+
+// Issue 18: the reads before containment (connect, guard, containment's own) go out together where
+// they do not need each other's answers. Each sandbox delays its answers; the requests' arrival
+// times tell the round trips apart (test/support/round-trips.ts).
+const LATENCY_MS = 160;
+// The shipped okta-offboarding.yaml's shape (contain, access, remove), with fewer kinds.
+const OKTA_THREE_STEPS = writeTemp(
+  'okta-three-steps.yaml',
+  `version: 1
+name: okta-three-steps
+providers:
+  okta:
+    type: okta
+steps:
+  - { id: okta-contain, provider: okta, user: "{{user}}", mode: disable, revoke: [sessions, suspend] }
+  - { id: okta-access, provider: okta, user: "{{user}}", mode: disable, revoke: [admin-roles], dependsOn: [okta-contain] }
+  - { id: okta-remove, provider: okta, user: "{{user}}", mode: delete, revoke: [factors], dependsOn: [okta-access] }
+`,
+);
+
+describe('round trips before containment (issue 18)', () => {
+  it("github: connect asks who the token is, the org and its members at once: one round trip", async () => {
+    const world = await githubWorld();
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS);
+    const config = githubProvider.configSchema.parse({ org: 'acme' });
+    const connection = await githubProvider.connect(config, { instance: 'gh', env: { GITHUB_TOKEN: world.token, GITHUB_API_URL: world.sandbox.url }, signal: new AbortController().signal });
+    expect(connection.actor).toBe('github:revoke-bot on acme');
+    expect(connection.selfUser).toBe('revoke-bot');
+    expect((connection.client as { canSeeMembers: boolean }).canSeeMembers).toBe(true);
+    expect(trips.rounds().map((round) => round.map((e) => `${e.method} ${e.path}`).sort())).toEqual([['GET /orgs/acme', 'GET /orgs/acme/members', 'GET /user']]);
+  });
+
+  it('okta, three steps: who am I, the person once for every step, the super admin guard, then the session clear and the suspension together', async () => {
+    const world = await oktaWorld();
+    seedOktaPerson(world, 'jane.doe@acme.test', { roles: [], factors: ['push'], signedIn: true });
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS, 2);
+    const { code, stderr } = await world.revoke(['user', 'jane.doe@acme.test', '-r', OKTA_THREE_STEPS, '--yes']);
+    expect(code, stderr).toBe(0);
+    const rounds = trips.rounds().map((round) => round.map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.route}${e.path.endsWith('/me') ? ' (me)' : ''}`).sort());
+    expect(rounds.slice(0, -1)).toEqual([['GET /api/v1/users/{userId} (me)'], ['GET /api/v1/users/{userId}'], ['GET /api/v1/users/{userId}/roles']]);
+    // Discovery's reads follow containment out of the door, in the same round.
+    expect(rounds.at(-1)!.filter((request) => request.startsWith('*'))).toEqual(['*DELETE /api/v1/users/{userId}/sessions', '*POST /api/v1/users/{userId}/lifecycle/suspend']);
+  });
+
+  it("google-workspace: after the token, the impersonated admin and the person are read together (once), then signed out", async () => {
+    const world = await googleWorld();
+    seedGooglePerson(world, 'jane.doe@acme.example');
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS);
+    const { code, stderr } = await world.revoke(['user', 'jane.doe@acme.example', '-r', googleRunbook(world, { remove: false }), '--yes']);
+    expect(code, stderr).toBe(0);
+    const rounds = trips.rounds().map((round) => round.map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.api} ${decodeURIComponent(e.path)}`).sort());
+    expect(rounds.slice(0, -1)).toEqual([['POST oauth /token'], [`GET directory users/${ADMIN}`, 'GET directory users/jane.doe@acme.example']]);
+    expect(rounds.at(-1)!.filter((request) => request.startsWith('*'))).toEqual(['*POST directory users/jane.doe@acme.example/signOut']);
+  });
+
+  it('google-workspace: an impersonated admin that cannot read itself stops the run (exit 2) before any change, though connect no longer waits for it', async () => {
+    const world = await googleWorld();
+    seedGooglePerson(world, 'jane.doe@acme.example');
+    world.sandbox.state.user(ADMIN)!.isAdmin = false;
+    const { code, stderr, exchanges } = await world.revoke(['user', 'jane.doe@acme.example', '-r', googleRunbook(world, { remove: false }), '--yes']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the impersonated admin it-admin@acme\.example cannot read itself in the directory \(provider google\): HTTP 403/);
+    expect(exchanges.filter((e) => e.mutating)).toEqual([]);
+  });
+});
