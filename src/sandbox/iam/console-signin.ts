@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
+import { passwordHash } from './password.js';
 import type { IamState } from './state.js';
 import { issue } from './sts-actions.js';
-
-/** What the sandbox keeps of a console password: its hash, never the password. */
-export const passwordHash = (password: string): string => createHash('sha256').update(password).digest('hex');
 
 export type ConsoleSignIn = { status: 200; credentials: ReturnType<typeof issue> } | { status: 401; error: string };
 

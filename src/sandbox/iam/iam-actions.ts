@@ -1,5 +1,5 @@
 import { IamError, noSuchEntity, validationError } from './errors.js';
-import { passwordHash } from './console-signin.js';
+import { passwordHash } from './password.js';
 import { ACCOUNT_ID, checkPolicy, type Credential, type IamState, type Status, type User } from './state.js';
 import type { XmlValue } from './xml.js';
 
