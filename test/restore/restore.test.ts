@@ -255,7 +255,9 @@ steps:
       'aws-contain user not-restorable',
       'aws-contain access-keys not-restorable',
     ]);
-    expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe('the run removed olga itself (aws-remove: IAM user olga itself); this went with it');
+    expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe(
+      "the run removed olga itself (aws-remove: IAM user olga itself (held by a deny-all permissions boundary while revoke's policies are removed)); this went with it",
+    );
     expect(result.stderr).toContain('instead: aws iam create-user --user-name olga');
   }, 60_000);
 
