@@ -45,11 +45,19 @@ export const user: IamKind = {
   },
 
   // `revoke restore`: the deny-all policy removed (it was not there before: else no finding).
+  // A user still held by the AWSDenyAll boundary (a delete-mode run that stopped before
+  // DeleteUser) could do nothing without it either: the operator decides, so a conflict.
   async planRestore({ iam, pageSize }, finding, { user: name }) {
     if (finding.id === DELETE_USER_ID) return { action: 'not-restorable', reason: `IAM user ${name} was deleted`, instead: `aws iam create-user --user-name ${name}`, identityRemoved: true };
     try {
-      const attached = (await userPolicyNames(iam, name, pageSize)).includes(DENY_ALL);
-      return { action: 'restore', what: attached ? `remove the ${DENY_ALL} deny-all policy` : `${DENY_ALL} is gone already` };
+      const [boundary, policies] = await Promise.all([iam.getUser({ UserName: name }).then((r) => r.User?.PermissionsBoundary?.PermissionsBoundaryArn), userPolicyNames(iam, name, pageSize)]);
+      if (boundary === DENY_ALL_BOUNDARY) {
+        return {
+          action: 'conflict',
+          reason: `IAM user ${name} is held by the AWSDenyAll permissions boundary (delete mode sets it just before DeleteUser; that run stopped in between): removing ${DENY_ALL} would still leave it unable to do anything; to let it work again run aws iam delete-user-permissions-boundary --user-name ${name}, then restore again`,
+        };
+      }
+      return { action: 'restore', what: policies.includes(DENY_ALL) ? `remove the ${DENY_ALL} deny-all policy` : `${DENY_ALL} is gone already` };
     } catch (error) {
       if (isNoSuchEntity(error)) return { action: 'conflict', reason: `IAM user ${name} no longer exists (deleted since the run)` };
       throw error;
