@@ -9,8 +9,9 @@ export const DRILL_CANARY_PERMISSIONS = ['iam:CreateAccessKey', 'iam:CreateUser'
 
 /**
  * Delete mode holds the user with the AWSDenyAll boundary until DeleteUser; granted for that
- * boundary only, so the operator cannot loosen anyone's boundary (iam:PermissionsBoundary is
- * the condition key AWS sets on PutUserPermissionsBoundary to the boundary being set).
+ * boundary only, so the operator cannot loosen anyone's boundary: iam:PermissionsBoundary is
+ * the condition key IAM sets on CreateUser and PutUserPermissionsBoundary to the boundary's ARN
+ * (Service Authorization Reference, IAM; https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
  */
 const BOUNDARY_PERMISSION = 'iam:PutUserPermissionsBoundary';
 

@@ -37,8 +37,10 @@ export const user: IamKind = {
     // between their removal and DeleteUser nothing would deny the user's sessions. A boundary
     // is not among what AWS's DeleteUser reference says to remove first (password, access keys,
     // signing certificates, SSH keys, service-specific credentials, MFA devices, inline and
-    // attached policies, group memberships), so AWSDenyAll as boundary holds until the user is
-    // gone. It replaces a boundary the user had: the user is being deleted.
+    // attached policies, group memberships:
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html), so AWSDenyAll
+    // as boundary holds until the user is gone. It replaces a boundary the user had: the user is
+    // being deleted.
     if ((await unlessGone(() => iam.putUserPermissionsBoundary({ UserName: name, PermissionsBoundary: DENY_ALL_BOUNDARY }))) === 'gone') return outcome('gone');
     await Promise.all([...REVOKE_OWNED_POLICIES].map((policy) => unlessGone(() => iam.deleteUserPolicy({ UserName: name, PolicyName: policy }))));
     return outcome(await unlessGone(() => iam.deleteUser({ UserName: name })), 'user deleted');
