@@ -47,7 +47,7 @@ import {
   startOktaSandbox,
   startPostgres,
 } from '../dist/sandbox/index.js';
-import { exposureOf, httpAccepted, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
+import { exposureOf, httpAccepted, iamConsoleGetUser, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
 import { bareCliStart, median, root, runRevokeJson } from './support/cli.mjs';
 import { criticalPath } from './support/critical-path.mjs';
 
@@ -162,8 +162,8 @@ async function startProbes(person, held, started) {
   return [
     startProbe('aws access key (iam:GetUser)', iamGetUser(iam.endpoint, person, key1.id), dense('iam')),
     startProbe('aws GetSessionToken session (iam:GetUser)', iamGetUser(iam.endpoint, person, session.AccessKeyId, session.SessionToken), dense('iam')),
-    // The sandbox has no console sign-in endpoint: this one reads its state (does a login profile exist?).
-    startProbe('aws console password (state check)', async () => iam.state.users.get(person)?.loginProfile !== undefined, dense('iam')),
+    // The password as an attacker uses it: a console sign-in (with the MFA code, as if the phone were stolen too) and a request from that console.
+    startProbe('aws console password (sign-in + iam:GetUser)', iamConsoleGetUser(iam.endpoint, person, 'Sandbox-Passw0rd!', '123456'), dense('iam')),
     startProbe('github token (GET /orgs/acme/members)', () => httpAccepted(`${github.url}/orgs/${ORG}/members?per_page=1`, { headers: { authorization: `token ${githubToken}` } }), dense('github')),
     startProbe('google session cookie (userinfo)', () => httpAccepted(userinfo, { headers: { cookie: `SID=${g.sessionCookie}` } }), dense('google')),
     startProbe('google password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.password) } }), dense('google')),
