@@ -73,7 +73,7 @@ describe('contain first, through node bin/revoke.js', () => {
     expect(result.stdout).toContain('deny-all policy RevokeDenyAll on jdoe');
     // The session, in the order the sandbox decided: once refused, never accepted again, not in
     // the gap between removing revoke's own policies and DeleteUser (the AWSDenyAll boundary holds it).
-    expect(result.stdout).toContain("IAM user jdoe itself (held by a deny-all permissions boundary while revoke's policies are removed)");
+    expect(result.stdout).toContain('AWSDenyAll permissions boundary on jdoe, holding it while it is deleted');
     const sessionAnswers = world.sandbox.requests.filter((r) => r.accessKeyId === session.accessKeyId).map((r) => (r.status === 200 ? 'ok' : r.code));
     const firstRefusal = sessionAnswers.findIndex((a) => a !== 'ok');
     expect(firstRefusal).toBeGreaterThan(0);

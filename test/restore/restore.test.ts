@@ -250,13 +250,14 @@ steps:
       // In restore order: aws-remove depended on aws-contain, so it comes first.
       'aws-remove sessions not-restorable',
       'aws-remove access-keys not-restorable',
+      'aws-remove user not-restorable',
       'aws-remove groups not-restorable',
       'aws-remove user not-restorable',
       'aws-contain user not-restorable',
       'aws-contain access-keys not-restorable',
     ]);
     expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe(
-      "the run removed olga itself (aws-remove: IAM user olga itself (held by a deny-all permissions boundary while revoke's policies are removed)); this went with it",
+      'the run removed olga itself (aws-remove: IAM user olga itself); this went with it',
     );
     expect(result.stderr).toContain('instead: aws iam create-user --user-name olga');
   }, 60_000);
@@ -289,16 +290,17 @@ steps:
     const report = reportFiles(join(home, 'reports')).reports[0]!;
     const refused = await restore([report, '--yes', '--json'], home);
     expect(refused.code, refused.stderr).toBe(1);
-    const finding = JSON.parse(refused.stdout).steps[0].findings[0];
-    expect(finding).toMatchObject({ id: 'deny-all', outcome: 'conflict' });
-    expect(finding.detail).toContain('held by the AWSDenyAll permissions boundary');
+    const findings = JSON.parse(refused.stdout).steps[0].findings as Array<{ id: string; outcome: string; detail: string }>;
+    const finding = findings.find((f) => f.id === 'deny-all-boundary')!;
+    expect(finding).toMatchObject({ outcome: 'conflict' });
+    expect(finding.detail).toContain('still held by the AWSDenyAll permissions boundary');
     expect(finding.detail).toContain('aws iam delete-user-permissions-boundary --user-name hugo');
     expect(held.boundary).toBe('arn:aws:iam::aws:policy/AWSDenyAll');
 
     await iam.deleteUserPermissionsBoundary({ UserName: 'hugo' });
     const again = await restore([report, '--yes', '--json'], home);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout).steps[0].findings[0]).toMatchObject({ id: 'deny-all', outcome: 'already-restored' });
+    expect(JSON.parse(again.stdout).steps[0].findings.find((f: { id: string }) => f.id === 'deny-all-boundary')).toMatchObject({ outcome: 'already-restored' });
     await asHugo.getUser({ UserName: 'hugo' });
   }, 60_000);
 
