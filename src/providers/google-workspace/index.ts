@@ -65,8 +65,12 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   },
 
   async connect(config, context) {
+    // The token first: it is asked for as soon as Google's auth library has loaded, and the Admin
+    // SDK clients load while the answer is on its way instead of before the question.
+    const { askGoogleToken } = await import('./auth.js');
+    const authorization = await askGoogleToken(config, context);
     const { connectGoogle } = await import('./client.js');
-    return connectGoogle(config, context);
+    return connectGoogle(config, context, authorization);
   },
 
   async presence(context, { kinds }) {
