@@ -61,8 +61,12 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     return entraContainment(context, request, kinds, (c, r) => this.beforeDiscover!(c, r));
   },
   async connect(config, context) {
+    // The token first: asked for as soon as @azure/identity has loaded, and the Graph client
+    // loads while the answer is on its way instead of before the question.
+    const { askEntraToken } = await import('./credential.js');
+    const asked = askEntraToken(config, context);
     const { connectEntra } = await import('./client.js');
-    return connectEntra(config, context);
+    return connectEntra(config, context, asked);
   },
   async countRetries(counter, run) {
     const { graphRetries } = await import('./client.js');
