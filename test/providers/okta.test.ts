@@ -199,6 +199,30 @@ describe('okta provider against the Okta sandbox (thin client over HTTP, spec-ch
     expect(exchanges.filter((e) => e.status === 429)).toEqual([]);
   });
 
+  it('pacing: a write waits ahead of the queued reads (containment is not held behind discovery), writes keep their order', async () => {
+    const world = await oktaWorld({ latencyMs: 20 });
+    const jane = seedPerson(world, JANE, { signedIn: true });
+    const http = new OktaHttp({ orgUrl: world.sandbox.url, authorization: async () => `SSWS ${world.org.token}`, concurrency: 1, maxRetries: 0 });
+    const reader = http.readOnlyView();
+    const sent = [
+      reader.get('/api/v1/users/me'),
+      reader.get(`/api/v1/users/${jane.user.id}/groups`),
+      reader.get(`/api/v1/users/${jane.user.id}/factors`),
+      http.send('DELETE', `/api/v1/users/${jane.user.id}/sessions`),
+      http.send('POST', `/api/v1/users/${jane.user.id}/lifecycle/suspend`),
+      reader.get(`/api/v1/users/${jane.user.id}/roles`),
+    ];
+    await Promise.all(sent);
+    expect(world.sandbox.exchanges.map((e) => `${e.method} ${e.route}`)).toEqual([
+      'GET /api/v1/users/{userId}',
+      'DELETE /api/v1/users/{userId}/sessions',
+      'POST /api/v1/users/{userId}/lifecycle/suspend',
+      'GET /api/v1/users/{userId}/groups',
+      'GET /api/v1/users/{userId}/factors',
+      'GET /api/v1/users/{userId}/roles',
+    ]);
+  });
+
   it('the 404 rule: a removal answered 404 while a fresh read still shows the thing is an error, not "already gone"', async () => {
     const world = await oktaWorld({ phantomNotFound: ['DELETE /api/v1/groups/{groupId}/users/{userId}'] });
     const jane = seedPerson(world, JANE, { groups: ['engineering'], signedIn: false });

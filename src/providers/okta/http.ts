@@ -30,6 +30,8 @@ interface Pacing {
   blockedUntil: number;
   inFlight: number;
   queue: Array<() => void>;
+  /** The waiting entries of `queue` that are writes. */
+  writes: Set<() => void>;
 }
 
 const MAX_WAIT_MS = 60_000;
@@ -50,7 +52,7 @@ export class OktaHttp {
     readonly readOnly = false,
     pacing?: Pacing,
   ) {
-    this.pacing = pacing ?? { blockedUntil: 0, inFlight: 0, queue: [] };
+    this.pacing = pacing ?? { blockedUntil: 0, inFlight: 0, queue: [], writes: new Set() };
   }
 
   /** The same org and pacing, refusing every method but GET: what discovery, audits and watch get. */
@@ -93,7 +95,7 @@ export class OktaHttp {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await this.paced(async () => {
+        response = await this.paced(method !== 'GET', async () => {
           const answer = await fetch(url, {
             method,
             headers: { accept: 'application/json', authorization: await this.options.authorization(), 'user-agent': 'revoke', ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -136,10 +138,22 @@ export class OktaHttp {
     return Math.min(MAX_WAIT_MS, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
   }
 
-  /** At most `concurrency` requests in flight; none while the org said its window is used up. */
-  private async paced<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * At most `concurrency` requests in flight; none while the org said its window is used up. A
+   * write waits ahead of every queued read: containment sent while discovery's reads fill the
+   * slots takes the next free one.
+   */
+  private async paced<T>(write: boolean, run: () => Promise<T>): Promise<T> {
     const { pacing } = this;
-    while (pacing.inFlight >= this.options.concurrency) await new Promise<void>((resolve) => pacing.queue.push(resolve));
+    while (pacing.inFlight >= this.options.concurrency) {
+      await new Promise<void>((resolve) => {
+        if (!write) return void pacing.queue.push(resolve);
+        // Behind the writes already waiting (their order kept), ahead of the reads.
+        const firstRead = pacing.queue.findIndex((waiting) => !pacing.writes.has(waiting));
+        pacing.writes.add(resolve);
+        pacing.queue.splice(firstRead < 0 ? pacing.queue.length : firstRead, 0, resolve);
+      });
+    }
     pacing.inFlight += 1;
     try {
       const wait = pacing.blockedUntil - Date.now();
@@ -147,7 +161,11 @@ export class OktaHttp {
       return await run();
     } finally {
       pacing.inFlight -= 1;
-      pacing.queue.shift()?.();
+      const next = pacing.queue.shift();
+      if (next) {
+        pacing.writes.delete(next);
+        next();
+      }
     }
   }
 
