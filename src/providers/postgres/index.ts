@@ -30,8 +30,9 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
   errorText: pgText,
   describeUser: (_context, user) => `role ${user}`,
   readOnly: (context) => (context.readOnlyClient ? { ...context, client: context.readOnlyClient } : context),
-  // One connection: reading kinds one after another keeps the queries in order.
-  sequentialDiscovery: true,
+  // The kinds' reads go out together on the pipelined read-only connection (one round trip), the
+  // superuser guard's with them.
+  concurrentBeforeDiscover: true,
   containment: postgresContainment,
   // Every kind reads the role's pg_roles row, and two steps for one role read it again: once per run.
   withReadCache: (context) => (context.readOnlyClient ? { ...context, readOnlyClient: withCachedReads(context.readOnlyClient, (method, [text]) => method === 'query' && typeof text === 'string' && /^\s*SELECT\b/i.test(text)) } : context),
