@@ -50,8 +50,8 @@ async function startWireRelay(targetPort: number) {
         const message = pending.subarray(0, length);
         pending = pending.subarray(length);
         if (!typed) readOnly = message.includes('default_transaction_read_only=on');
-        else if (message[0] === 0x51 /* Q */) sent.push({ connection, readOnly, text: cString(message, 5), flight: delivered });
-        else if (message[0] === 0x50 /* P */) sent.push({ connection, readOnly, text: cString(message, message.indexOf(0, 5) + 1), flight: delivered });
+        else if (message[0] === 0x51 /* Q */) sent.push({ connection, readOnly: readOnly === true, text: cString(message, 5), flight: delivered });
+        else if (message[0] === 0x50 /* P */) sent.push({ connection, readOnly: readOnly === true, text: cString(message, message.indexOf(0, 5) + 1), flight: delivered });
       }
       upstream.write(chunk);
     });
