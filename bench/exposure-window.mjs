@@ -47,7 +47,7 @@ import {
   startOktaSandbox,
   startPostgres,
 } from '../dist/sandbox/index.js';
-import { exposureOf, httpAccepted, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
+import { exposureOf, httpAccepted, iamConsoleGetUser, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
 import { bareCliStart, median, root, runRevokeJson } from './support/cli.mjs';
 import { criticalPath } from './support/critical-path.mjs';
 
@@ -162,8 +162,8 @@ async function startProbes(person, held, started) {
   return [
     startProbe('aws access key (iam:GetUser)', iamGetUser(iam.endpoint, person, key1.id), dense('iam')),
     startProbe('aws GetSessionToken session (iam:GetUser)', iamGetUser(iam.endpoint, person, session.AccessKeyId, session.SessionToken), dense('iam')),
-    // The sandbox has no console sign-in endpoint: this one reads its state (does a login profile exist?).
-    startProbe('aws console password (state check)', async () => iam.state.users.get(person)?.loginProfile !== undefined, dense('iam')),
+    // The password as an attacker uses it: a console sign-in (with the MFA code, as if the phone were stolen too) and a request from that console.
+    startProbe('aws console password (sign-in + iam:GetUser)', iamConsoleGetUser(iam.endpoint, person, 'Sandbox-Passw0rd!', '123456'), dense('iam')),
     startProbe('github token (GET /orgs/acme/members)', () => httpAccepted(`${github.url}/orgs/${ORG}/members?per_page=1`, { headers: { authorization: `token ${githubToken}` } }), dense('github')),
     startProbe('google session cookie (userinfo)', () => httpAccepted(userinfo, { headers: { cookie: `SID=${g.sessionCookie}` } }), dense('google')),
     startProbe('google password (userinfo)', () => httpAccepted(userinfo, { headers: { authorization: basic(g.password) } }), dense('google')),
@@ -194,6 +194,25 @@ async function startProbes(person, held, started) {
   ];
 }
 
+const PG_MUTATION = /\b(ALTER|DROP|REASSIGN|REVOKE)\s|pg_terminate_backend/i;
+
+/**
+ * Which requests of the run can have ended a credential: the mutating requests its own system
+ * received between the credential's last accepted use and its first refusal (else the last one
+ * before that refusal), and how many round trips after that system's first request of the run
+ * they were sent: what the window is made of (a token grant, guard reads, earlier phases).
+ */
+function killedBy(window, trace, latency) {
+  const own = trace.filter((r) => r.system === window.name.split(' ')[0]);
+  if (window.refusedFromMs === undefined || own.length === 0) return window;
+  const before = own.filter((r) => r.mutating && r.at <= window.refusedFromMs);
+  const between = before.filter((r) => r.at >= (window.windowMs ?? -Infinity) - 5);
+  const kills = between.length > 0 ? between : before.slice(-1);
+  if (kills.length === 0) return window;
+  const names = [...new Set(kills.map((r) => r.what.replace(/ directory users\/[^/ ]+/, ' users/{user}')))];
+  return { ...window, killedBy: names.slice(0, 3).join(' | ') + (names.length > 3 ? ` | +${names.length - 3}` : ''), roundTripsAfterFirst: latency > 0 ? (kills[0].at - own[0].at) / latency : undefined };
+}
+
 const runRevoke = (person, env) => runRevokeJson(['user', person, '-r', runbook, '--yes', '--report', join(dir, person)], env);
 
 /** One revocation of a freshly seeded person; `withProbes: false` is the control run (what the probes cost). */
@@ -205,7 +224,7 @@ async function round(person, latency, { withProbes = true } = {}) {
   okta.faults.latencyMs = latency;
   entra.faults.latencyMs = latency;
   // The relay is PostgreSQL's request log: it notes when the CLI first sends a statement that changes a role or ends a session.
-  const relay = await startLatencyRelay(postgres.port, latency, { mutation: /\b(ALTER|DROP|REASSIGN|REVOKE)\s|pg_terminate_backend/i });
+  const relay = await startLatencyRelay(postgres.port, latency, { mutation: PG_MUTATION });
   const env = {
     ...githubSandboxEnvironment(github, githubOperatorToken, sandboxEnvironment(iam, { PATH: process.env.PATH, HOME: dir })),
     ...googleSandboxEnvironment(google),
@@ -240,17 +259,18 @@ async function round(person, latency, { withProbes = true } = {}) {
     // Entra stamps exchanges with the wall clock; the person's token grants are the probes'.
     ...entra.exchanges.slice(marks.entra).filter((e) => e.route !== 'token' || e.caller.startsWith('app ')).map((e) => ({ system: 'entra', at: e.at - performance.timeOrigin, mutating: e.mutating, what: `${e.method} ${e.route ?? e.path}` })),
   ];
+  // Every request of the run (PostgreSQL's from the relay), ms after the spawn: what sits on a credential's path (BENCH_TRACE prints it).
+  const trace = [...operatorRequests, ...relay.sent.map((m) => ({ system: 'postgres', at: m.at, mutating: PG_MUTATION.test(m.what), what: m.what }))].map((r) => ({ ...r, at: r.at - t0 })).sort((a, b) => a.at - b.at);
   const mutations = [...operatorRequests.filter((r) => r.mutating).map((r) => r.at), ...(relay.firstMutation === undefined ? [] : [relay.firstMutation])];
   return {
-    windows: probes.map((p) => exposureOf(p, t0)),
+    windows: probes.map((p) => killedBy(exposureOf(p, t0), trace, latency)),
     firstRequestMs: Math.min(...operatorRequests.map((r) => r.at)) - t0,
     firstMutationMs: Math.min(...mutations) - t0,
     completionMs: end - t0,
     benchCpuPercent: run.benchCpuMs,
     trips: criticalPath(result),
     findings: result.totals.findings,
-    // BENCH_TRACE: every request of the run (PostgreSQL's from the relay), for what sits on a credential's path.
-    trace: [...operatorRequests, ...relay.sent.map((m) => ({ system: 'postgres', at: m.at, mutating: /\b(ALTER|DROP|REASSIGN|REVOKE)\s|pg_terminate_backend/i.test(m.what), what: m.what }))].map((r) => ({ ...r, at: r.at - t0 })).sort((a, b) => a.at - b.at),
+    trace,
   };
 }
 
@@ -280,7 +300,7 @@ try {
         `sandboxes + probes used ${median(results.map((r) => r.benchCpuPercent)).toFixed(0)}% of a core during the run (${control.benchCpuPercent.toFixed(0)}% without probes)`,
     );
     console.log(`  critical path ${trips} round trips: lower bound ${runBound.toFixed(0)} ms; run / bound = ${(completion / runBound).toFixed(2)}x (vs bare start: ${(completion / (bare + trips * latency)).toFixed(2)}x)`);
-    console.log(`  ${'credential'.padEnd(42)} last accepted ms (rounds)  refused from   window / (start-up + 2 RT = ${windowBound.toFixed(0)} ms)`);
+    console.log(`  ${'credential'.padEnd(42)} last accepted ms (rounds)  refused from   window / (start-up + 2 RT = ${windowBound.toFixed(0)} ms)   ended by (round 1; RT after its system's first request)`);
     const windows = [];
     for (const name of names) {
       const perRound = results.map((r) => r.windows.find((w) => w.name === name));
@@ -290,7 +310,9 @@ try {
       const refusedFrom = median(perRound.map((w) => w.refusedFromMs ?? Infinity));
       windows.push({ name, window, never, unused });
       const note = never ? '  STILL WORKS after the run' : unused ? '  (never accepted: probe broken)' : '';
-      console.log(`  ${name.padEnd(42)} ${fmt(window)} (${perRound.map((w) => fmt(w.windowMs).trim()).join(', ')})`.padEnd(78) + `${fmt(refusedFrom)}   ${(window / windowBound).toFixed(2)}x${note}`);
+      const first = perRound[0];
+      const ended = first.killedBy ? `   ${first.killedBy}${first.roundTripsAfterFirst === undefined ? '' : ` (${first.roundTripsAfterFirst.toFixed(1)} RT)`}` : '';
+      console.log(`  ${name.padEnd(42)} ${fmt(window)} (${perRound.map((w) => fmt(w.windowMs).trim()).join(', ')})`.padEnd(78) + `${fmt(refusedFrom)}   ${(window / windowBound).toFixed(2)}x${note}${ended}`);
     }
     if (process.env.BENCH_TRACE) {
       console.log(`  trace of round 1 at ${latency} ms (ms after spawn, * = mutating):`);

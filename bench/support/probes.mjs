@@ -105,6 +105,21 @@ export function iamGetUser(endpoint, userName, accessKeyId, sessionToken) {
   return () => httpAccepted(endpoint, { method: 'POST', headers, body });
 }
 
+/**
+ * A console password, used as an attacker would: sign in to the console (the sandbox's
+ * /console-signin) and make one request with the console session it opens. Accepted only if
+ * both work: after the deny-all the password still signs in, to a console that can do nothing.
+ */
+export function iamConsoleGetUser(endpoint, userName, password, mfaCode) {
+  const form = new URLSearchParams({ UserName: userName, Password: password, MfaCode: mfaCode }).toString();
+  return async () => {
+    const response = await fetch(`${endpoint}/console-signin`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const session = await response.json();
+    if (response.status !== 200) return false;
+    return iamGetUser(endpoint, userName, session.AccessKeyId, session.SessionToken)();
+  };
+}
+
 /** What a probe saw, relative to `t0` (the spawn of the revoke run). */
 export function exposureOf(probe, t0) {
   const accepted = probe.uses.filter((u) => u.ok);

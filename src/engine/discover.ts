@@ -13,13 +13,16 @@ export type DiscoveryResult =
 
 /**
  * Read-only: asks every step's provider what access exists now. Steps are discovered
- * concurrently (no ordering needed for reads). This is the whole of a dry run, and the plan of a
- * real run, so the two cannot differ.
+ * concurrently (no ordering needed for reads), each as soon as its own provider instance is
+ * connected (`connectionOf`), not after every instance is: the slowest connect does not hold up
+ * the others' reads. This is the whole of a dry run, and the plan of a real run, so the two
+ * cannot differ.
  */
 export async function discoverAll(
   plan: RunPlan,
   registry: ProviderRegistry,
-  connections: Map<string, Connection<unknown>>,
+  /** The (read-only) connection of a provider instance; rejects if it never connects (the run stops: the step is not discovered). */
+  connectionOf: (instance: string) => Promise<Connection<unknown>>,
   events: RunEventStream,
   options: {
     concurrency: number;
@@ -40,7 +43,14 @@ export async function discoverAll(
     async (id) => {
       const step = plan.steps.find((s) => s.id === id)!;
       const provider = registry.get(step.providerType)!;
-      const client = connections.get(step.provider)!.client;
+      let client: unknown;
+      try {
+        client = (await connectionOf(step.provider)).client;
+      } catch (error) {
+        // Never connected (this or another instance failed): nothing was asked, nothing to journal.
+        results.set(id, { ok: false, error: errorMessage(error) });
+        return { status: 'failed' };
+      }
       await options.ready?.(step);
       const started = performance.now();
       events.emit({ type: 'discovery-started', stepId: id });

@@ -76,13 +76,17 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const containment = new Containment(plan, registry, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!.client), events, early ? 'early' : 'after-approval', stop.signal);
   const revokeOptions = { concurrency: options.concurrency, isStopped: () => stop.requested, signal: stop.signal };
   const containing = early ? containment.fire((name) => connecting.get(name)!.promise, revokeOptions) : undefined;
+  // Each step is discovered as soon as its own provider is connected and guarded (after its
+  // containment went out, in early mode). A saved plan is first checked against every account
+  // it was made for, so its discovery waits for all of them (afterConnect starts it).
+  const discovering = options.approved ? undefined : discover(plan, registry, events, options, containment, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!));
 
   let connections: Awaited<ReturnType<typeof connectProviders>> = new Map();
   let connectFailed = false;
   // Whatever stops the run while connecting first lets the containment already on its way finish.
   const settleContainment = async (error: unknown) => {
     for (const pending of connecting.values()) pending.reject(error);
-    await containing;
+    await Promise.all([containing, discovering]);
   };
   try {
     connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal }, {
@@ -116,12 +120,31 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   // The run ends after the containment still on its way has answered: run-finished is its last record.
   let ending: RunOutcome | undefined;
   try {
-    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, revokeOptions }, (status, exitCode) => (ending = { status, exitCode }));
+    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, discovering, revokeOptions }, (status, exitCode) => (ending = { status, exitCode }));
   } finally {
-    await containing;
+    await Promise.all([containing, discovering]);
     if (ending) finish(ending.status, ending.exitCode);
     await disconnectAll(plan, registry, connections);
   }
+}
+
+/** Discovery of every step, each once `connectionOf` its provider instance resolves; containment's findings are not discovered twice. */
+function discover(
+  plan: RunPlan,
+  registry: ProviderRegistry,
+  events: RunEventStream,
+  options: RunOptions,
+  containment: Containment,
+  connectionOf: (instance: string) => Promise<Connection<unknown>>,
+): Promise<Map<string, DiscoveryResult>> {
+  return discoverAll(plan, registry, connectionOf, events, {
+    concurrency: options.concurrency,
+    isStopped: () => options.stop.requested,
+    signal: options.stop.signal,
+    ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
+    keepNew: (step, found) => containment.keepNew(step, found),
+    ready: (step) => containment.dispatched(step),
+  });
 }
 
 /** A refusal after containment went out must not claim that nothing changed. */
@@ -149,26 +172,20 @@ async function afterConnect(
     containment: Containment;
     /** The containment going out now (confirmed up front), or undefined: it goes out after approval. */
     containing: Promise<void> | undefined;
+    /** Discovery already under way (started per provider as it connected), or undefined: start it now. */
+    discovering: Promise<Map<string, DiscoveryResult>> | undefined;
     revokeOptions: { concurrency: number; isStopped: () => boolean; signal: AbortSignal };
   },
   finish: (status: RunStatus, exitCode: number) => RunOutcome,
 ): Promise<RunOutcome> {
   const { stop } = options;
-  const { connections, readers, containment, containing, revokeOptions } = run;
-  const isStopped = () => stop.requested;
+  const { connections, readers, containment, containing, discovering, revokeOptions } = run;
   if (stop.requested) {
-    await containing;
+    await Promise.all([containing, discovering]);
     return finish('interrupted', ExitCode.Interrupted);
   }
 
-  const discoveredOnly = await discoverAll(plan, registry, readers, events, {
-    concurrency: options.concurrency,
-    isStopped,
-    signal: stop.signal,
-    ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
-    keepNew: (step, found) => containment.keepNew(step, found),
-    ready: (step) => containment.dispatched(step),
-  });
+  const discoveredOnly = await (discovering ?? discover(plan, registry, events, options, containment, async (name) => readers.get(name)!));
   // Containment may still be answering: each step's revoke phase waits for its own (revokeRest.ready).
   const contained = await containment.settled();
   const discovered = withContainment(discoveredOnly, contained.byStep);

@@ -168,6 +168,31 @@ describe('engine', () => {
     expect(world.calls.filter((c) => c.op !== 'connect')).toEqual([]);
   });
 
+  it('discovers each provider as soon as it is connected, not after the slowest; revokes only after every step is discovered', async () => {
+    const world = alice();
+    world.connectMs = { two: 120 };
+    const { outcome } = await runEngine(world, graphRunbook, { user: 'alice' });
+    expect(outcome.exitCode).toBe(0);
+    const twoConnected = world.calls.find((c) => c.op === 'connect' && c.instance === 'two')!.end;
+    const discoveries = world.calls.filter((c) => c.op === 'discover');
+    expect(Math.min(...discoveries.filter((c) => c.instance === 'one').map((c) => c.start))).toBeLessThan(twoConnected);
+    expect(Math.min(...revokes(world.calls).map((c) => c.start))).toBeGreaterThanOrEqual(Math.max(...discoveries.map((c) => c.end)));
+  });
+
+  it('a provider failing to connect after another began discovering: exit 2, nothing revoked, run-finished is the last event', async () => {
+    const world = alice();
+    world.connectMs = { two: 80 };
+    world.connectFailing = new Set(['two']);
+    world.latencyMs = 40; // `one`'s discovery is still reading when `two` fails
+    const events: string[] = [];
+    const error = await runEngine(world, graphRunbook, { user: 'alice' }, { onEvent: (event) => events.push(event.type) }).catch((e: unknown) => e);
+    expect((error as InvalidInputError).message).toMatch(/^cannot connect to provider two \(other\): two: connection refused$/);
+    expect(world.calls.some((c) => c.op === 'discover' && c.instance === 'one')).toBe(true);
+    expect(revokes(world.calls)).toEqual([]);
+    expect(events.at(-1)).toBe('run-finished');
+    expect(events.filter((type) => type === 'run-finished')).toHaveLength(1);
+  });
+
   it('a stop request lets in-flight calls finish and starts nothing new (exit 130)', async () => {
     const world = alice();
     world.latencyMs = 30;

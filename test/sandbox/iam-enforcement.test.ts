@@ -237,3 +237,35 @@ describe('DeleteUser conflicts', () => {
     await iam.deleteUser({ UserName: name });
   });
 });
+
+describe('IAM sandbox console sign-in (what a console password gives)', () => {
+  const signIn = async (userName: string, password: string, mfaCode?: string) => {
+    const response = await fetch(`${sandbox.endpoint}/console-signin`, { method: 'POST', body: new URLSearchParams({ UserName: userName, Password: password, ...(mfaCode ? { MfaCode: mfaCode } : {}) }) });
+    const body = (await response.json()) as { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; error?: string };
+    return { status: response.status, body };
+  };
+  const consoleClient = (body: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string }) =>
+    clientsFor({ accessKeyId: body.AccessKeyId!, secretAccessKey: body.SecretAccessKey!, sessionToken: body.SessionToken! }).iam;
+
+  it('signs in with the login profile password (and an MFA code when the user has a device); the console session is the user', async () => {
+    await seedUser(iam, 'console-user', { loginProfile: true, virtualMfa: true });
+    expect((await signIn('console-user', 'wrong-password', '123456')).status).toBe(401);
+    expect((await signIn('console-user', 'Sandbox-Passw0rd!')).body.error).toBe('An MFA code is required for this user.');
+    const ok = await signIn('console-user', 'Sandbox-Passw0rd!', '123456');
+    expect(ok.status).toBe(200);
+    expect((await consoleClient(ok.body).getUser({ UserName: 'console-user' })).User!.UserName).toBe('console-user');
+    expect((await iam.getUser({ UserName: 'console-user' })).User!.PasswordLastUsed).toBeInstanceOf(Date);
+  });
+
+  it('the deny-all denies every console session, old and new; deleting the login profile ends sign-in', async () => {
+    await seedUser(iam, 'console-contained', { loginProfile: true });
+    const before = await signIn('console-contained', 'Sandbox-Passw0rd!');
+    await iam.putUserPolicy({ UserName: 'console-contained', PolicyName: 'deny-everything', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }) });
+    expect((await errorOf(consoleClient(before.body).getUser({ UserName: 'console-contained' }))).name).toBe('AccessDenied');
+    const after = await signIn('console-contained', 'Sandbox-Passw0rd!');
+    expect(after.status).toBe(200); // the password still signs in ...
+    expect((await errorOf(consoleClient(after.body).getUser({ UserName: 'console-contained' }))).name).toBe('AccessDenied'); // ... to a console that can do nothing
+    await iam.deleteLoginProfile({ UserName: 'console-contained' });
+    expect((await signIn('console-contained', 'Sandbox-Passw0rd!')).status).toBe(401);
+  });
+});

@@ -17,6 +17,10 @@ export interface FakeWorld {
   selfUser?: string;
   /** connect() fails with this message. */
   connectError?: string;
+  /** Milliseconds connect() takes, per provider instance (0 when not listed). */
+  connectMs?: Record<string, number>;
+  /** connect() of these instances fails (after its connectMs). */
+  connectFailing?: Set<string>;
 }
 
 export interface FakeCall {
@@ -65,6 +69,8 @@ export function fakeProvider(world: FakeWorld, type = 'fake'): Provider<{ label?
     async connect(_config, context) {
       const start = performance.now();
       if (world.connectError) throw new Error(world.connectError);
+      await sleep(world.connectMs?.[context.instance] ?? 0);
+      if (world.connectFailing?.has(context.instance)) throw new Error(`${context.instance}: connection refused`);
       world.calls.push({ op: 'connect', instance: context.instance, start, end: performance.now() });
       return { client: { world, instance: context.instance }, actor: `fake:${world.selfUser ?? 'robot'}`, ...(world.selfUser ? { selfUser: world.selfUser } : {}) };
     },

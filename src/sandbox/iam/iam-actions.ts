@@ -1,4 +1,5 @@
 import { IamError, noSuchEntity, validationError } from './errors.js';
+import { passwordHash } from './password.js';
 import { ACCOUNT_ID, checkPolicy, type Credential, type IamState, type Status, type User } from './state.js';
 import type { XmlValue } from './xml.js';
 
@@ -129,7 +130,7 @@ export const iamActions: Record<string, ActionHandler> = {
     const user = state.user(p.UserName);
     if (user.loginProfile) throw new IamError('EntityAlreadyExists', `Login Profile for user ${user.name} already exists.`, 409);
     if (!p.Password || p.Password.length < 8) throw new IamError('PasswordPolicyViolation', 'Password should have at least 8 characters', 400);
-    user.loginProfile = { created: new Date() };
+    user.loginProfile = { created: new Date(), passwordSha256: passwordHash(p.Password) };
     return { LoginProfile: { UserName: user.name, CreateDate: user.loginProfile.created, PasswordResetRequired: p.PasswordResetRequired === 'true' } };
   },
   GetLoginProfile: (state, p) => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
 import { authorize, identify, type Caller } from './caller.js';
+import { consoleSignIn } from './console-signin.js';
 import { EnforcementLag } from './enforcement-lag.js';
 import { iamActions, isMutatingAction, type Params } from './iam-actions.js';
 import { listRegions, sandboxRegions, signingRegion } from './regions.js';
@@ -120,6 +121,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target.endsWith('.LookupEvents')) return lookupEvents(req, res, body, startedAt);
     if (req.url === '/listRegions') return accountListRegions(req, res, body);
+    if (req.url === '/console-signin') return signInToConsole(res, body);
     const form = new URLSearchParams(body);
     const params: Params = Object.fromEntries(form.entries());
     const action = params.Action ?? '';
@@ -239,6 +241,15 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
       }),
       ...(offset + max < matching.length ? { NextToken: String(offset + max) } : {}),
     });
+  }
+
+  /** The console's password sign-in (console-signin.ts): JSON credentials of a new console session, or 401. */
+  async function signInToConsole(res: ServerResponse, body: string): Promise<void> {
+    const answer = consoleSignIn(state, lag.enforced(state), new URLSearchParams(body));
+    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    const text = JSON.stringify(answer.status === 200 ? answer.credentials : { error: answer.error });
+    res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   /** AWS Account ListRegions for the sandbox account (any valid key may read it). */

@@ -29,7 +29,8 @@ export interface User {
   boundary?: string;
   passwordLastUsed?: Date;
   accessKeys: AccessKey[];
-  loginProfile?: { created: Date };
+  /** The console password, as its sha256 (console-signin.ts). */
+  loginProfile?: { created: Date; passwordSha256: string };
   mfaSerials: string[];
   sshKeys: Credential[];
   certificates: Credential[];

@@ -8,7 +8,7 @@ export type { Caller } from './caller.js';
 export type StsHandler = (state: IamState, params: Params, caller: Caller) => Record<string, XmlValue>;
 
 /** Issues temporary credentials (ASIA...) that carry their issue time, for `aws:TokenIssueTime`. */
-function issue(state: IamState, seconds: number, principal: { user: string } | { role: string; session: string }, extra: { mfa?: boolean } = {}) {
+export function issue(state: IamState, seconds: number, principal: { user: string } | { role: string; session: string }, extra: { mfa?: boolean } = {}) {
   const accessKeyId = state.newId('ASIA');
   const issued = new Date();
   const session: TemporarySession & { mfa?: boolean } = { secret: state.secret(), token: `sandbox-session-token-${accessKeyId}`, issued, expires: new Date(issued.getTime() + seconds * 1000), ...principal, ...extra };
