@@ -135,7 +135,7 @@ describe('postgres in few round trips (pipelined connections, measured on the wi
       expect(flights(sentSince(mark, true))).toBe(1);
 
       const sent = relay.sent.length;
-      expect(await postgresProvider.revoke(connection.client, contained[0]!, step('contained1', 'disable', []))).toEqual({ status: 'revoked', detail: 'NOLOGIN' });
+      expect(await postgresProvider.revoke(connection.client, contained[0]!, step('contained1', 'disable', []))).toEqual({ status: 'revoked', detail: 'NOLOGIN; 1 session terminated right behind it' });
       const statements = sentSince(sent, false);
       expect(statements.map((s) => s.text)).toEqual([expect.stringMatching(/^ALTER ROLE "contained1" NOLOGIN$/), expect.stringMatching(/^SELECT pg_terminate_backend\(pid\)/)]);
       expect(flights(statements)).toBe(1);

@@ -40,8 +40,10 @@ export const login: PostgresKind = {
       throw error;
     }
     const count = (await ended) ?? 0;
-    if (count > 0) context.terminatedWithLogin.set(role, (context.terminatedWithLogin.get(role) ?? 0) + count);
-    return { status: 'revoked', detail: 'NOLOGIN' };
+    if (count === 0) return { status: 'revoked', detail: 'NOLOGIN' };
+    context.terminatedWithLogin.set(role, (context.terminatedWithLogin.get(role) ?? 0) + count);
+    // Said here too: should the run stop before the sessions finding, the record still shows them.
+    return { status: 'revoked', detail: `NOLOGIN; ${count} session${count === 1 ? '' : 's'} terminated right behind it` };
   },
 
   // `revoke restore`: LOGIN again, if the role still exists and could log in before the run.
