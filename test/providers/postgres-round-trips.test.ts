@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresProvider } from '../../src/providers/postgres/index.js';
 import type { PostgresContext } from '../../src/providers/postgres/kind.js';
 import type { Finding } from '../../src/providers/types.js';
+import { writeTemp } from '../support/cli.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { runBin } from '../support/spawn.js';
 import { createPostgresOperator, PG_OPERATOR } from '../support/worlds.js';
 
 /**
@@ -251,9 +253,45 @@ describe('postgres in few round trips (pipelined connections, measured on the wi
     }
   });
 
+  it('through the built binary: NOLOGIN and the termination in one round trip, each finding its own outcome, and the process ends', async () => {
+    const session = await loginRole('binary1');
+    await server.sql('GRANT analysts TO binary1');
+    await server.sql('CREATE TABLE owned_by_binary1 (id int)');
+    await server.sql('ALTER TABLE owned_by_binary1 OWNER TO binary1');
+    const runbook = writeTemp(
+      'round-trips.yaml',
+      `version: 1
+name: round-trips
+providers:
+  db: { type: postgres, connectionStringEnv: REVOKE_PG_URL, reassignTo: data_owner }
+steps:
+  - { id: db-contain, provider: db, user: "{{user}}", mode: disable, revoke: [login, sessions] }
+  - { id: db-remove, provider: db, user: "{{user}}", mode: delete, revoke: [all], dependsOn: [db-contain] }
+`,
+    );
+    const mark = relay.sent.length;
+    const run = await runBin(['user', 'binary1', '-r', runbook, '--yes', '--json'], { env: { REVOKE_PG_URL: `postgres://${PG_OPERATOR.user}:${PG_OPERATOR.password}@127.0.0.1:${relay.port}/postgres` } });
+    expect(run.code, run.stderr).toBe(0);
+    const outcomes = JSON.parse(run.stdout).steps.flatMap((s: { findings: Array<{ kind: string; id: string; outcome: string; detail?: string }> }) => s.findings.map((f) => `${f.kind}/${f.id}: ${f.outcome}${f.detail ? ` (${f.detail})` : ''}`));
+    expect(outcomes).toEqual([
+      'login/login: revoked (NOLOGIN; 1 session terminated right behind it)',
+      'sessions/sessions: revoked (1 session terminated (together with NOLOGIN))',
+      'password/password: revoked (password cleared)',
+      'memberships/analysts: revoked',
+      'role/binary1: revoked (1 owned object reassigned to data_owner; role dropped)',
+    ]);
+    const revoking = sentSince(mark, false);
+    const nologin = revoking.findIndex((s) => /NOLOGIN$/.test(s.text));
+    expect(revoking[nologin + 1]).toMatchObject({ text: expect.stringMatching(/^SELECT pg_terminate_backend/), flight: revoking[nologin]!.flight, connection: revoking[nologin]!.connection });
+    expect(await alive(session)).toBe(false);
+    expect(await server.sql("SELECT tableowner FROM pg_tables WHERE tablename = 'owned_by_binary1'")).toEqual([{ tableowner: 'data_owner' }]);
+    expect(await canLogIn('binary1')).toBeUndefined();
+  });
+
   it('disconnect closes every connection it opened', async () => {
     const connection = await connect();
-    expect(await server.sql("SELECT pid FROM pg_stat_activity WHERE application_name = 'revoke'")).toHaveLength(2);
+    // Polled: backends of the run before may take a moment to go.
+    await expect.poll(() => server.sql("SELECT pid FROM pg_stat_activity WHERE application_name = 'revoke'")).toHaveLength(2);
     await postgresProvider.disconnect!(connection.client);
     await expect.poll(() => server.sql("SELECT pid FROM pg_stat_activity WHERE application_name = 'revoke'")).toEqual([]);
   });
