@@ -105,6 +105,7 @@ export async function userCommand(user: string, options: UserOptions, io: CliIO,
           env: io.env,
           stop,
           runId,
+          durable: () => journal.durable(),
           ...(resumed ? { resumedFrom: { journal: resumed.journal, sha256: resumed.sha256, runId: resumed.runId } } : {}),
           ...(apply
             ? { approved: { findings: apply.approved, allowDrift: apply.allowDrift, refuseConnections: (connected) => refuseForeignActors(apply.binding.actors, connected, apply.planPath) } }

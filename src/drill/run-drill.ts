@@ -124,6 +124,7 @@ export async function runDrill(plan: RunPlan, registry: ProviderRegistry, sessio
       env: options.env,
       stop,
       runId: session.runId,
+      durable: () => session.journal.durable(),
       confirmedUpFront: true,
       confirm: async () => ({ approved: true, by: 'flag' }),
     });

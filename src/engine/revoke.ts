@@ -14,6 +14,8 @@ export interface RevokeOptions {
   containmentFailed?: ReadonlySet<string>;
   /** Awaited before a step's findings are revoked (its containment answers first). */
   ready?: (step: PlannedStep) => Promise<void>;
+  /** Resolves once what was journaled so far is on the disk: awaited between a finding's revoke-started record and its request. */
+  durable?: () => Promise<void>;
 }
 
 /**
@@ -98,6 +100,8 @@ export async function revokeStepFindings(
       const started = performance.now();
       events.emit({ type: 'revoke-started', stepId: step.id, findingId: finding.id, kind: finding.kind });
       try {
+        // Write-ahead: the intent is on the disk before the request leaves (one flush covers the whole phase).
+        await options.durable?.();
         const outcome = await provider.revoke(client, finding, { user: step.user, mode: step.mode, options: step.options, signal: options.signal });
         const detail = outcome.status === 'skipped' ? outcome.reason : outcome.detail;
         events.emit({

@@ -39,6 +39,8 @@ export interface RunOptions {
     refuseConnections(connected: Map<string, { actor: string }>): void;
   };
   resumedFrom?: { journal: string; sha256: string; runId: string };
+  /** Resolves once the journal so far is on the disk: awaited before every mutating request (write-ahead). */
+  durable?: () => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -74,7 +76,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const readers = new Map<string, Connection<unknown>>();
   const connecting = new Map(plan.providers.map((instance) => [instance.name, deferred<Connection<unknown>>()]));
   const containment = new Containment(plan, registry, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!.client), events, early ? 'early' : 'after-approval', stop.signal);
-  const revokeOptions = { concurrency: options.concurrency, isStopped: () => stop.requested, signal: stop.signal };
+  const revokeOptions = { concurrency: options.concurrency, isStopped: () => stop.requested, signal: stop.signal, ...(options.durable ? { durable: options.durable } : {}) };
   const containing = early ? containment.fire((name) => connecting.get(name)!.promise, revokeOptions) : undefined;
   // Each step is discovered as soon as its own provider is connected and guarded (after its
   // containment went out, in early mode). A saved plan is first checked against every account

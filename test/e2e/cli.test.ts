@@ -165,7 +165,7 @@ describe('the revoke binary against the IAM sandbox', () => {
       const before = sandbox.requests.length;
       const dry = await runBin(['user', 'jdoe', '-r', 'runbooks/offboarding.yaml', '--dry-run', '--json', '--detailed-exitcode'], { env: sandboxEnv(sandbox) });
       expect(dry.code).toBe(3);
-      expect(JSON.parse(dry.stdout)).toMatchObject({ user: 'jdoe', dryRun: true, status: 'completed', totals: { findings: 6, planned: 6 } });
+      expect(JSON.parse(dry.stdout)).toMatchObject({ user: 'jdoe', dryRun: true, status: 'completed', totals: { findings: 7, planned: 7 } });
       expect(sandbox.requests.slice(before).filter((r) => r.mutating)).toEqual([]);
       const real = await runBin(['user', 'jdoe', '-r', 'runbooks/offboarding.yaml', '--yes', '--json'], { env: sandboxEnv(sandbox) });
       expect(real.code).toBe(0);

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IAM } from '@aws-sdk/client-iam';
+import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/report/journal.js';
 import { sandboxEnvironment } from '../../src/sandbox/iam/seed.js';
@@ -11,7 +12,8 @@ import { yaml } from '../support/runbooks.js';
 import { runBin } from '../support/spawn.js';
 
 // Contain first through the shipped binary (dist/): with --yes the departing person's access key
-// is refused while revoke is still discovering, measured from the person's side.
+// is refused while revoke is still discovering, measured from the person's side; and the
+// person's session, once refused, stays refused through the user's deletion.
 const LATENCY_MS = 40;
 
 let world: IamWorld;
@@ -35,6 +37,11 @@ describe('contain first, through node bin/revoke.js', () => {
     await world.seed('jdoe');
     const key = world.sandbox.state.users.get('jdoe')!.accessKeys[0]!;
     const asPerson = new IAM({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: key.id, secretAccessKey: key.secret }, maxAttempts: 1 });
+    const sts = new STSClient({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: key.id, secretAccessKey: key.secret }, maxAttempts: 1 });
+    const mfa = world.sandbox.state.users.get('jdoe')!.mfaSerials[0]!;
+    const issued = (await sts.send(new GetSessionTokenCommand({ SerialNumber: mfa, TokenCode: '123456' }))).Credentials!;
+    const session = { accessKeyId: issued.AccessKeyId!, secretAccessKey: issued.SecretAccessKey!, sessionToken: issued.SessionToken! };
+    const asSession = new IAM({ endpoint: world.sandbox.endpoint, region: 'us-east-1', credentials: session, maxAttempts: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'revoke-e2e-contain-'));
     world.sandbox.faults.latencyMs = LATENCY_MS;
 
@@ -44,6 +51,7 @@ describe('contain first, through node bin/revoke.js', () => {
     const probe = setInterval(() => {
       const sent = Date.now();
       tries.push(asPerson.getUser({ UserName: 'jdoe' }).then(() => ({ sent, accepted: true }), () => ({ sent, accepted: false })));
+      void asSession.getUser({ UserName: 'jdoe' }).catch(() => undefined);
     }, 10);
     const result = await runBin(['user', 'jdoe', '-r', writeTemp('contain.yaml', runbook), '--yes', '--report', dir], { env: sandboxEnvironment(world.sandbox), timeoutMs: 30_000 });
     clearInterval(probe);
@@ -63,6 +71,13 @@ describe('contain first, through node bin/revoke.js', () => {
     const revokedFirst = journal.slice(0, firstStep).filter((r) => r.type === 'revoke-finished').map((r) => (r.type === 'revoke-finished' ? `${r.findingId}:${r.outcome}` : ''));
     expect(revokedFirst.sort()).toEqual(['deny-all:revoked', 'user/jdoe:revoked']);
     expect(result.stdout).toContain('deny-all policy RevokeDenyAll on jdoe');
+    // The session, in the order the sandbox decided: once refused, never accepted again, not in
+    // the gap between removing revoke's own policies and DeleteUser (the AWSDenyAll boundary holds it).
+    expect(result.stdout).toContain('AWSDenyAll permissions boundary on jdoe, holding it while it is deleted');
+    const sessionAnswers = world.sandbox.requests.filter((r) => r.accessKeyId === session.accessKeyId).map((r) => (r.status === 200 ? 'ok' : r.code));
+    const firstRefusal = sessionAnswers.findIndex((a) => a !== 'ok');
+    expect(firstRefusal).toBeGreaterThan(0);
+    expect(sessionAnswers.slice(firstRefusal).filter((a) => a === 'ok'), sessionAnswers.join(' ')).toEqual([]);
     expect(result.stdout).not.toContain(key.secret);
   });
 });

@@ -46,7 +46,7 @@ describe('on a terminal, through the built binary', () => {
     await seedUser(sandboxIamClient(sandbox), 'tty-no', { accessKeys: 1 });
     const before = sandbox.requests.length;
     const { code, output } = await onTerminal(['user', 'tty-no', '-r', 'test/fixtures/aws-offboarding.yaml'], 'n');
-    expect(output).toContain('Revoke these 5 items from tty-no now?');
+    expect(output).toContain('Revoke these 6 items from tty-no now?');
     expect(output).toContain('✔'); // listr2's finished-task mark
     expect(output).not.toMatch(/internal error|is not a function|is not a constructor/);
     expect(code).toBe(1);

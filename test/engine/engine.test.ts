@@ -193,6 +193,38 @@ describe('engine', () => {
     expect(events.filter((type) => type === 'run-finished')).toHaveLength(1);
   });
 
+  it('write-ahead: no request leaves before the journal holding its revoke-started record is on the disk', async () => {
+    const world = alice();
+    const started: string[] = [];
+    const flushes: Array<{ covers: number; at: number }> = [];
+    const durable = async () => {
+      const covers = started.length;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      flushes.push({ covers, at: performance.now() });
+    };
+    const { outcome } = await runEngine(world, graphRunbook, { user: 'alice' }, { durable, onEvent: (event) => event.type === 'revoke-started' && started.push(`${event.stepId}/${event.findingId}`) });
+    expect(outcome.exitCode).toBe(0);
+    const calls = revokes(world.calls);
+    expect(calls).toHaveLength(started.length);
+    const instanceOf = (stepId: string) => (stepId === 'c' ? 'two' : 'one');
+    const unmatched = [...calls];
+    started.forEach((key, index) => {
+      const [stepId, findingId] = key.split('/') as [string, string];
+      const flushedAt = Math.min(...flushes.filter((f) => f.covers > index).map((f) => f.at));
+      const call = unmatched.splice(unmatched.findIndex((c) => c.instance === instanceOf(stepId) && c.findingId === findingId), 1)[0];
+      expect(call!.start).toBeGreaterThanOrEqual(flushedAt);
+    });
+  });
+
+  it('a journal that cannot be flushed: the request is not sent, the finding fails with why, exit 1', async () => {
+    const world = alice();
+    const { outcome, record } = await runEngine(world, graphRunbook, { user: 'alice' }, { durable: () => Promise.reject(new Error('cannot flush the journal x.jsonl to disk: EIO')) });
+    expect(outcome).toEqual({ status: 'failed', exitCode: 1 });
+    expect(revokes(world.calls)).toEqual([]);
+    expect(record.totals.failed).toBeGreaterThan(0);
+    expect(JSON.stringify(record.steps)).toContain('cannot flush the journal x.jsonl to disk: EIO');
+  });
+
   it('a stop request lets in-flight calls finish and starts nothing new (exit 130)', async () => {
     const world = alice();
     world.latencyMs = 30;

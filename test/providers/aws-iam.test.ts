@@ -88,6 +88,34 @@ describe('aws-iam provider against the IAM sandbox', () => {
     expect(new Set(kinds)).toEqual(new Set(['sessions', 'access-keys', 'login-profile', 'mfa-devices', 'ssh-keys', 'signing-certificates', 'service-credentials', 'inline-policies', 'managed-policies', 'groups', 'user']));
   });
 
+  it('delete mode: once a probing session is denied, it is never let in again, not while revoke removes its own policies before DeleteUser', async () => {
+    world = await iamWorld();
+    await world.seed('jdoe', FULL_USER);
+    const session = await mfaSession('jdoe', keysOf('jdoe')[0]!);
+    const probe = iamAs(session);
+    // Four probes keep a GetUser of the session in flight from before the run until after it; with
+    // 5 ms per response, the gap between two of revoke's round trips always has probes in it.
+    world.sandbox.faults.latencyMs = 5;
+    let probing = true;
+    const probes = Array.from({ length: 4 }, async () => {
+      while (probing) await probe.getUser({ UserName: 'jdoe' }).catch(() => undefined);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { code, stderr } = await world.revoke(['user', 'jdoe', '-r', deleteAll, '--yes']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    probing = false;
+    await Promise.all(probes);
+    expect(code, stderr).toBe(0);
+    expect(world.sandbox.state.users.has('jdoe')).toBe(false);
+    // The sandbox's log is in the order it decided (it authorizes as a request arrives).
+    const answers = world.sandbox.requests.filter((r) => r.accessKeyId === session.accessKeyId).map((r) => (r.status === 200 ? 'ok' : r.code));
+    const firstDenial = answers.findIndex((a) => a !== 'ok');
+    expect(firstDenial).toBeGreaterThan(0);
+    const afterDenial = answers.slice(firstDenial);
+    expect(afterDenial.filter((a) => a === 'ok'), afterDenial.join(' ')).toEqual([]);
+    expect(afterDenial.at(-1)).toBe('InvalidClientTokenId');
+  });
+
   it('a dry run sends no mutating request and shows what a real run then does', async () => {
     world = await iamWorld();
     await world.seed('jdoe');

@@ -16,6 +16,24 @@ function writeJournal(events = 4): string {
 }
 
 describe('journal', () => {
+  it('writes each record before append returns (a killed process loses nothing written); durable() waits for the flush; close during a flush keeps every line', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'run.journal.jsonl');
+    const journal = new JournalWriter(path);
+    journal.append({ seq: 1, ts: '2026-11-29T00:00:00.000Z', type: 'discovery-started' });
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(2); // on the file already, before any flush
+    const flushed = journal.durable();
+    for (let seq = 2; seq <= 50; seq++) journal.append({ seq, ts: '2026-11-29T00:00:00.000Z', type: 'discovery-started' });
+    await Promise.all([flushed, journal.durable()]);
+    journal.append({ seq: 51, ts: '2026-11-29T00:00:00.000Z', type: 'discovery-started' });
+    const last = journal.durable();
+    journal.close(); // a flush is in flight: close must neither throw nor lose a line
+    await last;
+    await expect(journal.durable()).resolves.toBeUndefined();
+    const reading = readJournal(path);
+    expect(reading.records.map((r) => r.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    expect(reading.broken).toBeUndefined();
+  });
+
   it('chains every record to the exact bytes of the one before', () => {
     const path = writeJournal();
     const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);

@@ -250,13 +250,58 @@ steps:
       // In restore order: aws-remove depended on aws-contain, so it comes first.
       'aws-remove sessions not-restorable',
       'aws-remove access-keys not-restorable',
+      'aws-remove user not-restorable',
       'aws-remove groups not-restorable',
       'aws-remove user not-restorable',
       'aws-contain user not-restorable',
       'aws-contain access-keys not-restorable',
     ]);
-    expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe('the run removed olga itself (aws-remove: IAM user olga itself); this went with it');
+    expect(findings.find((f: { step: string; kind: string }) => f.step === 'aws-contain' && f.kind === 'user').detail).toBe(
+      'the run removed olga itself (aws-remove: IAM user olga itself); this went with it',
+    );
     expect(result.stderr).toContain('instead: aws iam create-user --user-name olga');
+  }, 60_000);
+
+  it('a delete-mode run that stopped before DeleteUser leaves the user held by AWSDenyAll; restore says so (conflict, exit 1) until the operator removes that boundary', async () => {
+    await seedUser(iam, 'hugo', {});
+    const key = (await iam.createAccessKey({ UserName: 'hugo' })).AccessKey!;
+    const asHugo = new IAM({ endpoint: iamSandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, maxAttempts: 1 });
+    const home = mkdtempSync(join(tmpdir(), 'revoke-restore-'));
+    // The step does not list access-keys, so DeleteUser meets the key and fails: the run stops between.
+    const userOnly = `version: 1
+name: remove-user
+providers:
+  aws:
+    type: aws-iam
+steps:
+  - id: aws-remove
+    provider: aws
+    user: "{{user}}"
+    mode: delete
+    revoke: [user]
+`;
+    const run = await runCli(['user', 'hugo', '-r', writeTemp('remove-user.yaml', userOnly), '--yes', '--report', join(home, 'reports')], builtinRegistry(), { env: { ...env, XDG_CONFIG_HOME: home } });
+    expect(run.code, run.stderr).toBe(1);
+    const held = iamSandbox.state.users.get('hugo')!;
+    expect([held.boundary, [...held.inlinePolicies.keys()]]).toEqual(['arn:aws:iam::aws:policy/AWSDenyAll', []]);
+    // Contained all the same: the key is still active, the boundary denies it.
+    await expect(asHugo.getUser({ UserName: 'hugo' })).rejects.toMatchObject({ name: 'AccessDenied' });
+
+    const report = reportFiles(join(home, 'reports')).reports[0]!;
+    const refused = await restore([report, '--yes', '--json'], home);
+    expect(refused.code, refused.stderr).toBe(1);
+    const findings = JSON.parse(refused.stdout).steps[0].findings as Array<{ id: string; outcome: string; detail: string }>;
+    const finding = findings.find((f) => f.id === 'deny-all-boundary')!;
+    expect(finding).toMatchObject({ outcome: 'conflict' });
+    expect(finding.detail).toContain('still held by the AWSDenyAll permissions boundary');
+    expect(finding.detail).toContain('aws iam delete-user-permissions-boundary --user-name hugo');
+    expect(held.boundary).toBe('arn:aws:iam::aws:policy/AWSDenyAll');
+
+    await iam.deleteUserPermissionsBoundary({ UserName: 'hugo' });
+    const again = await restore([report, '--yes', '--json'], home);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).steps[0].findings.find((f: { id: string }) => f.id === 'deny-all-boundary')).toMatchObject({ outcome: 'already-restored' });
+    await asHugo.getUser({ UserName: 'hugo' });
   }, 60_000);
 
   it('a role that was already NOLOGIN before the run stays NOLOGIN after restore', async () => {

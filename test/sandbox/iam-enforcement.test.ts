@@ -70,6 +70,30 @@ describe('IAM sandbox policy evaluation: an explicit Deny wins', () => {
     expect((await errorOf(as.iam.getUser({ UserName: 'deny-managed' }))).name).toBe('AccessDenied');
   });
 
+  it("the AWSDenyAll permissions boundary refuses the user's key and its MFA session; DeleteUser does not need it removed", async () => {
+    const credentials = await userWithKey('deny-boundary', { virtualMfa: true });
+    const key = clientsFor(credentials);
+    const session = clientsFor(await mfaSession('deny-boundary', credentials));
+    await key.iam.getUser({ UserName: 'deny-boundary' });
+    await session.iam.getUser({ UserName: 'deny-boundary' });
+    await iam.putUserPermissionsBoundary({ UserName: 'deny-boundary', PermissionsBoundary: 'arn:aws:iam::aws:policy/AWSDenyAll' });
+    for (const as of [key, session]) {
+      const denied = await errorOf(as.iam.getUser({ UserName: 'deny-boundary' }));
+      expect(denied.name).toBe('AccessDenied');
+      expect(denied.message).toContain('with an explicit deny in a permissions boundary');
+    }
+    // The key cannot mint a new session to get around it either.
+    expect((await errorOf(key.sts.send(new GetSessionTokenCommand({})))).name).toBe('AccessDenied');
+    // A boundary whose document the sandbox does not know denies nothing (implicit deny is not modelled).
+    await iam.putUserPermissionsBoundary({ UserName: 'deny-boundary', PermissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess' });
+    await key.iam.getUser({ UserName: 'deny-boundary' });
+    await iam.putUserPermissionsBoundary({ UserName: 'deny-boundary', PermissionsBoundary: 'arn:aws:iam::aws:policy/AWSDenyAll' });
+    const user = sandbox.state.users.get('deny-boundary')!;
+    Object.assign(user, { accessKeys: [], mfaSerials: [] });
+    await iam.deleteUser({ UserName: 'deny-boundary' });
+    expect(sandbox.state.users.has('deny-boundary')).toBe(false);
+  });
+
   it('a Deny on another resource does not refuse this one', async () => {
     const credentials = await userWithKey('deny-elsewhere');
     await iam.putUserPolicy({ UserName: 'deny-elsewhere', PolicyName: 'x', PolicyDocument: JSON.stringify({ Statement: [{ Effect: 'Deny', Action: 'iam:GetUser', Resource: 'arn:aws:iam::123456789012:user/someone-else' }] }) });

@@ -49,9 +49,11 @@ export function identify(state: IamState, req: IncomingMessage): Caller {
 }
 
 /**
- * Refuses what AWS refuses before any policy is read, then applies the caller's explicit Denies:
- * credentials from GetSessionToken without MFA may not call IAM, nor STS beyond AssumeRole and
- * GetCallerIdentity; GetCallerIdentity works even under an explicit Deny.
+ * Refuses what AWS refuses before any policy is read, then applies the caller's explicit Denies,
+ * in its identity-based policies and in its permissions boundary (a Deny there refuses the
+ * request of the user's keys and sessions alike): credentials from GetSessionToken without MFA
+ * may not call IAM, nor STS beyond AssumeRole and GetCallerIdentity; GetCallerIdentity works
+ * even under an explicit Deny.
  */
 export function authorize(state: IamState, caller: Caller, service: 'iam' | 'sts' | 'cloudtrail', action: string, params: Record<string, string | undefined>): void {
   if (service === 'sts' && action === 'GetCallerIdentity') return;
@@ -59,24 +61,33 @@ export function authorize(state: IamState, caller: Caller, service: 'iam' | 'sts
   if (userSession && !userSession.mfa && (service === 'iam' || (service === 'sts' && action !== 'AssumeRole'))) {
     throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
   }
-  const documents = policiesOf(state, caller);
-  const denied = explicitDeny(documents, {
+  const request = {
     action: `${service}:${action}`,
     resource: resourceOf(state, params),
     now: new Date(),
     ...(caller.session ? { tokenIssueTime: caller.session.issued } : {}),
-  });
-  if (denied) {
-    throw new IamError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${service}:${action} on resource: ${resourceOf(state, params)} with an explicit deny in an identity-based policy`, 403);
+  };
+  const deniedBy = explicitDeny(policiesOf(state, caller), request) ? 'an identity-based policy' : explicitDeny(boundaryOf(state, caller), request) ? 'a permissions boundary' : undefined;
+  if (deniedBy) {
+    throw new IamError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${service}:${action} on resource: ${request.resource} with an explicit deny in ${deniedBy}`, 403);
   }
 }
+
+const managedDocument = (state: IamState, arn: string): string | undefined => state.policies.get(arn)?.document ?? AWS_MANAGED_DOCUMENTS[arn];
 
 function policiesOf(state: IamState, caller: Caller): string[] {
   if (caller.roleName) return [...(state.roles.get(caller.roleName)?.inlinePolicies.values() ?? [])];
   const user = caller.userName ? state.users.get(caller.userName) : undefined;
   if (!user) return [];
-  const managed = user.managedPolicies.map((arn) => state.policies.get(arn)?.document ?? AWS_MANAGED_DOCUMENTS[arn]).filter((d): d is string => d !== undefined);
+  const managed = user.managedPolicies.map((arn) => managedDocument(state, arn)).filter((d): d is string => d !== undefined);
   return [...user.inlinePolicies.values(), ...managed];
+}
+
+/** The user's permissions boundary (the caller's own, or that of the user whose session it is), if the sandbox knows its document. */
+function boundaryOf(state: IamState, caller: Caller): string[] {
+  const boundary = caller.userName ? state.users.get(caller.userName)?.boundary : undefined;
+  const document = boundary ? managedDocument(state, boundary) : undefined;
+  return document ? [document] : [];
 }
 
 function resourceOf(state: IamState, params: Record<string, string | undefined>): string {

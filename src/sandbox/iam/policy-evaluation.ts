@@ -1,12 +1,14 @@
 /**
  * The part of AWS's identity-policy evaluation that revocation relies on: an explicit Deny in
- * any policy of the principal wins over everything, and a Deny may be conditioned on
- * `aws:TokenIssueTime` (which only temporary credentials carry) or `aws:CurrentTime`.
+ * any policy of the principal, or in a user's permissions boundary, wins over everything, and a
+ * Deny may be conditioned on `aws:TokenIssueTime` (which only temporary credentials carry) or
+ * `aws:CurrentTime`.
  *
  * Not modelled: implicit deny (a request no policy allows is still served, so the sandbox's
- * operator needs no policy), permissions boundaries, SCPs, resource policies, NotAction and
- * NotResource, condition operators other than the date ones (a Deny with one never applies,
- * so tests cannot pass by accident through an unsupported condition).
+ * operator needs no policy; likewise a boundary only denies through its explicit Denies, never
+ * by not allowing), boundaries of roles, SCPs, resource policies, NotAction and NotResource,
+ * condition operators other than the date ones (a Deny with one never applies, so tests cannot
+ * pass by accident through an unsupported condition).
  */
 
 export interface RequestContext {

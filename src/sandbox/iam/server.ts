@@ -97,11 +97,12 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     return random();
   };
   const requests: LoggedRequest[] = [];
-  // Every request as one JSON line (service, action, user agent) as it arrives, for checks
-  // across many sandboxes and processes, such as the test suite's least-privilege check.
+  // Every request as one JSON line (service, action, user agent, the condition keys it sets) as
+  // it arrives, for checks across many sandboxes and processes, such as the test suite's
+  // least-privilege check.
   const requestLogFile = options.requestLogFile ?? process.env.REVOKE_SANDBOX_REQUEST_LOG;
   const logToFile = (entry: LoggedRequest) => {
-    if (requestLogFile) appendFileSync(requestLogFile, `${JSON.stringify({ service: entry.service, action: entry.action, userAgent: entry.userAgent })}\n`);
+    if (requestLogFile) appendFileSync(requestLogFile, `${JSON.stringify({ service: entry.service, action: entry.action, userAgent: entry.userAgent, ...conditionContext(entry.params) })}\n`);
   };
   const regions = { status: sandboxRegions(), cloudTrailDenied: new Set<string>() };
 
@@ -298,6 +299,14 @@ async function loseResponse(entry: LoggedRequest, res: ServerResponse, fail: (er
   entry.code = 'ECONNRESET';
   entry.finishedAt = performance.now();
   res.socket?.destroy();
+}
+
+/** Request parameters that AWS also exposes as policy condition keys (only those revoke's policy conditions on). */
+const CONDITION_KEYS: Record<string, string> = { PermissionsBoundary: 'iam:PermissionsBoundary' };
+
+function conditionContext(params: Params): { context?: Record<string, string> } {
+  const context = Object.fromEntries(Object.entries(CONDITION_KEYS).flatMap(([param, key]) => (params[param] === undefined ? [] : [[key, params[param]!]])));
+  return Object.keys(context).length > 0 ? { context } : {};
 }
 
 function userAgentOf(req: IncomingMessage): string {
