@@ -167,7 +167,9 @@ export class Containment {
             this.sent += selected.length;
             if (await revokeStepFindings(steps.get(stepId)!, selected, this.registry, connections, this.events, options)) this.failedSteps.add(stepId);
           });
-          // The clients write their requests within this turn of the event loop; the next one is discovery's.
+          // Their intents reach the disk first (write-ahead: one flush covers them all); then the
+          // clients write their requests within that turn of the event loop; the next is discovery's.
+          await options.durable?.().catch(() => undefined);
           setImmediate(dispatch.resolve);
           await Promise.all(sending);
         } finally {

@@ -5,6 +5,10 @@ import { RunEventStream, type RunEvent } from '../../src/engine/events.js';
 import { RunRecorder } from '../../src/engine/record.js';
 import { executeRun, type RunOptions } from '../../src/engine/run.js';
 import { StopController } from '../../src/engine/stop.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JournalWriter } from '../../src/report/journal.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { builtinRegistry } from '../../src/providers/builtin.js';
 import { resolveRun } from '../../src/runbook/resolve.js';
@@ -76,6 +80,9 @@ async function run(user: string, options: Partial<RunOptions> = {}, onEvent: (ev
   const events = new RunEventStream();
   const recorder = new RunRecorder();
   const seen: Array<RunEvent & { at: number }> = [];
+  // A real journal, as `revoke user` has: every request waits for its intent to be flushed (write-ahead).
+  const journal = new JournalWriter(join(mkdtempSync(join(tmpdir(), 'contain-journal-')), 'run.journal.jsonl'));
+  events.subscribe(journal.listener);
   events.subscribe(recorder.listener);
   events.subscribe((event) => {
     seen.push({ ...event, at: performance.now() });
@@ -93,10 +100,12 @@ async function run(user: string, options: Partial<RunOptions> = {}, onEvent: (ev
       stop: new StopController(1000),
       confirm: async () => ({ approved: true, by: 'flag' }),
       confirmedUpFront: true,
+      durable: () => journal.durable(),
       ...options,
     });
     return { outcome, record: recorder.record, events: seen, iam: world.sandbox.requests.slice(iamFrom), pg: pgLog.slice(pgFrom) };
   } finally {
+    journal.close();
     world.sandbox.faults.latencyMs = 0;
   }
 }
@@ -130,6 +139,8 @@ describe('contain first', () => {
     const iamMutations = iam.filter((r) => r.mutating);
     expect(iamMutations.slice(0, 2).map((r) => `${r.action} ${String(r.params.PolicyName)}`).sort()).toEqual(['PutUserPolicy AWSRevokeOlderSessions', 'PutUserPolicy RevokeDenyAll']);
     expect(iamMutations[0]!.startedAt).toBeLessThan(discoveryEnd(events, 'aws-'));
+    // Discovery waits for the containment to leave: only connect's identity and containment's own read go first.
+    expect(iam.filter((r) => r.startedAt < iamMutations[0]!.startedAt).map((r) => r.action).sort()).toEqual(['GetCallerIdentity', 'ListUserPolicies']);
     // Evidence off the critical path: no blast-radius read (key last use) went out before the containment.
     const evidence = iam.filter((r) => r.action === 'GetAccessKeyLastUsed');
     expect(evidence.length).toBeGreaterThan(0);

@@ -77,8 +77,8 @@ describe('postgres provider against a real PostgreSQL server', () => {
     await expect(again.connect()).rejects.toThrow(/not permitted to log in/);
     const json = JSON.parse(result.stdout);
     expect(json.steps[0].findings.map((f: { kind: string; outcome: string; detail?: string }) => [f.kind, f.outcome, f.detail])).toEqual([
-      ['login', 'revoked', 'NOLOGIN'],
-      ['sessions', 'revoked', '1 session terminated'],
+      ['login', 'revoked', 'NOLOGIN; 1 session terminated right behind it'],
+      ['sessions', 'revoked', '1 session terminated (together with NOLOGIN)'],
     ]);
     expect(json.actors[0].actor).toMatch(/^postgres:revoke_operator@127\.0\.0\.1:\d+\/postgres$/);
   });

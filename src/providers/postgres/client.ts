@@ -2,11 +2,15 @@ import pg from 'pg';
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
 import type { PostgresConfig } from './config.js';
-import type { PostgresContext } from './kind.js';
+import type { PostgresContext, TransactionalClient } from './kind.js';
 
 /**
  * Connects with a connection string from `connectionStringEnv`, or the standard PG* variables of
  * the environment revoke was given. Errors never repeat the connection string (it holds the password).
+ *
+ * Both connections run in pg's pipeline mode: queries issued together go out together and are
+ * answered in order, each with its own result or error (its own Sync), so reads that do not wait
+ * on each other cost one round trip between them instead of one each.
  */
 export async function connectPostgres(config: PostgresConfig, context: ConnectContext): Promise<Connection<PostgresContext>> {
   const { env, instance } = context;
@@ -28,15 +32,25 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     ...(config.database ? { database: config.database } : {}),
     application_name: 'revoke',
     connectionTimeoutMillis: 10_000,
+    pipeline: true,
   };
   const client = new pg.Client(settings);
   // Discovery, presence and watch get their own connection on which every transaction is
   // READ ONLY: the server itself refuses any write sent on it (SQLSTATE 25006).
   const readOnlyClient = new pg.Client({ ...settings, options: '-c default_transaction_read_only=on' });
+  const closeBoth = () => Promise.all([client.end(), readOnlyClient.end()].map((p) => p.catch(() => undefined)));
+  // Queued now, sent the moment the connection is ready (pipeline mode): who revoke is, where, and
+  // whether reassignTo exists, in one round trip.
+  const identity = client.query<{ me: string; db: string; host: string | null; port: number | null; reassign_exists: boolean }>(
+    `SELECT current_user AS me, current_database() AS db, host(inet_server_addr()) AS host, inet_server_port() AS port,
+            $1::text IS NULL OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1::text) AS reassign_exists`,
+    [config.reassignTo ?? null],
+  );
+  identity.catch(() => undefined);
   try {
     await Promise.all([client.connect(), readOnlyClient.connect()]);
   } catch (error) {
-    await Promise.all([client.end(), readOnlyClient.end()].map((p) => p.catch(() => undefined)));
+    await closeBoth();
     const code = (error as { code?: string }).code;
     const fix = code === '28P01' || code === '28000' ? 'check the user and password of the connection' : 'check the host, port and database of the connection (and that the server is up)';
     throw new InvalidInputError(`cannot connect to PostgreSQL for provider ${instance}: ${(error as Error).message}`, fix);
@@ -44,39 +58,54 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
   // A broken connection later surfaces as a failed query; do not let it crash the process.
   client.on('error', () => {});
   readOnlyClient.on('error', () => {});
-  serializeQueries(client);
-  serializeQueries(readOnlyClient);
-  const { rows } = await client.query<{ me: string; db: string; host: string | null; port: number | null }>(
-    'SELECT current_user AS me, current_database() AS db, host(inet_server_addr()) AS host, inet_server_port() AS port',
-  );
-  const me = rows[0]!;
-  if (config.reassignTo) {
-    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.reassignTo]);
-    if (exists.rows.length === 0) {
-      await Promise.all([client.end(), readOnlyClient.end()]);
-      throw new InvalidInputError(`reassignTo role ${config.reassignTo} does not exist in ${me.db} (provider ${instance})`, 'create it, or name an existing role');
-    }
+  let me: Awaited<typeof identity>['rows'][number];
+  try {
+    me = (await identity).rows[0]!;
+  } catch (error) {
+    await closeBoth();
+    throw error;
+  }
+  if (!me.reassign_exists) {
+    await closeBoth();
+    throw new InvalidInputError(`reassignTo role ${config.reassignTo} does not exist in ${me.db} (provider ${instance})`, 'create it, or name an existing role');
   }
   return {
-    client: { client, readOnlyClient, database: me.db, reassignTo: config.reassignTo, serverLogFile: config.serverLogFile },
+    client: {
+      client: withTransactionsAlone(client),
+      readOnlyClient,
+      database: me.db,
+      reassignTo: config.reassignTo,
+      serverLogFile: config.serverLogFile,
+      terminatedWithLogin: new Map(),
+    },
     actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
     selfUser: me.me,
   };
 }
 
 /**
- * One connection runs one query at a time, and pg deprecates queueing calls made while one is in
- * flight (a DeprecationWarning on stderr in pg 8, an error in pg 9). Discovery of several kinds,
- * and audits of several people, call concurrently: here they wait their turn.
+ * A pipelined connection would slip any query issued while a transaction is open into that
+ * transaction (and roll it back with it). Here `BEGIN` holds the connection: queries issued by
+ * anyone else wait until the COMMIT or ROLLBACK that ends it has answered. The transaction's own
+ * statements go through `inTransaction`, which passes them straight on.
  */
-function serializeQueries(client: pg.Client): void {
+function withTransactionsAlone(client: pg.Client): TransactionalClient {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  let tail: Promise<unknown> = Promise.resolve();
-  Object.assign(client, {
-    query: (...args: unknown[]) => {
-      const run = tail.then(() => query(...args));
-      tail = run.catch(() => undefined);
-      return run;
-    },
-  });
+  let open: Promise<void> | undefined;
+  const queryWhenFree = (...args: unknown[]): Promise<unknown> => (open ? open.then(() => queryWhenFree(...args)) : query(...args));
+  const inTransaction = async <T>(run: (tx: pg.Client) => Promise<T>): Promise<T> => {
+    while (open) await open;
+    let end!: () => void;
+    open = new Promise((resolve) => (end = resolve));
+    // The transaction's view: the same connection, its queries never held back.
+    const tx = new Proxy(client, { get: (target, property, receiver) => (property === 'query' ? query : Reflect.get(target, property, receiver)) });
+    try {
+      return await run(tx);
+    } finally {
+      open = undefined;
+      end();
+    }
+  };
+  const transactional: TransactionalClient = Object.assign(client, { query: queryWhenFree as pg.Client['query'], inTransaction });
+  return transactional;
 }

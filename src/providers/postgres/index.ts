@@ -30,8 +30,9 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
   errorText: pgText,
   describeUser: (_context, user) => `role ${user}`,
   readOnly: (context) => (context.readOnlyClient ? { ...context, client: context.readOnlyClient } : context),
-  // One connection: reading kinds one after another keeps the queries in order.
-  sequentialDiscovery: true,
+  // The kinds' reads go out together on the pipelined read-only connection (one round trip), the
+  // superuser guard's with them.
+  concurrentBeforeDiscover: true,
   containment: postgresContainment,
   // Every kind reads the role's pg_roles row, and two steps for one role read it again: once per run.
   withReadCache: (context) => (context.readOnlyClient ? { ...context, readOnlyClient: withCachedReads(context.readOnlyClient, (method, [text]) => method === 'query' && typeof text === 'string' && /^\s*SELECT\b/i.test(text)) } : context),
@@ -50,11 +51,14 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
 
   async watch(context, { user, since, until }) {
     // There should be none: any session of the role after the revocation is an event.
-    const failed = context.serverLogFile ? await failedLogins(context.client, context.serverLogFile, user, since, until) : [];
-    const { rows } = await context.client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
-      `SELECT pid, application_name, ${CLIENT_ADDRESS} AS client_addr, coalesce(backend_start, now()) AS backend_start FROM pg_stat_activity WHERE usename = $1`,
-      [user],
-    );
+    // Both reads in one round trip (pipelined).
+    const [failed, { rows }] = await Promise.all([
+      context.serverLogFile ? failedLogins(context.client, context.serverLogFile, user, since, until) : [],
+      context.client.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }>(
+        `SELECT pid, application_name, ${CLIENT_ADDRESS} AS client_addr, coalesce(backend_start, now()) AS backend_start FROM pg_stat_activity WHERE usename = $1`,
+        [user],
+      ),
+    ]);
     return {
       events: [
         ...rows.map((r): WatchEvent => ({

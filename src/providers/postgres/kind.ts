@@ -1,6 +1,12 @@
 import type { Client } from 'pg';
 import type { ProviderKind } from '../define.js';
 
+/** The connected (revoke) client: pipelined, and able to run a transaction nothing else slips into. */
+export type TransactionalClient = Client & {
+  /** Runs `run` as the connection's only user: queries issued meanwhile by others wait until it ends. */
+  inTransaction<T>(run: (tx: Client) => Promise<T>): Promise<T>;
+};
+
 export interface PostgresContext {
   /** Sends anything in revoke; in discovery, presence and watch the read-only connection. */
   client: Client;
@@ -9,6 +15,11 @@ export interface PostgresContext {
   database: string;
   reassignTo: string | undefined;
   serverLogFile: string | undefined;
+  /**
+   * Sessions the login kind terminated in NOLOGIN's round trip (contain first), per role, until
+   * the sessions kind, which owns them, reports them in its own outcome.
+   */
+  terminatedWithLogin: Map<string, number>;
 }
 
 export interface PostgresRequest {
@@ -27,7 +38,23 @@ export const ident = (context: PostgresContext, name: string) => context.client.
 
 export const isUndefinedRole = (error: unknown) => (error as { code?: string }).code === '42704';
 
-export async function roleRow(context: PostgresContext, role: string): Promise<{ rolcanlogin: boolean; rolsuper: boolean } | undefined> {
-  const { rows } = await context.client.query<{ rolcanlogin: boolean; rolsuper: boolean }>('SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [role]);
+/**
+ * Runs `run` in a transaction alone on the connection (see TransactionalClient), with a context
+ * whose client is the transaction's. A client without transactions of its own (a test's, the
+ * read-only one) runs it directly.
+ */
+export function inTransaction<T>(context: PostgresContext, run: (tx: PostgresContext) => Promise<T>): Promise<T> {
+  const { client } = context;
+  if (!('inTransaction' in client)) return run(context);
+  return (client as TransactionalClient).inTransaction((tx) => run({ ...context, client: tx }));
+}
+
+export interface RoleRow {
+  rolcanlogin: boolean;
+  rolsuper: boolean;
+}
+
+export async function roleRow(context: PostgresContext, role: string): Promise<RoleRow | undefined> {
+  const { rows } = await context.client.query<RoleRow>('SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [role]);
   return rows[0];
 }

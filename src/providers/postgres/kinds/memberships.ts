@@ -18,11 +18,13 @@ export const memberships: PostgresKind = {
     return (await groupsOf(context, role)).map((group) => ({ id: group, kind: 'memberships', label: `member of role ${group}`, phase: Phase.Grants }));
   },
   async revoke(context, finding, { role }) {
-    // REVOKE of a membership that is not there only warns: check first, so "already gone" is true.
+    // REVOKE of a membership that is not there only warns: the check, pipelined right before it
+    // (one round trip for both), says whether it was there, so "already gone" is true.
+    const wasMember = groupsOf(context, role).then((groups) => groups.includes(finding.id));
+    wasMember.catch(() => undefined);
     try {
-      if (!(await groupsOf(context, role)).includes(finding.id)) return { status: 'already-gone' };
       await context.client.query(`REVOKE ${ident(context, finding.id)} FROM ${ident(context, role)}`);
-      return { status: 'revoked' };
+      return (await wasMember) ? { status: 'revoked' } : { status: 'already-gone' };
     } catch (error) {
       if (isUndefinedRole(error)) return { status: 'already-gone' };
       throw error;

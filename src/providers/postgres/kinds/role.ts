@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../../errors.js';
-import { ident, isUndefinedRole, Phase, type PostgresContext, type PostgresKind } from '../kind.js';
+import { ident, inTransaction, isUndefinedRole, Phase, roleRow, type PostgresContext, type PostgresKind } from '../kind.js';
 import { ownershipDigest, ownershipOf, ownershipSummary, type Ownership } from './role-ownership.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -31,9 +31,9 @@ export const role: PostgresKind = {
   reversible: false,
   async discover(context, { role: name, mode }) {
     if (mode !== 'delete') return [];
-    const { rows } = await context.client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
-    if (rows.length === 0) return [];
-    const ownership = await ownershipRefusingUnreassigned(context, name);
+    // Both reads at once (one round trip): what a role that does not exist owns is nothing.
+    const [row, ownership] = await Promise.all([roleRow(context, name), ownershipRefusingUnreassigned(context, name)]);
+    if (!row) return [];
     const shown = ownership.here.slice(0, 10).join(', ') + (ownership.here.length > 10 ? `, … (${ownership.here.length - 10} more)` : '');
     const elsewhere = ownership.elsewhere.map((e) => `${plural(e.objects, 'object')} in database ${e.database}`);
     const warnings = [
@@ -61,32 +61,40 @@ export const role: PostgresKind = {
     ];
   },
   async revoke(context, finding, { role: name }) {
-    const { client } = context;
-    await client.query('BEGIN');
-    try {
-      // Re-checked inside the transaction: what the role owns now, not what it owned at review.
-      const ownership = await ownershipOf(context, name);
-      if (ownership.total > 0 && !context.reassignTo) refuseUnreassigned(context, name, ownership);
-      const shown = Number(finding.details?.owned ?? 0);
-      if (ownership.total > 0 && ownershipDigest(ownership) !== finding.fingerprint) {
-        throw new InvalidInputError(
-          `role ${name} now owns ${ownershipSummary(ownership, context.database)}, not the ${shown} object${shown === 1 ? '' : 's'} the plan showed`,
-          'run revoke again to review what it owns now',
+    // Alone on the connection: nothing another step sends can land inside this transaction.
+    return inTransaction(context, async (tx) => {
+      const { client } = tx;
+      // BEGIN and the re-check pipelined (one round trip): what the role owns now, inside the
+      // transaction, not what it owned at review.
+      const begun = client.query('BEGIN');
+      const owned = ownershipOf(tx, name);
+      try {
+        await begun;
+        const ownership = await owned;
+        if (ownership.total > 0 && !tx.reassignTo) refuseUnreassigned(tx, name, ownership);
+        const shown = Number(finding.details?.owned ?? 0);
+        if (ownership.total > 0 && ownershipDigest(ownership) !== finding.fingerprint) {
+          throw new InvalidInputError(
+            `role ${name} now owns ${ownershipSummary(ownership, tx.database)}, not the ${shown} object${shown === 1 ? '' : 's'} the plan showed`,
+            'run revoke again to review what it owns now',
+          );
+        }
+        // The rest as one simple query (one round trip): the server runs the statements in order
+        // and stops at the first error, which leaves the transaction to roll back below.
+        // REASSIGN/DROP OWNED need membership of the role; a CREATEROLE operator (not superuser)
+        // may grant it to itself. Inside this transaction: it ends with the role, or rolls back with it.
+        const role = ident(tx, name);
+        await client.query(
+          [`GRANT ${role} TO CURRENT_USER`, ...(tx.reassignTo ? [`REASSIGN OWNED BY ${role} TO ${ident(tx, tx.reassignTo)}`] : []), `DROP OWNED BY ${role}`, `DROP ROLE ${role}`, 'COMMIT'].join('; '),
         );
+        return { status: 'revoked', detail: tx.reassignTo && ownership.total > 0 ? `${plural(ownership.total, 'owned object')} reassigned to ${tx.reassignTo}; role dropped` : 'role dropped' };
+      } catch (error) {
+        await owned.catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (isUndefinedRole(error)) return { status: 'already-gone' };
+        throw error;
       }
-      // REASSIGN/DROP OWNED need membership of the role; a CREATEROLE operator (not superuser) may
-      // grant it to itself. Inside this transaction: it ends with the role, or rolls back with it.
-      await client.query(`GRANT ${ident(context, name)} TO CURRENT_USER`);
-      if (context.reassignTo) await client.query(`REASSIGN OWNED BY ${ident(context, name)} TO ${ident(context, context.reassignTo)}`);
-      await client.query(`DROP OWNED BY ${ident(context, name)}`);
-      await client.query(`DROP ROLE ${ident(context, name)}`);
-      await client.query('COMMIT');
-      return { status: 'revoked', detail: context.reassignTo && ownership.total > 0 ? `${plural(ownership.total, 'owned object')} reassigned to ${context.reassignTo}; role dropped` : 'role dropped' };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if (isUndefinedRole(error)) return { status: 'already-gone' };
-      throw error;
-    }
+    });
   },
   notRestorable: (finding) => ({
     reason: `the role was dropped${Number(finding.details?.owned ?? 0) > 0 ? ' (what it owned now belongs to the reassignTo role)' : ''}`,

@@ -1,5 +1,5 @@
 import type { Finding } from '../../types.js';
-import { Phase, roleRow, type PostgresKind } from '../kind.js';
+import { Phase, roleRow, type PostgresContext, type PostgresKind } from '../kind.js';
 
 interface Backend {
   pid: number;
@@ -14,8 +14,21 @@ interface Backend {
  */
 export const CLIENT_ADDRESS = "CASE WHEN backend_start IS NULL THEN 'an address hidden from revoke (grant it pg_read_all_stats)' ELSE coalesce(host(client_addr), 'local socket') END";
 
-const backendsOf = async (context: Parameters<PostgresKind['discover']>[0], role: string) =>
+const backendsOf = async (context: PostgresContext, role: string) =>
   (await context.client.query<Backend>(`SELECT pid, ${CLIENT_ADDRESS} AS client_addr, application_name, backend_start FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()`, [role])).rows;
+
+/**
+ * Terminates every backend of the role; returns how many. `onceNologin`: only if the role can no
+ * longer log in when the statement runs, so that, pipelined behind NOLOGIN, it ends nothing when
+ * NOLOGIN failed (a killed client could come straight back).
+ */
+export async function terminateSessions(context: PostgresContext, role: string, { onceNologin = false } = {}): Promise<number> {
+  const { rows } = await context.client.query<{ terminated: boolean }>(
+    `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()${onceNologin ? ' AND NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = $1)' : ''}`,
+    [role],
+  );
+  return rows.filter((r) => r.terminated).length;
+}
 
 /** Sessions of a role that can log in, before anyone looked at them: what containment fires first (right after NOLOGIN). */
 export const sessionsFinding = (role: string): Finding => ({ id: 'sessions', kind: 'sessions', label: `sessions of ${role} opened before its login is disabled`, phase: Phase.Sessions });
@@ -31,8 +44,8 @@ export const sessions: PostgresKind = {
   // A terminated backend cannot be brought back; clients reconnect once the role can log in.
   reversible: false,
   async discover(context, { role }) {
-    const backends = await backendsOf(context, role);
-    const canLogin = (await roleRow(context, role))?.rolcanlogin ?? false;
+    const [backends, row] = await Promise.all([backendsOf(context, role), roleRow(context, role)]);
+    const canLogin = row?.rolcanlogin ?? false;
     if (backends.length === 0 && !canLogin) return [];
     if (backends.length === 0) return [{ ...sessionsFinding(role), details: { open: 0 } }];
     const from = [...new Set(backends.map((b) => b.client_addr ?? 'local socket'))].join(', ');
@@ -50,12 +63,14 @@ export const sessions: PostgresKind = {
     ];
   },
   async revoke(context, _finding, { role }) {
-    const { rows } = await context.client.query<{ terminated: boolean }>(
-      'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()',
-      [role],
-    );
-    const count = rows.filter((r) => r.terminated).length;
-    return count > 0 ? { status: 'revoked', detail: `${count} session${count === 1 ? '' : 's'} terminated` } : { status: 'already-gone', detail: 'no session open' };
+    // Those the login kind already ended in NOLOGIN's round trip are this finding's too; then
+    // again, for any that opened while NOLOGIN was committing.
+    const withLogin = context.terminatedWithLogin.get(role) ?? 0;
+    context.terminatedWithLogin.delete(role);
+    const count = withLogin + (await terminateSessions(context, role));
+    if (count === 0) return { status: 'already-gone', detail: 'no session open' };
+    const together = withLogin === 0 ? '' : withLogin === count ? ' (together with NOLOGIN)' : ` (${withLogin} together with NOLOGIN)`;
+    return { status: 'revoked', detail: `${count} session${count === 1 ? '' : 's'} terminated${together}` };
   },
   notRestorable: () => ({ reason: 'terminated sessions cannot be restored: clients reconnect once the role can log in again' }),
 };
