@@ -44,7 +44,11 @@ export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENC
     Promise.resolve()
       .then(useOnce)
       .then(
-        (ok) => (use.ok = ok === true),
+        // A use made of two requests (sign in, then use the session) answers { ok, at }: `at` is when the deciding request was sent.
+        (answer) => {
+          use.ok = answer === true || answer?.ok === true;
+          if (typeof answer?.at === 'number') use.sentAt = answer.at;
+        },
         (error) => (use.error = String(error?.message ?? error).split('\n')[0]),
       )
       .then(() => (lastAnswerAccepted = use.ok))
@@ -115,15 +119,17 @@ export function iamConsoleGetUser(endpoint, userName, password, mfaCode) {
   return async () => {
     const response = await fetch(`${endpoint}/console-signin`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const session = await response.json();
-    if (response.status !== 200) return false;
-    return iamGetUser(endpoint, userName, session.AccessKeyId, session.SessionToken)();
+    if (response.status !== 200) return false; // the password is refused: this sign-in was the deciding request
+    const at = performance.now();
+    return { ok: await iamGetUser(endpoint, userName, session.AccessKeyId, session.SessionToken)(), at };
   };
 }
 
 /** What a probe saw, relative to `t0` (the spawn of the revoke run). */
 export function exposureOf(probe, t0) {
-  const accepted = probe.uses.filter((u) => u.ok);
-  const refused = probe.uses.filter((u) => !u.ok);
+  const uses = [...probe.uses].sort((a, b) => a.sentAt - b.sentAt);
+  const accepted = uses.filter((u) => u.ok);
+  const refused = uses.filter((u) => !u.ok);
   const lastAccepted = accepted.at(-1);
   const firstRefusedAfter = refused.find((u) => !lastAccepted || u.sentAt > lastAccepted.sentAt);
   return {
@@ -134,7 +140,7 @@ export function exposureOf(probe, t0) {
     windowMs: lastAccepted ? lastAccepted.sentAt - t0 : undefined,
     /** The first refused use after it: the credential died between the two. */
     refusedFromMs: firstRefusedAfter ? firstRefusedAfter.sentAt - t0 : undefined,
-    deniedAtEnd: probe.uses.length > 0 && !probe.uses.at(-1).ok,
+    deniedAtEnd: uses.length > 0 && !uses.at(-1).ok,
     refusal: firstRefusedAfter?.error,
   };
 }
