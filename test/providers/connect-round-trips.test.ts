@@ -56,8 +56,27 @@ describe('round trips before containment (issue 18)', () => {
     const { code, stderr } = await world.revoke(['user', 'jane.doe@acme.example', '-r', googleRunbook(world, { remove: false }), '--yes']);
     expect(code, stderr).toBe(0);
     const rounds = trips.rounds().map((round) => round.map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.api} ${decodeURIComponent(e.path)}`).sort());
-    expect(rounds.slice(0, -1)).toEqual([['POST oauth /token'], [`GET directory users/${ADMIN}`, 'GET directory users/jane.doe@acme.example']]);
+    expect(rounds.slice(0, 2)).toEqual([['POST oauth /token'], [`GET directory users/${ADMIN}`, 'GET directory users/jane.doe@acme.example', 'GET directory users/jane.doe@acme.example/verificationCodes']]);
     expect(rounds.at(-1)!.filter((request) => request.startsWith('*'))).toEqual(['*POST directory users/jane.doe@acme.example/signOut']);
+  });
+
+  it('google-workspace: with backup codes in the step, they go with the sign-out and the suspension follows one round later, before every other phase', async () => {
+    const world = await googleWorld();
+    const person = seedGooglePerson(world, 'john.roe@acme.example');
+    expect(world.sandbox.state.user('john.roe@acme.example')!.backupCodes.length).toBeGreaterThan(0);
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS, 3);
+    const { code, stderr } = await world.revoke(['user', 'john.roe@acme.example', '-r', googleRunbook(world, { remove: false }), '--yes']);
+    expect(code, stderr).toBe(0);
+    const writes = trips.rounds().map((round) => round.filter((e) => e.mutating).map((e) => `${e.method} ${decodeURIComponent(e.path)}`).sort());
+    expect(writes.slice(0, 2)).toEqual([[], []]); // the token, then the guard's and containment's reads
+    expect(writes.slice(2).filter((round) => round.length > 0)).toEqual([
+      ['POST users/john.roe@acme.example/signOut', 'POST users/john.roe@acme.example/verificationCodes/invalidate'],
+      ['PUT users/john.roe@acme.example'],
+    ]);
+    expect(world.sandbox.exchanges.find((e) => e.method === 'PUT')!.requestBody).toMatchObject({ suspended: true });
+    // The password and the app password are refused from the suspension on, long before their own phases.
+    const userinfo = (secret: string) => fetch(new URL('/oauth2/v3/userinfo', world.sandbox.url), { headers: { authorization: `Basic ${Buffer.from(`john.roe@acme.example:${secret}`).toString('base64')}` } });
+    expect((await userinfo(person.appPasswords[0]!)).status).toBe(401);
   });
 
   it('google-workspace: an impersonated admin that cannot read itself stops the run (exit 2) before any change, though connect no longer waits for it', async () => {

@@ -16,7 +16,8 @@ const pacers = new Map<string, Bottleneck>();
 function pacerFor(key: string, minTime: number): Bottleneck {
   let pacer = pacers.get(key);
   if (!pacer) {
-    pacer = new Bottleneck({ maxConcurrent: 1, minTime });
+    // One write at a time, `minTime` apart; `writeIntervalMs: 0` asks for no pacing at all (a local sandbox).
+    pacer = new Bottleneck({ maxConcurrent: minTime === 0 ? null : 1, minTime });
     pacers.set(key, pacer);
   }
   return pacer;

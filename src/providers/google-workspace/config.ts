@@ -18,7 +18,7 @@ export const googleConfigSchema = z.strictObject({
   scopes: z.array(z.url()).optional().describe('OAuth scopes to ask for (default: every scope the provider can use; see `revoke providers google-workspace`).'),
   rootUrl: z.url().optional().describe('Admin SDK root URL (default https://admin.googleapis.com/, or GOOGLE_WORKSPACE_API_URL).'),
   tokenUrl: z.url().optional().describe('OAuth2 token endpoint (default https://oauth2.googleapis.com/token, or GOOGLE_WORKSPACE_TOKEN_URL).'),
-  writeIntervalMs: z.number().int().min(0).max(60_000).optional().describe('Pause between write requests to this domain, shared by every step (default 100).'),
+  writeIntervalMs: z.number().int().min(0).max(60_000).optional().describe('Pause between write requests to this domain, shared by every step, one write at a time (default 100); 0: no pacing, writes go out together.'),
   maxRetries: z.number().int().min(0).max(20).optional().describe('Retries of a call on 429, 403 rate-limit reasons and 5xx (default 6).'),
   retryDelayMs: z.number().int().min(0).max(60_000).optional().describe('First backoff delay when Google sends no Retry-After (default 1000; doubles, with jitter).'),
   transferPollMs: z.number().int().min(1).max(600_000).optional().describe('data-transfer: how often to poll a transfer (default 5000).'),

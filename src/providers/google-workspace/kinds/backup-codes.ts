@@ -8,10 +8,18 @@ export const backupCodes: GoogleKind = {
   permissions: [Scope.userSecurity],
   reversible: false,
   async discover({ directory }, { user }) {
-    const { data: profile } = await directory.users.get({ userKey: user, projection: 'basic' });
+    // Both reads at once (one round trip, also when contain first reads them before signing out):
+    // the list fails for a suspended user, which the profile then explains.
+    const [{ data: profile }, listed] = await Promise.all([
+      directory.users.get({ userKey: user, projection: 'basic' }),
+      directory.verificationCodes.list({ userKey: user }).then(
+        ({ data }) => ({ data }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
     if (profile.suspended) return { skipped: `${user} is suspended: Google refuses to process backup codes of a suspended user (they cannot sign in while suspended; unsuspend, run this kind, suspend again)` };
-    const { data } = await directory.verificationCodes.list({ userKey: user });
-    const count = (data.items ?? []).length;
+    if ('error' in listed) throw listed.error;
+    const count = (listed.data.items ?? []).length;
     if (count === 0) return [];
     return [{ id: 'backup-codes', kind: 'backup-codes', label: `${count} unused backup codes`, phase: Phase.Credentials, details: { count } }];
   },
