@@ -104,7 +104,8 @@ const closers = [() => iam.close(), () => github.close(), () => google.close(), 
 async function seedPerson(person) {
   await seedUser(sandboxIamClient(iam), person, FULL_USER);
   seedGitHubUser(github, ORG, { login: person, role: 'member', teams: ['platform'], ssoCredentials: 2, patGrants: 1, codespaces: ['api'], copilot: true, repoCollaborator: ['infra'] });
-  const githubToken = github.state.addToken(person, ['read:org', 'repo']);
+  // The org enforces SAML SSO: the token reaches it through its credential authorization.
+  const githubToken = github.state.addSsoAuthorizedToken(person, ORG, ['read:org', 'repo']);
   const googleCredentials = seedGoogleUser(google, {
     email: `${person}@${DOMAIN}`,
     lastLoginMinutesAgo: 20,

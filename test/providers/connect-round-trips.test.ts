@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { githubProvider } from '../../src/providers/github/index.js';
-import { githubWorld } from '../support/github.js';
+import { githubRunbook, githubWorld, seedUser as seedGitHubPerson } from '../support/github.js';
 import { ADMIN, googleRunbook, googleWorld, seedPerson as seedGooglePerson } from '../support/google.js';
 import { oktaWorld, seedPerson as seedOktaPerson } from '../support/okta.js';
 import { writeTemp } from '../support/cli.js';
@@ -35,6 +35,42 @@ describe('round trips before containment (issue 18)', () => {
     expect(connection.selfUser).toBe('revoke-bot');
     expect((connection.client as { canSeeMembers: boolean }).canSeeMembers).toBe(true);
     expect(trips.rounds().map((round) => round.map((e) => `${e.method} ${e.path}`).sort())).toEqual([['GET /orgs/acme', 'GET /orgs/acme/members', 'GET /user']]);
+  });
+
+  it('github: a token authorized for SAML SSO works until its authorization goes; contain first removes it right after connect and the membership read, before the rest is discovered', async () => {
+    const world = await githubWorld();
+    seedGitHubPerson(world, 'jdoe');
+    const token = world.sandbox.state.addSsoAuthorizedToken('jdoe', 'acme', ['read:org', 'repo']);
+    const members = () => fetch(`${world.sandbox.url}/orgs/acme/members?per_page=1`, { headers: { authorization: `token ${token}` } });
+    expect((await members()).status).toBe(200);
+    let duringDiscovery: Promise<number> | undefined;
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS, 3);
+    const run = world.revoke(['user', 'jdoe', '-r', githubRunbook(), '--yes']);
+    // The token's owner tries it the moment the first write has reached the sandbox.
+    const poll = setInterval(() => {
+      if (!duringDiscovery && world.sandbox.exchanges.some((e) => e.mutating && e.status !== 0)) duringDiscovery = members().then((r) => r.status);
+    }, 2);
+    const { code, stderr } = await run.finally(() => clearInterval(poll));
+    expect(code, stderr).toBe(0);
+    const rounds = trips.rounds().map((round) => round.map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.route}`).sort());
+    expect(rounds[0]).toEqual(['GET /orgs/{org}', 'GET /orgs/{org}/members', 'GET /user']);
+    expect(rounds[1]).toEqual(['GET /orgs/{org}/credential-authorizations', 'GET /orgs/{org}/memberships/{username}']);
+    // The three authorizations (two seeded, the token's) go first, in one round, with discovery's reads behind them.
+    expect(rounds[2]!.filter((r) => r.startsWith('*'))).toEqual(Array(3).fill('*DELETE /orgs/{org}/credential-authorizations/{credential_id}'));
+    expect(await duringDiscovery).toBe(403);
+    const refused = await members();
+    expect([refused.status, ((await refused.json()) as { message: string }).message]).toEqual([403, 'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.']);
+  });
+
+  it('github: an owner is not contained first (the last-owner refusal comes from discovery, before any change)', async () => {
+    const world = await githubWorld();
+    seedGitHubPerson(world, 'boss', { role: 'admin', ssoCredentials: 1 });
+    const { exchanges } = await world.revoke(['user', 'boss', '-r', githubRunbook(), '--yes']);
+    const firstWrite = exchanges.findIndex((e) => e.mutating);
+    const discoveryReads = exchanges.filter((e) => e.route === '/orgs/{org}/members/{username}/codespaces');
+    expect(discoveryReads.length).toBeGreaterThan(0);
+    // Nothing was sent before discovery had read everything (no containment for an owner).
+    if (firstWrite >= 0) expect(exchanges.indexOf(discoveryReads[0]!)).toBeLessThan(firstWrite);
   });
 
   it('okta, three steps: who am I, the person once for every step, the super admin guard, then the session clear and the suspension together', async () => {

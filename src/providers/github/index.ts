@@ -1,5 +1,6 @@
 import { defineProvider } from '../define.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
+import { githubContainment } from './contain.js';
 import { githubConfigSchema, githubStepOptionsSchema, type GitHubConfig } from './config.js';
 import { githubErrorText, type GitHubContext, type GitHubRequest } from './kind.js';
 import { githubKinds } from './kinds/index.js';
@@ -26,6 +27,7 @@ export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHub
   errorText: githubErrorText,
   describeUser: (context, user) => `${user} in ${context.org}`,
   readOnly: (context) => (context.readOnlyOctokit ? { ...context, octokit: context.readOnlyOctokit } : context),
+  containment: githubContainment,
   stepWarnings: (context, request, kinds) =>
     request.scanRepos && kinds.includes('repo-collaborator')
       ? [`scanRepos lists the direct collaborators of every repository in ${context.org}: at least one request per repository, paced by GitHub's rate limits`]

@@ -6,7 +6,7 @@ import type { GitHubState, Org } from './state.js';
 // checks, and Link-header pagination.
 
 export type Caller =
-  | { kind: 'user'; login: string; scopes: string[] }
+  | { kind: 'user'; login: string; scopes: string[]; sso?: { org: string; credentialId: number } }
   | { kind: 'installation'; appId: number; installationId: number; org: string; permissions: Record<string, string> }
   | { kind: 'app'; appId: number }
   /** A request without credentials, on a route that takes none (POST /credentials/revoke). */

@@ -54,7 +54,7 @@ function identify(state: GitHubState, authorization: string | undefined): Caller
   if (!match) throw new HttpError(401, 'Requires authentication');
   const credential = match[1]!;
   const user = state.tokens.get(credential);
-  if (user) return { kind: 'user', login: user.login, scopes: user.scopes };
+  if (user) return { kind: 'user', login: user.login, scopes: user.scopes, ...(user.sso ? { sso: user.sso } : {}) };
   const installation = state.installationTokens.get(credential);
   if (installation) {
     if (installation.expires.getTime() < Date.now()) throw new HttpError(401, 'Bad credentials');
@@ -64,6 +64,21 @@ function identify(state: GitHubState, authorization: string | undefined): Caller
   const appId = verifyAppJwt(state, credential);
   if (appId !== undefined) return { kind: 'app', appId };
   throw new HttpError(401, 'Bad credentials');
+}
+
+/**
+ * An org that enforces SAML single sign-on answers a token authorized for it (its credential
+ * authorization) only while that authorization exists: once an owner removes it
+ * (DELETE /orgs/{org}/credential-authorizations/{credential_id}), GitHub answers 403 "Resource
+ * protected by organization SAML enforcement" to the token on the org's resources, repositories
+ * included. Tokens seeded without an authorization (the operator's) are not held to it.
+ */
+function refuseWithoutSsoAuthorization(state: GitHubState, caller: Caller, org: string | undefined): void {
+  if (caller.kind !== 'user' || !caller.sso || org === undefined || caller.sso.org.toLowerCase() !== org.toLowerCase()) return;
+  const organization = state.orgs.get(caller.sso.org);
+  if (!organization?.samlSso) return;
+  if (organization.credentialAuthorizations.some((authorization) => authorization.credential_id === caller.sso!.credentialId)) return;
+  throw new HttpError(403, 'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.');
 }
 
 /** A GitHub App's JWT: RS256, signed by the app's private key, `iss` = app id, not expired. */
@@ -145,8 +160,13 @@ export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed
     } catch (error) {
       return fail(error as HttpError);
     }
-    exchange.caller = caller.kind === 'user' ? caller.login : caller.kind === 'app' ? `app ${caller.appId}` : caller.kind === 'anonymous' ? 'anonymous' : `installation ${caller.installationId}`;
     const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(route.pattern.exec(path)![i + 1]!)]));
+    try {
+      refuseWithoutSsoAuthorization(state, caller, params.org ?? params.owner);
+    } catch (error) {
+      return fail(error as HttpError);
+    }
+    exchange.caller = caller.kind === 'user' ? caller.login : caller.kind === 'app' ? `app ${caller.appId}` : caller.kind === 'anonymous' ? 'anonymous' : `installation ${caller.installationId}`;
     // No audit entries are made up from requests: GitHub documents API-request events only for
     // enterprise audit log streams, not for GET /orgs/{org}/audit-log, and nothing says denied
     // requests of non-members are logged. Tests seed the org's auditLog with documented events.

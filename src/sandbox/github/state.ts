@@ -31,7 +31,8 @@ export interface AppRegistration {
 /** Everything the GitHub sandbox knows: users, tokens, apps and organizations. */
 export class GitHubState {
   readonly users = new Map<string, { id: number; created: Date }>();
-  readonly tokens = new Map<string, { login: string; scopes: string[] }>();
+  /** `sso`: the token reaches that org only through its SAML SSO credential authorization (see server.ts). */
+  readonly tokens = new Map<string, { login: string; scopes: string[]; sso?: { org: string; credentialId: number } }>();
   readonly apps = new Map<number, AppRegistration>();
   readonly installationTokens = new Map<string, { appId: number; installationId: number; expires: Date }>();
   readonly orgs = new Map<string, Org>();
@@ -75,6 +76,21 @@ export class GitHubState {
   addToken(login: string, scopes: string[], token = `ghp_sandbox${this.id()}${'x'.repeat(20)}`): string {
     this.user(login);
     this.tokens.set(token, { login, scopes });
+    return token;
+  }
+
+  /**
+   * A personal access token authorized for `org`'s SAML single sign-on (a credential
+   * authorization the org lists): as on an org that enforces SAML SSO, the token reaches the
+   * org's resources only while that authorization exists.
+   */
+  addSsoAuthorizedToken(login: string, org: string, scopes: string[]): string {
+    const token = this.addToken(login, scopes);
+    const credentialId = this.id();
+    const organization = this.orgs.get(org);
+    if (!organization) throw new Error(`no organization ${org}`);
+    organization.credentialAuthorizations.push({ credential_id: credentialId, login, credential_type: 'personal access token', authorized: new Date(), token_last_eight: token.slice(-8), scopes });
+    this.tokens.get(token)!.sso = { org, credentialId };
     return token;
   }
 }

@@ -11,8 +11,12 @@ export const repoCollaborator: GitHubKind = {
     if (!repos && !scanRepos) return { skipped: 'no repos: listed on the step and scanRepos is not set' };
     const names = repos ?? (await octokit.paginate(octokit.rest.repos.listForOrg, { org, per_page: perPage })).map((r) => r.name);
     const findings = [];
-    for (const repo of names) {
-      const collaborators = await octokit.paginate(octokit.rest.repos.listCollaborators, { owner: org, repo, affiliation: 'direct', per_page: perPage });
+    const collaboratorsOf = (repo: string) => octokit.paginate(octokit.rest.repos.listCollaborators, { owner: org, repo, affiliation: 'direct', per_page: perPage });
+    // The repos the step names, asked at once (a few: one round trip); a scan of every repository
+    // one after another, as GitHub asks of many requests (secondary rate limits).
+    const listed = repos ? await Promise.all(repos.map(collaboratorsOf)) : undefined;
+    for (const [index, repo] of names.entries()) {
+      const collaborators = listed ? listed[index]! : await collaboratorsOf(repo);
       const match = collaborators.find((c) => sameLogin(c.login, user));
       if (!match) continue;
       const soleAdmin = match.role_name === 'admin' && !collaborators.some((c) => c.role_name === 'admin' && !sameLogin(c.login, user));
