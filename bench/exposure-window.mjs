@@ -239,7 +239,8 @@ async function round(person, latency, { withProbes = true } = {}) {
   };
   const marks = { iam: iam.requests.length, github: github.exchanges.length, google: google.exchanges.length, okta: okta.exchanges.length, entra: entra.exchanges.length };
   const probes = withProbes ? await startProbes(person, held, mutationsSeenSince(marks, relay)) : [];
-  await new Promise((resolve) => setTimeout(resolve, 50)); // every probe has been accepted at least once
+  // Every probe has been accepted at least once before the spawn (a console sign-in and its request take two round trips).
+  for (const deadline = performance.now() + 3000; probes.some((p) => !p.uses.some((u) => u.ok)) && performance.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
   let run;
   const cpuBefore = process.cpuUsage();
   try {
