@@ -12,7 +12,8 @@ export async function connectProviders(
   plan: RunPlan,
   registry: ProviderRegistry,
   events: RunEventStream,
-  context: { env: NodeJS.ProcessEnv; signal: AbortSignal },
+  /** `prefetch`: a run: each instance is told its steps' users (ConnectContext.users). */
+  context: { env: NodeJS.ProcessEnv; signal: AbortSignal; prefetch?: boolean },
   hooks: {
     /** Called as each instance connects, before the others have (contain first starts there). */
     onConnected?: (instance: string, connection: Connection<unknown>) => void;
@@ -28,7 +29,8 @@ export async function connectProviders(
       const provider = registry.get(instance.type)!;
       let connection: Connection<unknown>;
       try {
-        connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal });
+        const users = context.prefetch ? [...new Set(plan.steps.filter((step) => step.provider === instance.name).map((step) => step.user))] : [];
+        connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal, ...(users.length > 0 ? { users } : {}) });
       } catch (error) {
         hooks.onFailed?.();
         if (error instanceof RevokeError) throw error;

@@ -91,7 +91,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     await Promise.all([containing, discovering]);
   };
   try {
-    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal }, {
+    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal, prefetch: true }, {
       onConnected: (name, connection) => {
         // Discover once: one read cache per provider instance, shared by its steps (discovery only).
         const cached = registry.get(plan.providers.find((p) => p.name === name)!.type)?.withReadCache?.(connection.client);

@@ -77,6 +77,12 @@ export interface ConnectContext {
   instance: string;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /**
+   * A run's people on this instance (its steps' users). Connect may start reading them, read-only,
+   * beside its own identity check, into the read cache `withReadCache` then hands the run: the
+   * guard's and containment's reads need not wait for connect's round trip. Absent outside runs.
+   */
+  users?: string[];
 }
 
 export interface DiscoverRequest {

@@ -139,8 +139,13 @@ describe('contain first', () => {
     const iamMutations = iam.filter((r) => r.mutating);
     expect(iamMutations.slice(0, 2).map((r) => `${r.action} ${String(r.params.PolicyName)}`).sort()).toEqual(['PutUserPolicy AWSRevokeOlderSessions', 'PutUserPolicy RevokeDenyAll']);
     expect(iamMutations[0]!.startedAt).toBeLessThan(discoveryEnd(events, 'aws-'));
-    // Discovery waits for the containment to leave: only connect's identity and containment's own read go first.
-    expect(iam.filter((r) => r.startedAt < iamMutations[0]!.startedAt).map((r) => r.action).sort()).toEqual(['GetCallerIdentity', 'ListUserPolicies']);
+    // Discovery waits for the containment to leave: only connect's identity check and the person's
+    // reads connect started beside it (told the run's users) go first, in one round trip.
+    const first = iam.filter((r) => r.startedAt < iamMutations[0]!.startedAt);
+    expect(first.map((r) => r.action).sort()).toEqual(['GetCallerIdentity', 'GetUser', 'ListUserPolicies']);
+    // Connect's reads are the run's read cache: neither containment nor either step reads them again.
+    const operator = iam.filter((r) => r.accessKeyId === world.sandbox.operator.accessKeyId);
+    expect(operator.filter((r) => r.action === 'ListUserPolicies' || r.action === 'GetUser').map((r) => r.action).sort()).toEqual(['GetUser', 'ListUserPolicies']);
     // Evidence off the critical path: no blast-radius read (key last use) went out before the containment.
     const evidence = iam.filter((r) => r.action === 'GetAccessKeyLastUsed');
     expect(evidence.length).toBeGreaterThan(0);

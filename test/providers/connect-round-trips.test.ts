@@ -3,6 +3,7 @@ import { githubProvider } from '../../src/providers/github/index.js';
 import { githubRunbook, githubWorld, seedUser as seedGitHubPerson } from '../support/github.js';
 import { ADMIN, googleRunbook, googleWorld, seedPerson as seedGooglePerson } from '../support/google.js';
 import { oktaWorld, seedPerson as seedOktaPerson } from '../support/okta.js';
+import { entraRunbook, entraWorld, seedUser as seedEntraPerson } from '../support/entra.js';
 import { writeTemp } from '../support/cli.js';
 import { countRoundTrips } from '../support/round-trips.js';
 
@@ -73,14 +74,14 @@ describe('round trips before containment (issue 18)', () => {
     if (firstWrite >= 0) expect(exchanges.indexOf(discoveryReads[0]!)).toBeLessThan(firstWrite);
   });
 
-  it('okta, three steps: who am I, the person once for every step, the super admin guard, then the session clear and the suspension together', async () => {
+  it('okta, three steps: who am I and the person (once for every step) together, the super admin guard, then the session clear and the suspension together', async () => {
     const world = await oktaWorld();
     seedOktaPerson(world, 'jane.doe@acme.test', { roles: [], factors: ['push'], signedIn: true });
     const trips = countRoundTrips(world.sandbox, LATENCY_MS, 2);
     const { code, stderr } = await world.revoke(['user', 'jane.doe@acme.test', '-r', OKTA_THREE_STEPS, '--yes']);
     expect(code, stderr).toBe(0);
     const rounds = trips.rounds().map((round) => round.map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.route}${e.path.endsWith('/me') ? ' (me)' : ''}`).sort());
-    expect(rounds.slice(0, -1)).toEqual([['GET /api/v1/users/{userId} (me)'], ['GET /api/v1/users/{userId}'], ['GET /api/v1/users/{userId}/roles']]);
+    expect(rounds.slice(0, -1)).toEqual([['GET /api/v1/users/{userId}', 'GET /api/v1/users/{userId} (me)'], ['GET /api/v1/users/{userId}/roles']]);
     // Discovery's reads follow containment out of the door, in the same round.
     expect(rounds.at(-1)!.filter((request) => request.startsWith('*'))).toEqual(['*DELETE /api/v1/users/{userId}/sessions', '*POST /api/v1/users/{userId}/lifecycle/suspend']);
   });
@@ -113,6 +114,17 @@ describe('round trips before containment (issue 18)', () => {
     // The password and the app password are refused from the suspension on, long before their own phases.
     const userinfo = (secret: string) => fetch(new URL('/oauth2/v3/userinfo', world.sandbox.url), { headers: { authorization: `Basic ${Buffer.from(`john.roe@acme.example:${secret}`).toString('base64')}` } });
     expect((await userinfo(person.appPasswords[0]!)).status).toBe(401);
+  });
+
+  it('entra-id: after the token, the organization and the person are read together (connect was told the run\'s people), then sign-in is blocked', async () => {
+    const world = await entraWorld();
+    seedEntraPerson(world, `jane@${world.sandbox.state.domain}`);
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS);
+    const { code, stderr } = await world.revoke(['user', `jane@${world.sandbox.state.domain}`, '-r', entraRunbook({ revoke: 'account, sessions' }), '--yes']);
+    expect(code, stderr).toBe(0);
+    const rounds = trips.rounds().map((round) => round.filter((e) => e.route !== 'token').map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.route}`).sort());
+    expect(rounds.find((round) => round.length > 0)).toEqual(['GET /organization', 'GET /users/{user-id}']);
+    expect(rounds.at(-1)!.filter((request) => request.startsWith('*'))).toEqual(['*PATCH /users/{user-id}']);
   });
 
   it('google-workspace: an impersonated admin that cannot read itself stops the run (exit 2) before any change, though connect no longer waits for it', async () => {

@@ -9,6 +9,8 @@ import type { IamContext } from './kind.js';
 import { TokenBucket } from './rate-limit.js';
 import { refuseWrites } from './read-only.js';
 import { countAttempts } from './retry-count.js';
+import { withCachedReads } from '../read-cache.js';
+import { userPolicyNames } from './kinds/sessions.js';
 
 export { awsEndpoints } from './identity.js';
 
@@ -52,6 +54,17 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext, 
   // Discovery, presence, evidence and watch get their own client whose every write is refused.
   const readOnlyIam = refuseWrites(newIam(), 'iam');
 
+  // A run's people: their user and inline policy names (what the guard and containment read
+  // first) are asked now, beside the identity question still on its way, into the read cache the
+  // run's discovery and containment use (`withReadCache`). Read-only; a person who does not
+  // exist answers NoSuchEntity there, as later.
+  const pageSize = config.pageSize ?? 100;
+  const readCache = context.users ? cachedIamReads(readOnlyIam) : undefined;
+  for (const user of readCache ? (context.users ?? []) : []) {
+    readCache!.getUser({ UserName: user }).catch(() => undefined);
+    userPolicyNames(readCache!, user, pageSize).catch(() => undefined);
+  }
+
   const arn = await identity.arn;
   const selfUser = /^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
   const cloudTrailEndpoint = env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? config.endpoint ?? env.AWS_ENDPOINT_URL;
@@ -68,10 +81,15 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext, 
     return refuseWrites(accountClient({ ...base, ...(accountEndpoint ? { endpoint: accountEndpoint } : {}), ...(credentials ? { credentials } : {}) }), 'account');
   };
   return {
-    client: { iam, readOnlyIam, pageSize: config.pageSize ?? 100, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
+    client: { iam, readOnlyIam, ...(readCache ? { readCache } : {}), pageSize, cloudTrail, account, ...(config.watchRegions ? { watchRegions: config.watchRegions } : {}), ...(config.sessionCutoffSkewSeconds !== undefined ? { sessionCutoffSkewMs: config.sessionCutoffSkewSeconds * 1000 } : {}) },
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };
+}
+
+/** A view of `iam` on which identical reads (Get*, List*) are sent once: one run's discovery and containment. */
+export function cachedIamReads(iam: IAM): IAM {
+  return withCachedReads(iam, (method) => /^(get|list)[A-Z]/.test(method));
 }
 
 /**

@@ -62,8 +62,9 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
   countRetries: (counter, run) => retryCount.run(counter, run),
   containment: iamContainment,
   // Two steps for one person (contain, then remove) list the same keys and policies: once per run.
+  // Connect began it when it was told the run's people (ConnectContext.users).
   withReadCache(context) {
-    const cached = withCachedReads(context.readOnlyIam ?? context.iam, (method) => /^(get|list)[A-Z]/.test(method));
+    const cached = context.readCache ?? withCachedReads(context.readOnlyIam ?? context.iam, (method) => /^(get|list)[A-Z]/.test(method));
     return { ...context, iam: cached, readOnlyIam: cached };
   },
   async explainRevokeError(context, finding, request, error) {

@@ -9,6 +9,8 @@ export interface IamContext {
   iam: IAM;
   /** The read-only client, kept so a revoke can look around read-only (what blocks a delete). */
   readOnlyIam?: IAM;
+  /** A run's read cache over the read-only client, begun by connect (its people's first reads); `withReadCache` hands it on. */
+  readCache?: IAM;
   pageSize: number;
   /** A CloudTrail client for a region (default: the provider's), same credentials (loaded only by `revoke watch`). */
   cloudTrail?: (region?: string) => Promise<import('@aws-sdk/client-cloudtrail').CloudTrailClient>;

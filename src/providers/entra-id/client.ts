@@ -6,7 +6,7 @@ import type { ConnectContext, Connection } from '../types.js';
 import type { EntraConfig } from './config.js';
 import { tokenClaims, type EntraCredential } from './credential.js';
 import { graphApi } from './graph-api.js';
-import { entraErrorText, statusOf, type EntraContext } from './kind.js';
+import { cachedGraphReads, entraErrorText, readUser, statusOf, type EntraContext } from './kind.js';
 
 /** Counts Graph retries (429/503/504 honouring Retry-After) made for one finding's revoke. */
 export const graphRetries = new AsyncLocalStorage<{ retries: number }>();
@@ -38,6 +38,10 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext,
   });
   const graph = graphApi(client, BatchRequestContent);
   const token = await asked.token;
+  // A run's people are read now, beside the organization (read-only, into the run's read cache):
+  // the guard's read of the person need not wait for connect's round trip.
+  const readCache = context.users ? cachedGraphReads(graph) : undefined;
+  for (const user of readCache ? (context.users ?? []) : []) readUser(readCache!, user).catch(() => undefined);
   let organization: { id: string; displayName?: string; verifiedDomains?: Array<{ name: string }> };
   try {
     organization = (await graph.get<{ value: Array<typeof organization> }>('/organization?$select=id,displayName,verifiedDomains')).value[0]!;
@@ -56,6 +60,7 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext,
       tenantName,
       domains: (organization.verifiedDomains ?? []).map((d) => d.name.toLowerCase()),
       ...(selfUser && claims.oid ? { self: { upn: selfUser, objectId: claims.oid } } : {}),
+      ...(readCache ? { readCache } : {}),
     },
     actor: selfUser ? `${selfUser} (delegated) in ${tenantName}` : `app ${claims.appid ?? config.clientId ?? env.AZURE_CLIENT_ID ?? '?'} in ${tenantName}`,
     ...(selfUser ? { selfUser } : {}),

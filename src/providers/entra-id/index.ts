@@ -1,11 +1,10 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
-import { withCachedReads } from '../read-cache.js';
 import { entraContainment } from './contain.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { entraConfigSchema, entraStepOptionsSchema, type EntraConfig } from './config.js';
 import { readOnlyGraph } from './graph-api.js';
-import { entraErrorText, readUser, type EntraContext, type EntraMode, type EntraRequest } from './kind.js';
+import { cachedGraphReads, type EntraContext, entraErrorText, type EntraMode, type EntraRequest, readUser } from './kind.js';
 import { entraKinds } from './kinds/index.js';
 import { watchSignIns } from './watch.js';
 
@@ -55,7 +54,7 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     request.target = user;
   },
   // Discover once: containment's guard reads and every step's reads go out once per run.
-  withReadCache: (context) => ({ ...context, graph: withCachedReads(context.graph, (method) => method === 'get' || method === 'list' || method === 'batchGet') }),
+  withReadCache: (context) => ({ ...context, graph: context.readCache ?? cachedGraphReads(context.graph) }),
   // Contain first (issue 18): after the same guard as discovery (beforeDiscover above).
   containment(context, request, kinds) {
     return entraContainment(context, request, kinds, (c, r) => this.beforeDiscover!(c, r));

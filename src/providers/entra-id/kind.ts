@@ -2,6 +2,7 @@ import { notFoundRule } from '../not-found-rule.js';
 import type { ProviderKind } from '../define.js';
 import type { Finding, RevokeOutcome } from '../types.js';
 import type { GraphApi } from './graph-api.js';
+import { withCachedReads } from '../read-cache.js';
 
 export interface EntraContext {
   graph: GraphApi;
@@ -11,6 +12,13 @@ export interface EntraContext {
   domains: string[];
   /** With a delegated credential, the signed-in person (UPN and object id): never revoked. */
   self?: { upn: string; objectId: string };
+  /** A run's read cache, begun by connect with its people's reads (ConnectContext.users); `withReadCache` hands it on. */
+  readCache?: GraphApi;
+}
+
+/** A view of `graph` on which identical reads are sent once: one run's containment and discovery. */
+export function cachedGraphReads(graph: GraphApi): GraphApi {
+  return withCachedReads(graph, (method) => method === 'get' || method === 'list' || method === 'batchGet');
 }
 
 export type EntraMode = 'disable' | 'delete';

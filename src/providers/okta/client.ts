@@ -2,8 +2,8 @@ import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
 import { serviceAppAuthorization, servicePrivateKey } from './auth.js';
 import type { OktaConfig } from './config.js';
-import { OktaHttp } from './http.js';
-import { oktaErrorText, statusOf, type OktaContext, type OktaUser } from './kind.js';
+import { cachedOktaReads, OktaHttp } from './http.js';
+import { findUser, oktaErrorText, statusOf, type OktaContext, type OktaUser } from './kind.js';
 import { SERVICE_APP_SCOPES } from './scopes.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -49,6 +49,12 @@ export async function connectOkta(config: OktaConfig, context: ConnectContext): 
   }
   const http = new OktaHttp({ orgUrl, authorization, concurrency: config.concurrency ?? 4, maxRetries: config.maxRetries ?? 4 });
   const client: OktaContext = { http, host, domains: config.domains, users: new Map() };
+  // A run's people are looked up now, beside who-am-I (read-only, into the run's read cache):
+  // containment's guard needs the person's id, and need not wait for connect's round trip.
+  if (context.users) {
+    client.readCache = { http: cachedOktaReads(http), users: new Map() };
+    for (const user of context.users) findUser({ ...client, ...client.readCache }, user).catch(() => undefined);
+  }
   try {
     if (config.oauth) {
       await authorization();

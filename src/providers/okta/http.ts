@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ReadOnlyViolation } from '../read-only.js';
+import { withCachedReads } from '../read-cache.js';
 
 /** Counts retries made on behalf of one finding's revoke, for the record. */
 export const retryCount = new AsyncLocalStorage<{ retries: number }>();
@@ -207,4 +208,9 @@ function errorOf(status: number, body: unknown): OktaApiError {
     if (typeof error === 'string') return new OktaApiError(status, error, typeof error_description === 'string' ? error_description : error, []);
   }
   return new OktaApiError(status, undefined, status === 404 ? 'Not Found' : `unexpected answer`, []);
+}
+
+/** A read-only view of `http` on which identical reads are sent once: one run's containment and discovery. */
+export function cachedOktaReads(http: OktaHttp): OktaHttp {
+  return withCachedReads(http.readOnlyView(), (method) => method === 'get' || method === 'list');
 }

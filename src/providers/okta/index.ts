@@ -1,12 +1,11 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
-import { withCachedReads } from '../read-cache.js';
 import { oktaContainment } from './contain.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './config.js';
 import { findUser, oktaErrorText, type OktaContext, type OktaRequest, type OktaUser } from './kind.js';
 import { oktaKinds } from './kinds/index.js';
-import { retryCount } from './http.js';
+import { cachedOktaReads, retryCount } from './http.js';
 import { SERVICE_APP_SCOPES } from './scopes.js';
 
 export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>({
@@ -47,7 +46,7 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
   readOnly: (context) => ({ ...context, http: context.http.readOnly ? context.http : context.http.readOnlyView(), users: new Map() }),
   // Discover once: containment's guard reads and every step's reads go out once per run (three
   // steps for one person read the user once, not three times).
-  withReadCache: (context) => ({ ...context, http: withCachedReads(context.http.readOnlyView(), (method) => method === 'get' || method === 'list'), users: new Map() }),
+  withReadCache: (context) => ({ ...context, ...(context.readCache ?? { http: cachedOktaReads(context.http), users: new Map() }) }),
   countRetries: (counter, run) => retryCount.run(counter, run),
 
   async beforeDiscover(context, { user }) {

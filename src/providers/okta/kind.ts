@@ -12,6 +12,8 @@ export interface OktaContext {
   domains: string[] | undefined;
   /** User look-ups by lowercased login, for one discovery (a new map per discovery). */
   users: Map<string, Promise<OktaUser | undefined>>;
+  /** A run's read cache, begun by connect with its people's look-ups (ConnectContext.users); `withReadCache` hands it on. */
+  readCache?: Pick<OktaContext, 'http' | 'users'>;
 }
 
 export interface OktaRequest {

@@ -180,6 +180,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
     const url = new URL(req.url ?? '/', base);
     const method = req.method ?? 'GET';
+    const loggedFrom = exchanges.length;
     let answer: GraphAnswer & { headers: Record<string, string> };
     const openId = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
@@ -207,7 +208,13 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
         logged.responseBody = answer.body;
       } else answer = dispatch(method, url, body, req.headers.authorization, false);
     }
-    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    if (faults.latencyMs > 0) {
+      // As the other sandboxes log it: an exchange's status is 0 until its answer leaves (tests tell round trips apart by it).
+      const logged = exchanges.slice(loggedFrom).map((exchange) => [exchange, exchange.status] as const);
+      for (const [exchange] of logged) exchange.status = 0;
+      await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+      for (const [exchange, status] of logged) exchange.status = status;
+    }
     res.writeHead(answer.status, { ...(answer.status === 204 ? {} : { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' }), 'request-id': randomUUID(), ...answer.headers });
     res.end(answer.status === 204 || answer.body === undefined ? '' : JSON.stringify(answer.body));
   }
