@@ -48,6 +48,15 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
   // Who the token is, the org, and whether its members are visible do not depend on each other:
   // asked at once, one round trip instead of three. A failure is worded as before: the
   // credentials first, then the org; the member list only decides canSeeMembers.
+  // A run's people (ConnectContext.users): their membership and SSO credential authorizations
+  // (what containment reads first) are asked now, beside connect's own reads, through the run's
+  // read cache (`withReadCache`). Read-only: the cache's client refuses writes too.
+  const perPage = config.perPage ?? 100;
+  const readCache = context.users ? cachedGets(refuseWrites(new RevokeOctokit({ ...options, authStrategy: () => octokit.auth }) as unknown as Octokit)) : undefined;
+  for (const user of readCache ? (context.users ?? []) : []) {
+    readCache!.rest.orgs.getMembershipForUser({ org: config.org, username: user }).catch(() => undefined);
+    readCache!.paginate('GET /orgs/{org}/credential-authorizations', { org: config.org, login: user, per_page: perPage }).catch(() => undefined);
+  }
   const [self, org, members] = await Promise.allSettled([
     config.app ? Promise.resolve(undefined) : octokit.rest.users.getAuthenticated(),
     octokit.rest.orgs.get({ org: config.org }),
@@ -65,10 +74,27 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
   const actor = config.app ? `GitHub App ${config.app.appId} (installation ${config.app.installationId}) on ${config.org}` : `github:${selfUser} on ${config.org}`;
   const canSeeMembers = members.status === 'fulfilled';
   return {
-    client: { octokit, readOnlyOctokit, org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage: config.perPage ?? 100 },
+    client: { octokit, readOnlyOctokit, ...(readCache ? { readCache } : {}), org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage },
     actor,
     ...(selfUser ? { selfUser } : {}),
   };
+}
+
+/**
+ * One run's read cache: identical GET requests (method, route and parameters; each page of a
+ * list) are sent once and their answers shared, errors included. Meant for a run's containment
+ * and discovery, which read the world once before changing it; never for revoke.
+ */
+function cachedGets(octokit: Octokit): Octokit {
+  const answers = new Map<string, Promise<unknown>>();
+  octokit.hook.wrap('request', (request, options) => {
+    if ((options.method ?? 'GET').toUpperCase() !== 'GET') return request(options);
+    const { headers: _headers, request: _request, baseUrl: _baseUrl, mediaType: _mediaType, ...key } = options as Record<string, unknown>;
+    const id = JSON.stringify(key, Object.keys(key).sort());
+    if (!answers.has(id)) answers.set(id, Promise.resolve(request(options)));
+    return answers.get(id) as ReturnType<typeof request>;
+  });
+  return octokit;
 }
 
 /** Lets GET and HEAD through; anything else is refused before it leaves the process. */

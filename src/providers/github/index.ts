@@ -28,6 +28,8 @@ export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHub
   describeUser: (context, user) => `${user} in ${context.org}`,
   readOnly: (context) => (context.readOnlyOctokit ? { ...context, octokit: context.readOnlyOctokit } : context),
   containment: githubContainment,
+  // Discover once: a run's containment and discovery read through the cache connect began.
+  withReadCache: (context) => (context.readCache ? { ...context, octokit: context.readCache, readOnlyOctokit: context.readCache } : context),
   stepWarnings: (context, request, kinds) =>
     request.scanRepos && kinds.includes('repo-collaborator')
       ? [`scanRepos lists the direct collaborators of every repository in ${context.org}: at least one request per repository, paced by GitHub's rate limits`]

@@ -8,6 +8,8 @@ export interface GitHubContext {
   octokit: Octokit;
   /** The read-only client: same credentials, every request but GET/HEAD refused. */
   readOnlyOctokit?: Octokit;
+  /** A run's read cache (read-only), begun by connect with its people's first reads (ConnectContext.users); `withReadCache` hands it on. */
+  readCache?: Octokit;
   org: string;
   auth: 'token' | 'app';
   /** Whether these credentials can see the org's members: only then does a 404 mean "gone". */
