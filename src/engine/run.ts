@@ -75,7 +75,10 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const early = Boolean(options.confirmedUpFront) && !options.dryRun && !options.approved;
   const readers = new Map<string, Connection<unknown>>();
   const connecting = new Map(plan.providers.map((instance) => [instance.name, deferred<Connection<unknown>>()]));
-  const containment = new Containment(plan, registry, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!.client), events, early ? 'early' : 'after-approval', stop.signal);
+  // A saved plan reads nothing of the person (containment's planning reads included) before every account is checked against it.
+  const accountsChecked = deferred<void>();
+  if (!options.approved) accountsChecked.resolve();
+  const containment = new Containment(plan, registry, (name) => accountsChecked.promise.then(() => connecting.get(name)!.promise).then(() => readers.get(name)!.client), events, early ? 'early' : 'after-approval', stop.signal);
   const revokeOptions = { concurrency: options.concurrency, isStopped: () => stop.requested, signal: stop.signal, ...(options.durable ? { durable: options.durable } : {}) };
   const containing = early ? containment.fire((name) => connecting.get(name)!.promise, revokeOptions) : undefined;
   // Each step is discovered as soon as its own provider is connected and guarded (after its
@@ -91,7 +94,8 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     await Promise.all([containing, discovering]);
   };
   try {
-    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal, prefetch: true }, {
+    // A saved plan reads nothing of the person before every account is checked against it.
+    connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal, prefetch: !options.approved }, {
       onConnected: (name, connection) => {
         // Discover once: one read cache per provider instance, shared by its steps (discovery only).
         const cached = registry.get(plan.providers.find((p) => p.name === name)!.type)?.withReadCache?.(connection.client);
@@ -113,7 +117,9 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     });
     refuseSelfRevocation(plan, connections);
     options.approved?.refuseConnections(connections);
+    accountsChecked.resolve();
   } catch (error) {
+    accountsChecked.reject(error);
     await settleContainment(error);
     await disconnectAll(plan, registry, connections);
     finish('failed', error instanceof RevokeError ? error.exitCode : ExitCode.ActionFailed);

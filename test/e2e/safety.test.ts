@@ -38,6 +38,8 @@ describe('the built binary: plan binding and watch regions behave as in-process'
     expect(foreign.stderr).toMatch(/aws: planned against arn:aws:iam::123456789012:user\/revoke-operator\n\s+connected as\s+arn:aws:iam::123456789012:user\/other-operator/);
     expect(foreign.stderr).not.toContain(other.secret);
     expect(world.sandbox.requests.slice(before).filter((r) => r.mutating)).toEqual([]);
+    // Not even a read of the person: connect's identity check is all a foreign account sees.
+    expect(world.sandbox.requests.slice(before).map((r) => r.action)).toEqual(['GetCallerIdentity']);
 
     const shortLived = join(dir, 'short.plan.json');
     expect((await bin(['user', 'jdoe', '-r', runbook, '--dry-run', '--plan-out', shortLived, '--plan-ttl', '1s'])).code).toBe(0);
