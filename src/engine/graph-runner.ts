@@ -81,3 +81,16 @@ export async function runBounded<T>(items: readonly T[], limit: number, task: (i
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }
+
+/** `task` over every item, at most `limit` at a time; the answers in the items' order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const answers: R[] = new Array(items.length);
+  await runBounded(
+    items.map((item, index) => ({ item, index })),
+    limit,
+    async ({ item, index }) => {
+      answers[index] = await task(item);
+    },
+  );
+  return answers;
+}

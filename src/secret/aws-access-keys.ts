@@ -1,10 +1,10 @@
 import { errorMessage } from '../errors.js';
-import { runBounded } from '../engine/graph-runner.js';
+import { mapBounded } from '../engine/graph-runner.js';
 import { awsErrorCode } from '../providers/aws-iam/aws-errors.js';
 import type { Discovery, Finding, Provider } from '../providers/types.js';
 import { instanceForKey } from './aws-accounts.js';
 import { revokeFindings, takenOf, type ProviderTarget } from './revoke-findings.js';
-import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler, type SecretOutcome } from './plan.js';
+import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler } from './plan.js';
 import type { ClassifiedSecret } from './classify.js';
 
 /** Identification reads per key (GetAccessKeyInfo, GetAccessKeyLastUsed, the owner's lists) run a few at a time. */
@@ -19,25 +19,12 @@ const AWS_CONCURRENCY = 8;
 export const awsAccessKeys: SecretHandler = {
   types: ['aws-access-key'],
 
-  async plan(secrets, context) {
-    const planned: PlannedSecret[] = new Array(secrets.length);
-    await runBounded(secrets.map((secret, index) => ({ secret, index })), AWS_CONCURRENCY, async ({ secret, index }) => {
-      try {
-        planned[index] = await planKey(secret, context);
-      } catch (error) {
-        planned[index] = { secret, what: 'AWS access key', actions: [], warnings: [], settled: { status: 'failed', detail: `identifying it failed: ${errorMessage(error)}` } };
-      }
-    });
-    return planned;
-  },
+  plan: (secrets, context) =>
+    mapBounded(secrets, AWS_CONCURRENCY, (secret): Promise<PlannedSecret> =>
+      planKey(secret, context).catch((error: unknown) => ({ secret, what: 'AWS access key', actions: [], warnings: [], settled: { status: 'failed', detail: `identifying it failed: ${errorMessage(error)}` } })),
+    ),
 
-  async revoke(planned, context) {
-    const outcomes: SecretOutcome[] = new Array(planned.length);
-    await runBounded(planned.map((p, index) => ({ p, index })), AWS_CONCURRENCY, async ({ p, index }) => {
-      outcomes[index] = p.settled ?? (await revokeFindings(p.target as ProviderTarget, context));
-    });
-    return outcomes;
-  },
+  revoke: (planned, context) => mapBounded(planned, AWS_CONCURRENCY, async (p) => p.settled ?? (await revokeFindings(p.target as ProviderTarget, context))),
 };
 
 /**

@@ -1,10 +1,10 @@
 import { errorMessage } from '../errors.js';
-import { runBounded } from '../engine/graph-runner.js';
+import { mapBounded } from '../engine/graph-runner.js';
 import { awsErrorCode } from '../providers/aws-iam/aws-errors.js';
 import { instanceForKey } from './aws-accounts.js';
 import { revokeFindings, takenOf, type ProviderTarget } from './revoke-findings.js';
 import type { ClassifiedSecret } from './classify.js';
-import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler, type SecretOutcome } from './plan.js';
+import { notRevoked, refused, type PlannedSecret, type SecretContext, type SecretHandler } from './plan.js';
 
 const AWS_CONCURRENCY = 8;
 const SESSION_PHASE = 0;
@@ -18,26 +18,13 @@ const SESSION_PHASE = 0;
 export const awsTemporaryCredentials: SecretHandler = {
   types: ['aws-temporary-credentials'],
 
-  async plan(secrets, context) {
-    const planned: PlannedSecret[] = new Array(secrets.length);
-    await runBounded(secrets.map((secret, index) => ({ secret, index })), AWS_CONCURRENCY, async ({ secret, index }) => {
-      try {
-        planned[index] = await planSession(secret, context);
-      } catch (error) {
-        planned[index] = { secret, what: 'AWS temporary credentials', actions: [], warnings: [], settled: { status: 'failed', detail: `identifying them failed: ${errorMessage(error)}` } };
-      }
-    });
-    return planned;
-  },
+  plan: (secrets, context) =>
+    mapBounded(secrets, AWS_CONCURRENCY, (secret): Promise<PlannedSecret> =>
+      planSession(secret, context).catch((error: unknown) => ({ secret, what: 'AWS temporary credentials', actions: [], warnings: [], settled: { status: 'failed', detail: `identifying them failed: ${errorMessage(error)}` } })),
+    ),
 
-  async revoke(planned, context) {
-    const outcomes: SecretOutcome[] = new Array(planned.length);
-    // Two leaked sessions of one role need one cutoff; the provider's kind makes a second one harmless.
-    await runBounded(planned.map((p, index) => ({ p, index })), 1, async ({ p, index }) => {
-      outcomes[index] = p.settled ?? (await revokeFindings(p.target as ProviderTarget, context));
-    });
-    return outcomes;
-  },
+  // One at a time: two leaked sessions of one role need one cutoff; the provider's kind makes a second one harmless.
+  revoke: (planned, context) => mapBounded(planned, 1, async (p) => p.settled ?? (await revokeFindings(p.target as ProviderTarget, context))),
 };
 
 async function planSession(secret: ClassifiedSecret, context: SecretContext): Promise<PlannedSecret> {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runBounded } from '../engine/graph-runner.js';
+import { mapBounded, runBounded } from '../engine/graph-runner.js';
 import type { PlannedSecret, SecretContext, SecretHandler, SecretOutcome } from './plan.js';
 
 /** Slack's tier limits are per method per workspace; a few at a time stays well inside them. */
@@ -24,22 +24,17 @@ interface SlackAnswer {
 export const slackTokens: SecretHandler = {
   types: ['slack-token'],
 
-  async plan(secrets, context) {
-    const planned: PlannedSecret[] = new Array(secrets.length);
-    await runBounded(secrets.map((secret, index) => ({ secret, index })), SLACK_CONCURRENCY, async ({ secret, index }) => {
+  plan: (secrets, context) =>
+    mapBounded(secrets, SLACK_CONCURRENCY, async (secret): Promise<PlannedSecret> => {
       const kind = secret.classified.type === 'slack-token' ? secret.classified.kind : 'token';
       const base = { secret, what: `Slack ${kind}`, warnings: [] as string[] };
       const answer = await slackCall('auth.test', tokenOf(secret), context).catch((error: Error) => ({ ok: false, error: error.message }) as SlackAnswer);
-      if (answer.ok) {
-        planned[index] = { ...base, owner: `${answer.user ?? answer.user_id ?? '?'} in workspace ${answer.team ?? answer.team_id ?? '?'}`, actions: ['revoke with Slack auth.revoke (called with the token itself)'] };
-      } else if (answer.error === 'invalid_auth' || answer.error === 'token_revoked' || answer.error === 'account_inactive' || answer.error === 'token_expired') {
-        planned[index] = { ...base, actions: [], settled: { status: 'already-gone', detail: `Slack no longer accepts the token (${answer.error})` } };
-      } else {
-        planned[index] = { ...base, actions: ['revoke with Slack auth.revoke (called with the token itself)'], warnings: [`Slack auth.test failed (${answer.error ?? 'unknown error'}): owner unknown`] };
+      if (answer.ok) return { ...base, owner: `${answer.user ?? answer.user_id ?? '?'} in workspace ${answer.team ?? answer.team_id ?? '?'}`, actions: ['revoke with Slack auth.revoke (called with the token itself)'] };
+      if (answer.error === 'invalid_auth' || answer.error === 'token_revoked' || answer.error === 'account_inactive' || answer.error === 'token_expired') {
+        return { ...base, actions: [], settled: { status: 'already-gone', detail: `Slack no longer accepts the token (${answer.error})` } };
       }
-    });
-    return planned;
-  },
+      return { ...base, actions: ['revoke with Slack auth.revoke (called with the token itself)'], warnings: [`Slack auth.test failed (${answer.error ?? 'unknown error'}): owner unknown`] };
+    }),
 
   async revoke(planned, context) {
     const outcomes: SecretOutcome[] = planned.map((p) => p.settled ?? { status: 'failed', detail: 'not sent' });
