@@ -7,9 +7,8 @@ import type { AwsIamConfig } from './config.js';
 import { awsEndpoints, type CallerIdentity } from './identity.js';
 import type { IamContext } from './kind.js';
 import { TokenBucket } from './rate-limit.js';
-import { refuseWrites } from './read-only.js';
+import { cachedIamReads, refuseWrites } from './read-only.js';
 import { countAttempts } from './retry-count.js';
-import { withCachedReads } from '../read-cache.js';
 import { userPolicyNames } from './kinds/sessions.js';
 
 export { awsEndpoints } from './identity.js';
@@ -85,11 +84,6 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext, 
     actor: arn,
     ...(selfUser ? { selfUser } : {}),
   };
-}
-
-/** A view of `iam` on which identical reads (Get*, List*) are sent once: one run's discovery and containment. */
-export function cachedIamReads(iam: IAM): IAM {
-  return withCachedReads(iam, (method) => /^(get|list)[A-Z]/.test(method));
 }
 
 /**

@@ -2,12 +2,12 @@ import { defineProvider } from '../define.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
 import { awsErrorCode, awsErrorText, isNoSuchEntity } from './aws-errors.js';
 import { awsIamConfigSchema, awsIamStepOptionsSchema, type AwsIamConfig } from './config.js';
-import { withCachedReads } from '../read-cache.js';
 import { iamContainment } from './contain.js';
 import { collectPages, type IamContext, type IamMode, type IamRequest } from './kind.js';
 import { iamKinds } from './kinds/index.js';
 import { DELETE_USER_ID } from './kinds/user.js';
 import { BASE_PERMISSIONS, leastPrivilegePolicy } from './permissions.js';
+import { cachedIamReads } from './read-only.js';
 import { retryCount } from './retry-count.js';
 
 /** Everything the user still has, for a DeleteConflict message that says what blocks. */
@@ -64,7 +64,7 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
   // Two steps for one person (contain, then remove) list the same keys and policies: once per run.
   // Connect began it when it was told the run's people (ConnectContext.users).
   withReadCache(context) {
-    const cached = context.readCache ?? withCachedReads(context.readOnlyIam ?? context.iam, (method) => /^(get|list)[A-Z]/.test(method));
+    const cached = context.readCache ?? cachedIamReads(context.readOnlyIam ?? context.iam);
     return { ...context, iam: cached, readOnlyIam: cached };
   },
   async explainRevokeError(context, finding, request, error) {

@@ -1,3 +1,5 @@
+import type { IAM } from '@aws-sdk/client-iam';
+import { withCachedReads } from '../read-cache.js';
 import { ReadOnlyViolation } from '../read-only.js';
 
 /** AWS actions that only read: what discovery, presence, evidence and watch may call. */
@@ -17,4 +19,9 @@ export function refuseWrites<Client extends MiddlewareClient>(client: Client, se
     { step: 'initialize', name: 'revokeRefuseWrites', priority: 'high' },
   );
   return client;
+}
+
+/** A view of `iam` on which identical reads (Get*, List*) are sent once: one run's containment and discovery. */
+export function cachedIamReads(iam: IAM): IAM {
+  return withCachedReads(iam, (method) => /^(get|list)[A-Z]/.test(method));
 }
