@@ -94,7 +94,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
     await Promise.all([containing, discovering]);
   };
   try {
-    // A saved plan reads nothing of the person before every account is checked against it.
+    // Connect's early reads of the person are for runs without a saved plan (see accountsChecked).
     connections = await connectProviders(plan, registry, events, { env: options.env, signal: stop.signal, prefetch: !options.approved }, {
       onConnected: (name, connection) => {
         // Discover once: one read cache per provider instance, shared by its steps (discovery only).
