@@ -126,7 +126,9 @@ describe('google-workspace credentials', () => {
     const run = await world.revoke(['user', 'jane.doe@acme.example', '-r', narrowed, '--dry-run']);
     // Discovery fails for the step (exit 1) naming the scope, before anything changed.
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`listing oauth-tokens of jane.doe@acme.example in acme.example: HTTP 403: Request had insufficient authentication scopes. (insufficientPermissions); this call needs OAuth scope ${SECURITY}`);
+    // Whichever of the kinds needing that scope Google refuses first (oauth-tokens, app-passwords, backup-codes) names it.
+    expect(run.stderr).toMatch(/listing (oauth-tokens|app-passwords|backup-codes) of jane\.doe@acme\.example in acme\.example: HTTP 403: Request had insufficient authentication scopes\. \(insufficientPermissions\); this call needs OAuth scope /);
+    expect(run.stderr).toContain(`this call needs OAuth scope ${SECURITY}`);
     expect(noWrites(run.exchanges)).toEqual([]);
   });
 });
@@ -211,6 +213,33 @@ describe('google-workspace provider module', () => {
     await expect(readOnly.directory.tokens.delete({ userKey: 'jane.doe@acme.example', clientId: 'x' })).rejects.toThrow(/read-only/);
     expect(world.sandbox.exchanges.slice(before)).toEqual([]);
     expect((await readOnly.directory.users.get({ userKey: 'jane.doe@acme.example' })).data.primaryEmail).toBe('jane.doe@acme.example');
+  });
+
+  it('backup codes: a suspension after the person was read is a skipped kind, not a failed discovery; the run reads the codes once', async () => {
+    const world = await googleWorld();
+    seedPerson(world, 'jane.doe@acme.example');
+    seedPerson(world, 'john.roe@acme.example');
+    const { client } = await connected(world);
+    const request = (user: string) => ({ user, kinds: ['backup-codes'], mode: 'disable', options: {}, signal: new AbortController().signal });
+    const listsOf = (user: string) => world.sandbox.exchanges.filter((e) => e.path === `users/${encodeURIComponent(user)}/verificationCodes`).map((e) => e.status);
+
+    // Suspended between the (run-cached) read of the person and the list: Google answers the list 412.
+    const racing = googleWorkspaceProvider.withReadCache!(client);
+    await (racing as GoogleContext).readOnlyView!.directory.users.get({ userKey: 'jane.doe@acme.example', projection: 'basic' });
+    world.sandbox.state.user('jane.doe@acme.example')!.suspended = true;
+    const raced = await googleWorkspaceProvider.discover(racing, request('jane.doe@acme.example'));
+    expect(listsOf('jane.doe@acme.example')).toEqual([412]);
+    expect(raced.findings).toEqual([]);
+    expect(raced.skipped).toEqual([{ kind: 'backup-codes', reason: expect.stringMatching(/jane\.doe@acme\.example is suspended: Google refuses to process backup codes/) }]);
+
+    // Containment's read of the codes is the run's: discovery after the suspension does not ask again.
+    const cached = googleWorkspaceProvider.withReadCache!(client);
+    const first = await googleWorkspaceProvider.discover(cached, request('john.roe@acme.example'));
+    world.sandbox.state.user('john.roe@acme.example')!.suspended = true;
+    const again = await googleWorkspaceProvider.discover(cached, request('john.roe@acme.example'));
+    expect(listsOf('john.roe@acme.example')).toEqual([200]);
+    expect(again.findings).toEqual(first.findings);
+    expect(first.findings.map((f) => f.label)).toEqual(['10 unused backup codes']);
   });
 
   it('the 404 rule: a grant gone before its removal is already-gone only after a fresh read confirms it', async () => {

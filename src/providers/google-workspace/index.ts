@@ -44,11 +44,16 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   errorText: googleErrorText,
   describeUser: (context, user) => `${user} in ${context.domains[0]}`,
   readOnly: (context) => context.readOnlyView ?? context,
-  // Discover once: the guard, containment and every step read the person (users.get) once per run.
+  // Discover once: the guard, containment and every step read the person (users.get) and the
+  // backup codes (verificationCodes.list) once per run. The codes' list must be containment's:
+  // read again after the suspension it sends, Google refuses it (412).
   withReadCache: (context) => {
     const view = context.readOnlyView ?? context;
-    // The same Admin client, whose `users` (a read-only property) answers identical gets once.
-    const directory = Object.create(view.directory, { users: { value: withCachedReads(view.directory.users, (method) => method === 'get') } }) as GoogleContext['directory'];
+    // The same Admin client, whose `users` and `verificationCodes` (read-only properties) answer identical reads once.
+    const directory = Object.create(view.directory, {
+      users: { value: withCachedReads(view.directory.users, (method) => method === 'get') },
+      verificationCodes: { value: withCachedReads(view.directory.verificationCodes, (method) => method === 'list') },
+    }) as GoogleContext['directory'];
     return { ...context, readOnlyView: { ...view, directory } };
   },
   countRetries: (counter, run) => retryCounter.run(counter, run),

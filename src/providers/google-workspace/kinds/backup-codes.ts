@@ -17,7 +17,11 @@ export const backupCodes: GoogleKind = {
         (error: unknown) => ({ error }),
       ),
     ]);
-    if (profile.suspended) return { skipped: `${user} is suspended: Google refuses to process backup codes of a suspended user (they cannot sign in while suspended; unsuspend, run this kind, suspend again)` };
+    // 412 to the list: suspended after the profile was read (by this run's containment, or by
+    // someone else meanwhile); the same answer as a suspended profile, not a failed discovery.
+    if (profile.suspended || ('error' in listed && statusOf(listed.error) === 412)) {
+      return { skipped: `${user} is suspended: Google refuses to process backup codes of a suspended user (they cannot sign in while suspended; unsuspend, run this kind, suspend again)` };
+    }
     if ('error' in listed) throw listed.error;
     const count = (listed.data.items ?? []).length;
     if (count === 0) return [];
