@@ -9,6 +9,7 @@ import { discoveryViolations } from '../support/google-discovery.js';
 import { reportFiles } from '../support/reports.js';
 import { googleWorkspaceProvider } from '../../src/providers/google-workspace/index.js';
 import type { GoogleContext } from '../../src/providers/google-workspace/kind.js';
+import type { Discovery } from '../../src/providers/types.js';
 
 const SECURITY = 'https://www.googleapis.com/auth/admin.directory.user.security';
 const noWrites = (exchanges: Array<{ mutating: boolean }>) => exchanges.filter((e) => e.mutating);
@@ -227,16 +228,16 @@ describe('google-workspace provider module', () => {
     const racing = googleWorkspaceProvider.withReadCache!(client);
     await (racing as GoogleContext).readOnlyView!.directory.users.get({ userKey: 'jane.doe@acme.example', projection: 'basic' });
     world.sandbox.state.user('jane.doe@acme.example')!.suspended = true;
-    const raced = await googleWorkspaceProvider.discover(racing, request('jane.doe@acme.example'));
+    const raced = (await googleWorkspaceProvider.discover(racing, request('jane.doe@acme.example'))) as Discovery;
     expect(listsOf('jane.doe@acme.example')).toEqual([412]);
     expect(raced.findings).toEqual([]);
     expect(raced.skipped).toEqual([{ kind: 'backup-codes', reason: expect.stringMatching(/jane\.doe@acme\.example is suspended: Google refuses to process backup codes/) }]);
 
     // Containment's read of the codes is the run's: discovery after the suspension does not ask again.
     const cached = googleWorkspaceProvider.withReadCache!(client);
-    const first = await googleWorkspaceProvider.discover(cached, request('john.roe@acme.example'));
+    const first = (await googleWorkspaceProvider.discover(cached, request('john.roe@acme.example'))) as Discovery;
     world.sandbox.state.user('john.roe@acme.example')!.suspended = true;
-    const again = await googleWorkspaceProvider.discover(cached, request('john.roe@acme.example'));
+    const again = (await googleWorkspaceProvider.discover(cached, request('john.roe@acme.example'))) as Discovery;
     expect(listsOf('john.roe@acme.example')).toEqual([200]);
     expect(again.findings).toEqual(first.findings);
     expect(first.findings.map((f) => f.label)).toEqual(['10 unused backup codes']);
