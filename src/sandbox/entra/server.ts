@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jitterOnArrival } from '../network.js';
 import { seededRandom } from '../random.js';
 import { GraphError, graphRoutes, type GraphAnswer, type GraphCaller } from './graph-routes.js';
 import { openIdConfiguration, tokenGrant } from './identity.js';
@@ -13,6 +14,8 @@ import { selfSignedCertificate } from './tls.js';
 import { listenOnLoopback } from '../listen.js';
 
 export interface EntraFaults {
+  /** Before processing, each request waits a random 0 to jitterMs (requests sent together may be processed in any order); 0 by default. */
+  jitterMs: number;
   latencyMs: number;
   /** Fraction (0-1) of Graph requests answered 429 TooManyRequests with Retry-After. */
   throttleRate: number;
@@ -80,6 +83,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
   const state = new EntraState();
   const faults: EntraFaults = {
     latencyMs: options.latencyMs ?? 0,
+    jitterMs: options.jitterMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     unavailableRate: options.unavailableRate ?? 0,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
@@ -90,6 +94,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
     pageSize: options.pageSize ?? 1000,
   };
   const random = seededRandom(options.seed ?? 11);
+  const arrival = jitterOnArrival((options.seed ?? 11) + 1);
   const tokenSecret = randomBytes(32);
   const exchanges: EntraExchange[] = [];
   const tls = selfSignedCertificate('revoke entra sandbox', { ipSan: '127.0.0.1' });
@@ -178,6 +183,7 @@ export async function startEntraSandbox(options: Partial<EntraFaults> & { seed?:
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    await arrival(faults);
     const url = new URL(req.url ?? '/', base);
     const method = req.method ?? 'GET';
     const loggedFrom = exchanges.length;

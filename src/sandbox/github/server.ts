@@ -2,6 +2,7 @@ import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
 import { createVerify, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { jitterOnArrival } from '../network.js';
 import { seededRandom } from '../random.js';
 import type { Api } from './objects.js';
 import { GitHubState } from './state.js';
@@ -16,6 +17,8 @@ import { seatRoutes } from './routes/seats.js';
 import { listenOnLoopback } from '../listen.js';
 
 export interface GitHubFaults {
+  /** Before processing, each request waits a random 0 to jitterMs (requests sent together may be processed in any order); 0 by default. */
+  jitterMs: number;
   latencyMs: number;
   /** Fraction (0-1) of requests answered with a secondary rate limit (403 or 429, Retry-After). */
   secondaryRateLimitRate: number;
@@ -105,14 +108,16 @@ function verifyAppJwt(state: GitHubState, jwt: string): number | undefined {
  */
 export async function startGitHubSandbox(options: Partial<GitHubFaults> & { seed?: number; port?: number } = {}): Promise<GitHubSandbox> {
   const state = new GitHubState();
-  const faults: GitHubFaults = { latencyMs: options.latencyMs ?? 0, secondaryRateLimitRate: options.secondaryRateLimitRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 1, failureRate: options.failureRate ?? 0 };
+  const faults: GitHubFaults = { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0, secondaryRateLimitRate: options.secondaryRateLimitRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 1, failureRate: options.failureRate ?? 0 };
   const random = seededRandom(options.seed ?? 7);
+  const arrival = jitterOnArrival((options.seed ?? 7) + 1);
   const exchanges: Exchange[] = [];
   let port = 0;
 
   const server = createServer(withRequestBody(handle));
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    await arrival(faults);
     const startedAt = performance.now();
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const enterprise = url.pathname.startsWith('/api/v3/') || url.pathname === '/api/v3';

@@ -1,5 +1,6 @@
 import { withRequestBody } from '../request-body.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { jitterOnArrival } from '../network.js';
 import { seededRandom } from '../random.js';
 import { activityResource, aspResource, DATA_TRANSFER_APPLICATIONS, deviceResource, groupResource, memberResource, roleAssignmentResource, roleResource, tokenResource, transferResource, userResource, verificationCodeResource } from './objects.js';
 import { GoogleState, hashPassword, type SandboxUser } from './state.js';
@@ -7,6 +8,8 @@ import { exchangeJwt } from './token-endpoint.js';
 import { listenOnLoopback } from '../listen.js';
 
 export interface GoogleFaults {
+  /** Before processing, each request waits a random 0 to jitterMs (requests sent together may be processed in any order); 0 by default. */
+  jitterMs: number;
   latencyMs: number;
   /** Fraction (0-1) of Admin SDK requests refused for rate (403 userRateLimitExceeded or 429 rateLimitExceeded). */
   rateLimitRate: number;
@@ -345,14 +348,16 @@ function googleError(error: GoogleHttpError) {
  */
 export async function startGoogleSandbox(options: Partial<GoogleFaults> & { seed?: number; port?: number } = {}): Promise<GoogleSandbox> {
   const state = new GoogleState();
-  const faults: GoogleFaults = { latencyMs: options.latencyMs ?? 0, rateLimitRate: options.rateLimitRate ?? 0, failureRate: options.failureRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 0 };
+  const faults: GoogleFaults = { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0, rateLimitRate: options.rateLimitRate ?? 0, failureRate: options.failureRate ?? 0, retryAfterSeconds: options.retryAfterSeconds ?? 0 };
   const random = seededRandom(options.seed ?? 11);
+  const arrival = jitterOnArrival((options.seed ?? 11) + 1);
   const exchanges: GoogleExchange[] = [];
   let port = 0;
 
   const server = createServer(withRequestBody(handle));
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    await arrival(faults);
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const method = req.method ?? 'GET';
     const query: Record<string, string | string[]> = {};

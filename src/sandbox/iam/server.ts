@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { jitterOnArrival } from '../network.js';
 import { seededRandom } from '../random.js';
 import { IamError } from './errors.js';
 import { authorize, identify, type Caller } from './caller.js';
@@ -17,6 +18,8 @@ const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export interface SandboxFaults {
+  /** Before processing, each request waits a random 0 to jitterMs (requests sent together may be processed in any order); 0 by default. */
+  jitterMs: number;
   /** Added to every response. */
   latencyMs: number;
   /** Fraction (0-1) of requests answered 400 Throttling without doing anything. */
@@ -85,6 +88,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
   const lag = new EnforcementLag(options.enforcementDelayMs ?? 0);
   const faults: SandboxFaults = {
     latencyMs: options.latencyMs ?? 0,
+    jitterMs: options.jitterMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     failureRate: options.failureRate ?? 0,
     conflictRate: options.conflictRate ?? 0,
@@ -92,6 +96,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     shortPageRate: options.shortPageRate ?? 0,
   };
   const random = seededRandom(options.seed ?? 42);
+  const arrival = jitterOnArrival((options.seed ?? 42) + 1);
   state.shortPage = () => {
     if (faults.shortPageRate <= 0 || random() >= faults.shortPageRate) return undefined;
     return random();
@@ -119,6 +124,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const body = await readBody(req);
+    await arrival(faults);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target.endsWith('.LookupEvents')) return lookupEvents(req, res, body, startedAt);
     if (req.url === '/listRegions') return accountListRegions(req, res, body);

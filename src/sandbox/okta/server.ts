@@ -2,6 +2,7 @@ import type { SandboxExchange } from '../exchange.js';
 import { withRequestBody } from '../request-body.js';
 import { createVerify, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { jitterOnArrival } from '../network.js';
 import { seededRandom } from '../random.js';
 import { parseExpression } from './filter.js';
 import * as objects from './objects.js';
@@ -9,6 +10,8 @@ import { OktaState, type SandboxApp, type SandboxUser } from './state.js';
 import { listenOnLoopback } from '../listen.js';
 
 export interface OktaFaults {
+  /** Before processing, each request waits a random 0 to jitterMs (requests sent together may be processed in any order); 0 by default. */
+  jitterMs: number;
   latencyMs: number;
   /** Fraction (0-1) of requests answered 429 with Okta's rate-limit headers. */
   throttleRate: number;
@@ -416,6 +419,7 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
   const state = new OktaState();
   const faults: OktaFaults = {
     latencyMs: options.latencyMs ?? 0,
+    jitterMs: options.jitterMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     throttleNext: options.throttleNext ?? 0,
     throttleNextWrites: options.throttleNextWrites ?? 0,
@@ -427,6 +431,7 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
     phantomNotFound: options.phantomNotFound ?? [],
   };
   const random = seededRandom(options.seed ?? 11);
+  const arrival = jitterOnArrival((options.seed ?? 11) + 1);
   const exchanges: OktaExchange[] = [];
   const window = { index: 0, used: 0 };
   let port = 0;
@@ -434,6 +439,7 @@ export async function startOktaSandbox(options: Partial<OktaFaults> & { seed?: n
   const server = createServer(withRequestBody(handle));
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    await arrival(faults);
     const base = `http://127.0.0.1:${port}`;
     const url = new URL(req.url ?? '/', base);
     const query: Record<string, string | string[]> = {};
