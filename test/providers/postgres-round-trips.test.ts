@@ -123,6 +123,34 @@ describe('postgres in few round trips (pipelined connections, measured on the wi
     await expect.poll(() => server.sql("SELECT pid FROM pg_stat_activity WHERE application_name = 'revoke'")).toEqual([]);
   });
 
+  it("connect told the run's people reads their role rows beside its own question: containment's guard then sends nothing", async () => {
+    const session = await loginRole('prefetched1');
+    const mark = relay.sent.length;
+    const connection = await postgresProvider.connect(
+      { connectionStringEnv: 'URL', reassignTo: 'data_owner' },
+      { instance: 'db', env: { URL: `postgres://${PG_OPERATOR.user}:${PG_OPERATOR.password}@127.0.0.1:${relay.port}/postgres` }, signal, users: ['prefetched1', 'nobody_at_all'] },
+    );
+    try {
+      // Queued with the identity question: nothing read on the read-only connection waited for an answer there.
+      const identity = sentSince(mark, false);
+      const rows = sentSince(mark, true);
+      expect(identity.map((s) => s.text.split(/\s+/).slice(0, 3).join(' '))).toEqual(['SELECT current_user AS']);
+      expect(rows.map((s) => s.text)).toEqual(['SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', 'SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1']);
+      expect(flights(rows)).toBe(1);
+
+      const after = relay.sent.length;
+      const reader = postgresProvider.withReadCache!(connection.client) as PostgresContext;
+      const contained = await postgresProvider.contain!(reader, step('prefetched1', 'disable', ['login', 'sessions']));
+      expect(contained.map((f) => f.kind)).toEqual(['login', 'sessions']);
+      expect(await postgresProvider.contain!(reader, step('nobody_at_all', 'disable', ['login', 'sessions']))).toEqual([]);
+      expect(relay.sent.slice(after)).toEqual([]);
+      expect(await canLogIn('prefetched1')).toBe(true);
+    } finally {
+      await postgresProvider.disconnect!(connection.client);
+      await session.end();
+    }
+  });
+
   it('contain: one guard round trip, then NOLOGIN and the termination in one; the session is dead once NOLOGIN answered, and the sessions finding reports it', async () => {
     const session = await loginRole('contained1');
     const connection = await connect();

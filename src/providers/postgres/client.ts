@@ -2,7 +2,7 @@ import pg from 'pg';
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
 import type { PostgresConfig } from './config.js';
-import type { PostgresContext, TransactionalClient } from './kind.js';
+import { cachedPostgresReads, readRoleRow, type PostgresContext, type TransactionalClient } from './kind.js';
 
 /**
  * Connects with a connection string from `connectionStringEnv`, or the standard PG* variables of
@@ -47,6 +47,11 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     [config.reassignTo ?? null],
   );
   identity.catch(() => undefined);
+  // A run's people: their role rows (what containment's guard and every kind read first) are
+  // queued now on the read-only connection, so they go out with the identity question instead of
+  // a round trip after it, into the read cache the run's containment and discovery use.
+  const readCache = context.users ? cachedPostgresReads(readOnlyClient) : undefined;
+  for (const user of readCache ? (context.users ?? []) : []) readRoleRow(readCache!, user).catch(() => undefined);
   try {
     await Promise.all([client.connect(), readOnlyClient.connect()]);
   } catch (error) {
@@ -77,6 +82,7 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
       reassignTo: config.reassignTo,
       serverLogFile: config.serverLogFile,
       terminatedWithLogin: new Map(),
+      ...(readCache ? { readCache } : {}),
     },
     actor: `postgres:${me.me}@${me.host ?? 'local'}:${me.port ?? ''}/${me.db}`,
     selfUser: me.me,

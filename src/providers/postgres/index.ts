@@ -1,10 +1,9 @@
 import { InvalidInputError } from '../../errors.js';
 import { defineProvider } from '../define.js';
 import type { WatchEvent } from '../types.js';
-import { withCachedReads } from '../read-cache.js';
 import { postgresContainment } from './contain.js';
 import { postgresConfigSchema, postgresStepOptionsSchema, type PostgresConfig } from './config.js';
-import { roleRow, type PostgresContext, type PostgresRequest } from './kind.js';
+import { cachedPostgresReads, roleRow, type PostgresContext, type PostgresRequest } from './kind.js';
 import { postgresKinds } from './kinds/index.js';
 import { CLIENT_ADDRESS } from './kinds/sessions.js';
 import { failedLogins } from './server-log.js';
@@ -34,8 +33,9 @@ export const postgresProvider = defineProvider<PostgresConfig, PostgresContext, 
   // superuser guard's with them.
   concurrentBeforeDiscover: true,
   containment: postgresContainment,
-  // Every kind reads the role's pg_roles row, and two steps for one role read it again: once per run.
-  withReadCache: (context) => (context.readOnlyClient ? { ...context, readOnlyClient: withCachedReads(context.readOnlyClient, (method, [text]) => method === 'query' && typeof text === 'string' && /^\s*SELECT\b/i.test(text)) } : context),
+  // Every kind reads the role's pg_roles row, and two steps for one role read it again: once per
+  // run. Connect began it when it was told the run's people (ConnectContext.users).
+  withReadCache: (context) => (context.readOnlyClient ? { ...context, readOnlyClient: context.readCache ?? cachedPostgresReads(context.readOnlyClient) } : context),
   async beforeDiscover(context, request) {
     const row = await roleRow(context, request.role);
     if (!row) return 'absent';

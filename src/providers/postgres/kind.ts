@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import type { ProviderKind } from '../define.js';
+import { withCachedReads } from '../read-cache.js';
 
 /** The connected (revoke) client: pipelined, and able to run a transaction nothing else slips into. */
 export type TransactionalClient = Client & {
@@ -20,6 +21,8 @@ export interface PostgresContext {
    * the sessions kind, which owns them, reports them in its own outcome.
    */
   terminatedWithLogin: Map<string, number>;
+  /** The run's read cache on the read-only connection, begun by connect with the run's people (ConnectContext.users). */
+  readCache?: Client;
 }
 
 export interface PostgresRequest {
@@ -54,7 +57,17 @@ export interface RoleRow {
   rolsuper: boolean;
 }
 
-export async function roleRow(context: PostgresContext, role: string): Promise<RoleRow | undefined> {
-  const { rows } = await context.client.query<RoleRow>('SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [role]);
+export function roleRow(context: PostgresContext, role: string): Promise<RoleRow | undefined> {
+  return readRoleRow(context.client, role);
+}
+
+/** The role's row as the guard, containment and every kind read it: one statement text, so one read-cache entry. */
+export async function readRoleRow(client: Client, role: string): Promise<RoleRow | undefined> {
+  const { rows } = await client.query<RoleRow>('SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1', [role]);
   return rows[0];
+}
+
+/** A view of the read-only connection on which identical SELECTs are sent once per run (see withCachedReads). */
+export function cachedPostgresReads(readOnlyClient: Client): Client {
+  return withCachedReads(readOnlyClient, (method, [text]) => method === 'query' && typeof text === 'string' && /^\s*SELECT\b/i.test(text));
 }
