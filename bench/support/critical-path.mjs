@@ -29,3 +29,24 @@ export function criticalPath(result) {
   const containment = Math.max(0, ...result.steps.map((s) => new Set(s.findings.filter((f) => f.containment).map((f) => f.phase)).size));
   return 1 + Math.max(1, containment) + Math.max(...result.steps.map((s) => cost(s.id)));
 }
+
+/**
+ * The round trips each credential's system forces before its kill can be sent, counted from that
+ * system's first request, with the guards kept (every refusal comes before any change): the
+ * floor no ordering of revoke's own work can go below. A second yardstick beside issue 18's
+ * "start-up + 2 round trips", which is below these for all but AWS and GitHub.
+ */
+export const FORCED_ROUND_TRIPS = [
+  [/^aws /, 2, 'who am I with the person read, then the deny-all'],
+  [/^github /, 2, 'connect with the membership and SSO authorizations read, then their removal'],
+  [/^google session cookie/, 3, 'the token first, then the guard reads, then the sign-out'],
+  [/^google /, 4, 'token, guard reads, sign-out with the backup codes (Google refuses them once suspended), then the suspension'],
+  [/^okta /, 3, 'who am I with the person, the super-admin check (needs their id), then the clear and suspension'],
+  [/^entra /, 4, 'the token, /organization with the person, the Global Administrator check (needs their id), then the block'],
+  [/^postgres /, 5, 'three of SCRAM, who am I with the role row, then NOLOGIN'],
+];
+
+/** The forced round trips of a credential (by its probe's name). */
+export function forcedRoundTrips(credential) {
+  return FORCED_ROUND_TRIPS.find(([pattern]) => pattern.test(credential))?.[1];
+}

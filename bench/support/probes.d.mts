@@ -27,8 +27,9 @@ export interface Exposure {
   name: string;
   uses: number;
   acceptedBeforeSpawn: boolean;
+  lastAcceptedMs: number | undefined;
+  /** The exposure window: the first refused use after the last accepted one. */
   windowMs: number | undefined;
-  refusedFromMs: number | undefined;
   deniedAtEnd: boolean;
   refusal: string | undefined;
 }

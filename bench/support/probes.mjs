@@ -14,8 +14,9 @@ import { createConnection, createServer } from 'node:net';
  *
  * Dense (every `intervalMs`) only while `dense()` says the revocation is under way and the last
  * answer was an acceptance; otherwise every `sparseMs`. Thirteen credentials used every 10 ms
- * the whole time would take most of two cores from the run being measured; the window's
- * resolution is `intervalMs` where it ends, and a credential that comes back is still seen.
+ * the whole time would take most of two cores from the run being measured. The window ends at
+ * the first refused use (see exposureOf): within `intervalMs` of the kill, as the probe is dense
+ * from its system's first change on; a credential that comes back is still seen.
  */
 export function startProbe(name, useOnce, { intervalMs = Number(process.env.BENCH_PROBE_MS ?? 10), sparseMs = 100, dense = () => true, maxInFlight = 8, maxUses = 5000, maxMs = 60_000 } = {}) {
   const uses = [];
@@ -136,10 +137,16 @@ export function exposureOf(probe, t0) {
     name: probe.name,
     uses: probe.uses.length,
     acceptedBeforeSpawn: accepted.some((u) => u.sentAt < t0),
-    /** The exposure window: last accepted use, ms after the spawn (negative: dead before it). */
-    windowMs: lastAccepted ? lastAccepted.sentAt - t0 : undefined,
-    /** The first refused use after it: the credential died between the two. */
-    refusedFromMs: firstRefusedAfter ? firstRefusedAfter.sentAt - t0 : undefined,
+    /** The last accepted use, ms after the spawn (negative: dead before it). */
+    lastAcceptedMs: lastAccepted ? lastAccepted.sentAt - t0 : undefined,
+    /**
+     * The exposure window: the first refused use after the last accepted one, ms after the spawn
+     * (undefined: never refused). The credential died between the two. This end, not the last
+     * accepted use, is the one a probe pins: it turns dense the moment its system receives the
+     * run's first change, so it is refused within `intervalMs` of its kill, while the last
+     * accepted use before a kill that is that first change can be up to `sparseMs` earlier.
+     */
+    windowMs: firstRefusedAfter ? firstRefusedAfter.sentAt - t0 : undefined,
     deniedAtEnd: uses.length > 0 && !uses.at(-1).ok,
     refusal: firstRefusedAfter?.error,
   };

@@ -31,10 +31,10 @@ describe('exposure-window probes', () => {
     const seen = exposureOf(probe, t0);
     expect(seen.acceptedBeforeSpawn).toBe(true);
     expect(seen.deniedAtEnd).toBe(true);
-    expect(seen.windowMs!).toBeGreaterThan(0);
-    expect(seen.windowMs!).toBeLessThan(revokeAnswered);
-    expect(seen.refusedFromMs!).toBeGreaterThan(seen.windowMs!);
-    expect(seen.refusedFromMs!).toBeGreaterThan(revokeSent - 50); // a use in flight at the change may be refused
+    expect(seen.lastAcceptedMs!).toBeGreaterThan(0);
+    expect(seen.lastAcceptedMs!).toBeLessThan(revokeAnswered);
+    expect(seen.windowMs!).toBeGreaterThan(seen.lastAcceptedMs!);
+    expect(seen.windowMs!).toBeGreaterThan(revokeSent - 50); // a use in flight at the change may be refused
     // After the change nothing was accepted; the probe kept trying, every ~100 ms once refused.
     const after = probe.uses.filter((u) => u.sentAt - t0 > revokeAnswered);
     expect(after.filter((u) => u.ok)).toEqual([]);
@@ -42,7 +42,24 @@ describe('exposure-window probes', () => {
     expect(after.length).toBeLessThanOrEqual(6);
   });
 
-  it('a credential that comes back extends the window to its last accepted use', async () => {
+  it('a kill between two sparse uses: the window ends at the first refused use, within the dense interval of the kill, not at the last accepted use before it', async () => {
+    let killed = false;
+    const probe = startProbe('sparse until the kill', () => !killed, { intervalMs: 5, sparseMs: 100, dense: () => killed });
+    const t0 = performance.now();
+    await sleep(150); // sparse: accepted at ~0 and ~100 ms
+    // Killed between two sparse uses, at least 40 ms after the last (the next is due 100 ms after it).
+    while (performance.now() - probe.uses.at(-1)!.sentAt < 40) await sleep(2);
+    killed = true;
+    const killedAt = performance.now() - t0;
+    await sleep(60);
+    await probe.stop();
+    const seen = exposureOf(probe, t0);
+    expect(killedAt - seen.lastAcceptedMs!).toBeGreaterThan(25); // what the window used to report: too early
+    expect(seen.windowMs! - killedAt).toBeGreaterThanOrEqual(0);
+    expect(seen.windowMs! - killedAt).toBeLessThan(25);
+  });
+
+  it('a credential that comes back extends the window past its last accepted use', async () => {
     let accepted = true;
     const probe = startProbe('flapping', () => accepted, { intervalMs: 5, sparseMs: 5 });
     const t0 = performance.now();
