@@ -14,7 +14,7 @@ export const exitCodeMeanings: ReadonlyArray<{ code: ExitCodeValue; meaning: str
   { code: ExitCode.Success, meaning: 'success: everything revoked or already gone; a dry run found nothing to revoke' },
   { code: ExitCode.ActionFailed, meaning: 'some action failed (the output says which; independent steps still ran), or the confirmation was declined' },
   { code: ExitCode.InvalidInput, meaning: 'invalid input: usage error, invalid runbook, protected identity, missing credential; nothing ran' },
-  { code: ExitCode.AccessFound, meaning: 'access found: `user --dry-run --detailed-exitcode` found something to revoke' },
-  { code: ExitCode.Incomplete, meaning: 'incomplete: a watch could not check every provider it should have (it says which); never read as quiet' },
+  { code: ExitCode.AccessFound, meaning: 'access found: `audit` or `user --dry-run --detailed-exitcode` found something to revoke; `watch` saw use' },
+  { code: ExitCode.Incomplete, meaning: 'incomplete: a watch or audit could not check everything it should have (it says what); never read as quiet' },
   { code: ExitCode.Interrupted, meaning: 'interrupted (SIGINT/SIGTERM) after finishing in-flight calls and printing what happened' },
 ];

@@ -48,7 +48,8 @@ export async function runRecordedAudit(
       },
     });
     const summary = summarize(outcome, input.shard);
-    const exitCode = stop.requested ? ExitCode.Interrupted : outcome.failedProviders.length > 0 ? ExitCode.ActionFailed : summary.withAccess > 0 ? ExitCode.AccessFound : ExitCode.Success;
+    // As `watch`: access found outranks not fully checked, which is never read as quiet (4, not 0).
+    const exitCode = stop.requested ? ExitCode.Interrupted : summary.withAccess > 0 ? ExitCode.AccessFound : outcome.failedProviders.length > 0 ? ExitCode.Incomplete : ExitCode.Success;
     record('audit-finished', { status: stop.requested ? 'interrupted' : 'completed', summary, exitCode });
     return { runId, outcome, summary, exitCode, complete: !stop.requested, body: auditJson(outcome, summary, runbookRef) };
   } catch (error) {

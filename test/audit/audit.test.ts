@@ -90,15 +90,21 @@ describe('revoke audit (both sandboxes, real SDK and Octokit)', () => {
     expect(iam!.requests.slice(iamMid).filter((r) => r.action === 'ListUsers')).toHaveLength(1);
   });
 
-  it('exit 1 when discovery fails for a provider, saying which', async () => {
+  it('exit 4 (incomplete, never quiet) when discovery fails for a provider, saying which; exit 3 when someone it checked has access', async () => {
     const { dir, env } = await world();
     const noToken = await runCli(['audit', '-r', demo, '--users', departed(['jdoe', 'former1']), '--report', join(dir, 'r')], builtinRegistry(), { env: { ...env, GITHUB_TOKEN: '' } });
     expect(noToken.code).toBe(2); // cannot even connect: bad input, nothing audited
     const readOnlyToken = github!.state.addToken('outsider', ['repo']);
     const partial = await runCli(['audit', '-r', demo, '--users', departed(['jdoe', 'former1']), '--report', join(dir, 'r')], builtinRegistry(), { env: { ...env, GITHUB_TOKEN: readOnlyToken } });
-    expect(partial.code, partial.stdout + partial.stderr).toBe(1);
+    expect(partial.code, partial.stdout + partial.stderr).toBe(3);
     expect(partial.stdout).toContain('discovery failed on provider gh: listing the members, outside collaborators and invitations of acme: HTTP 403: You need read:org');
     expect(partial.stdout).toContain('jdoe (line 1):');
+    // Nobody it could check has access, but GitHub was not checked: incomplete, not clean.
+    const unchecked = await runCli(['audit', '-r', demo, '--users', departed(cleanNames(3)), '--format', 'json', '--report', join(dir, 'u')], builtinRegistry(), { env: { ...env, GITHUB_TOKEN: readOnlyToken } });
+    expect(unchecked.code, unchecked.stdout + unchecked.stderr).toBe(4);
+    expect(JSON.parse(unchecked.stdout).failedProviders.map((p: { provider: string }) => p.provider)).toEqual(['gh']);
+    const verified = await runCli(['verify', JSON.parse(unchecked.stdout).report, '--key', join(dir, 'revoke', 'signing-key.pub.pem')], builtinRegistry(), { env });
+    expect(verified.stdout).toMatch(/0 with access, 3 not fully checked \(exit 4\)/);
   });
 
   it('bad input is exit 2 with line numbers, before any call', async () => {
