@@ -16,7 +16,7 @@
 // Start-up is measured in the same run (and bare --version beside it); the critical path is
 // counted from the run's own result (bench/support/critical-path.mjs). Exit 1 only when the
 // measurement is broken (a probe never accepted) or a credential outlived the run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,7 @@ import {
 } from '../dist/sandbox/index.js';
 import { exposureOf, httpAccepted, iamConsoleGetUser, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
 import { bareCliStart, median, root, runRevokeJson } from './support/cli.mjs';
-import { criticalPath, forcedRoundTrips } from './support/critical-path.mjs';
+import { criticalPath, criticalPathParts, forcedRoundTrips } from './support/critical-path.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -215,6 +215,21 @@ function killedBy(window, trace, latency) {
   return { ...window, killedBy: names.slice(0, 3).join(' | ') + (names.length > 3 ? ` | +${names.length - 3}` : ''), roundTripsAfterFirst: latency > 0 ? (kills[0].at - own[0].at) / latency : undefined };
 }
 
+/**
+ * Where the run's time went, from its own journal: when the plan was complete (every step
+ * discovered: the step chain starts from there) and when the first finding that is not
+ * containment was sent, ms after the spawn.
+ */
+function phasesOf(reportDir, t0) {
+  const file = readdirSync(reportDir).find((name) => name.endsWith('.journal.jsonl'));
+  const records = readFileSync(join(reportDir, file), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const since = (record) => Date.parse(record.ts) - (performance.timeOrigin + t0);
+  const containment = new Set(records.filter((r) => r.type === 'containment-planned').map((r) => `${r.stepId}/${r.finding.kind}/${r.finding.id}`));
+  const planReady = records.find((r) => r.type === 'plan-ready');
+  const chain = records.find((r) => r.type === 'revoke-started' && !containment.has(`${r.stepId}/${r.kind}/${r.findingId}`));
+  return { planReadyMs: planReady ? since(planReady) : undefined, chainStartMs: chain ? since(chain) : undefined };
+}
+
 const runRevoke = (person, env) => runRevokeJson(['user', person, '-r', runbook, '--yes', '--report', join(dir, person)], env);
 
 /** One revocation of a freshly seeded person; `withProbes: false` is the control run (what the probes cost). */
@@ -272,6 +287,8 @@ async function round(person, latency, { withProbes = true } = {}) {
     completionMs: end - t0,
     benchCpuPercent: run.benchCpuMs,
     trips: criticalPath(result),
+    parts: criticalPathParts(result),
+    ...phasesOf(join(dir, person), t0),
     findings: result.totals.findings,
     trace,
   };
@@ -303,6 +320,14 @@ try {
         `sandboxes + probes used ${median(results.map((r) => r.benchCpuPercent)).toFixed(0)}% of a core during the run (${control.benchCpuPercent.toFixed(0)}% without probes)`,
     );
     console.log(`  critical path ${trips} round trips: lower bound ${runBound.toFixed(0)} ms; run / bound = ${(completion / runBound).toFixed(2)}x (vs bare start: ${(completion / (bare + trips * latency)).toFixed(2)}x)`);
+    const planReady = median(results.map((r) => r.planReadyMs));
+    const chainStart = median(results.map((r) => r.chainStartMs));
+    const { connect, beforeChain, chain } = results[0].parts;
+    console.log(
+      `  where the run's time went: start-up ${startup.toFixed(0)} ms; the plan complete at ${planReady.toFixed(0)} ms (connect, containment and every step's discovery: ` +
+        `${(planReady - startup).toFixed(0)} ms; the bound counts ${connect + beforeChain} round trips, ${((connect + beforeChain) * latency).toFixed(0)} ms); ` +
+        `the step chain from ${chainStart.toFixed(0)} ms to the end: ${(completion - chainStart).toFixed(0)} ms (the bound: ${chain} round trips, ${(chain * latency).toFixed(0)} ms)`,
+    );
     console.log(`  ${'credential'.padEnd(42)} window ms (rounds)         last accepted   window / (start-up + 2 RT = ${windowBound.toFixed(0)} ms), / (start-up + forced RT)   ended by (round 1; RT after its system's first request)`);
     const windows = [];
     for (const name of names) {

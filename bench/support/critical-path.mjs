@@ -5,15 +5,22 @@
 // findings (contain first) go out right after connect, alongside discovery: they count once, as
 // their own phases, in parallel with discovery's round trip, not on the step chain.
 
-/** 2 for a virtual MFA device (deactivate, delete) and for deleting the user; 1 otherwise. */
+/** 2 for a virtual MFA device (deactivate, delete), for deleting an IAM user and for a codespace (stopped, then deleted); 1 otherwise. */
 function roundTrips(finding) {
   if (finding.kind === 'mfa-devices' && finding.details?.virtual) return 2;
   if (finding.kind === 'user' && finding.id === 'delete-user') return 2;
+  if (finding.kind === 'codespaces') return 2;
   return 1;
 }
 
 /** Round trips on the critical path of the step graph, from the run's own result. */
 export function criticalPath(result) {
+  const { connect, beforeChain, chain } = criticalPathParts(result);
+  return connect + beforeChain + chain;
+}
+
+/** The critical path in its parts: connect, then containment and discovery until the plan is complete, then the step chain. */
+export function criticalPathParts(result) {
   const steps = new Map(result.steps.map((s) => [s.id, s]));
   const memo = new Map();
   const cost = (id) => {
@@ -27,7 +34,7 @@ export function criticalPath(result) {
     return total;
   };
   const containment = Math.max(0, ...result.steps.map((s) => new Set(s.findings.filter((f) => f.containment).map((f) => f.phase)).size));
-  return 1 + Math.max(1, containment) + Math.max(...result.steps.map((s) => cost(s.id)));
+  return { connect: 1, beforeChain: Math.max(1, containment), chain: Math.max(...result.steps.map((s) => cost(s.id))) };
 }
 
 /**

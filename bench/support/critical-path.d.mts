@@ -1,0 +1,12 @@
+// Types of critical-path.mjs, for the tests (test/bench/critical-path.test.ts) that TypeScript checks.
+export interface RunResultShape {
+  steps: Array<{ id: string; dependsOn: string[]; findings: Array<{ kind: string; id: string; phase: number; containment?: boolean; details?: Record<string, unknown> }> }>;
+}
+
+export function criticalPath(result: RunResultShape): number;
+
+export function criticalPathParts(result: RunResultShape): { connect: number; beforeChain: number; chain: number };
+
+export const FORCED_ROUND_TRIPS: Array<[RegExp, number, string]>;
+
+export function forcedRoundTrips(credential: string): number | undefined;
