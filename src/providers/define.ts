@@ -62,11 +62,6 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
   concurrentBeforeDiscover?: boolean;
   /** Step-level warnings after discovery (e.g. the cost of a scan the step asked for). */
   stepWarnings?(context: Context, request: Request, kinds: string[]): string[];
-  /**
-   * Discover kinds one after another (a single connection that must keep queries in order)
-   * instead of all at once.
-   */
-  sequentialDiscovery?: boolean;
   /** Turns a failure of a revocation into the error the run records (e.g. listing what blocks a delete). */
   explainRevokeError?(context: Context, finding: Finding, request: Request, error: unknown): Promise<Error | undefined>;
   /** Runs a revocation inside something that counts retries into `counter`; the count lands on the outcome or error. */
@@ -95,7 +90,7 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
   /** The read-only view of a connected client: what discover, presence and watch receive. */
   readOnly(connected: Context): Context;
 } {
-  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, concurrentBeforeDiscover, stepWarnings, sequentialDiscovery, explainRevokeError, countRetries, presence, watch, ...base } = definition;
+  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, concurrentBeforeDiscover, stepWarnings, explainRevokeError, countRetries, presence, watch, ...base } = definition;
   const readOnlyOf = (connected: Context) => (readOnly ? readOnly(connected) : connected);
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
   const kindOf = (name: string) => {
@@ -140,12 +135,7 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
     async discover(connected, step: DiscoverRequest): Promise<Discovery> {
       const context = readOnlyOf(connected);
       const request = requestOf(step);
-      const discoverKinds = async () => {
-        if (!sequentialDiscovery) return Promise.all(step.kinds.map((name) => discoverKind(context, name, request, step.user)));
-        const results = [];
-        for (const name of step.kinds) results.push(await discoverKind(context, name, request, step.user));
-        return results;
-      };
+      const discoverKinds = () => Promise.all(step.kinds.map((name) => discoverKind(context, name, request, step.user)));
       let results: Awaited<ReturnType<typeof discoverKinds>>;
       if (concurrentBeforeDiscover && beforeDiscover) {
         const [before, kindResults] = await Promise.allSettled([beforeDiscover(context, request), discoverKinds()]);

@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { everyProvider, type EveryProvider } from '../support/every-provider.js';
 import { runBin } from '../support/spawn.js';
 
@@ -9,11 +12,14 @@ import { runBin } from '../support/spawn.js';
 // ordering revoke relies on without awaiting it shows up as a failed step or a credential left.
 const JITTER_MS = 50;
 
-let world: EveryProvider;
-beforeAll(async () => {
-  world = await everyProvider();
-}, 60_000);
-afterAll(async () => world?.close());
+// One world per test: the identity providers' sandboxes close after each test (their exchanges checked).
+let opened: EveryProvider | undefined;
+afterEach(async () => {
+  await opened?.close();
+  opened = undefined;
+});
+
+const started = async () => (opened = await everyProvider());
 
 interface RunJson {
   steps: Array<{ id: string; status: string; findings: Array<{ kind: string; id: string; outcome: string; error?: string }> }>;
@@ -21,6 +27,7 @@ interface RunJson {
 
 describe('every provider at once under network jitter, through node bin/revoke.js', () => {
   it('requests processed in any order: each run takes everything, and a second run finds nothing', async () => {
+    const world = await started();
     world.setJitter(JITTER_MS);
     try {
       for (const person of ['jit1', 'jit2']) {
@@ -50,4 +57,26 @@ describe('every provider at once under network jitter, through node bin/revoke.j
       world.setJitter(0);
     }
   }, 240_000);
+
+  it('a saved plan (containment after approval, every account checked first) is applied exactly under jitter', async () => {
+    const world = await started();
+    const dir = mkdtempSync(join(tmpdir(), 'revoke-jitter-plan-'));
+    const keygen = await runBin(['keygen', '--out', join(dir, 'signer')]);
+    expect(keygen.code, keygen.stderr).toBe(0);
+    const sign = ['--sign-key', join(dir, 'signer.key')];
+    await world.seed('jitplan');
+    world.setJitter(JITTER_MS);
+    try {
+      const plan = join(dir, 'jitplan.plan.json');
+      const dry = await runBin(['user', 'jitplan', '-r', world.runbook, '--dry-run', '--plan-out', plan, ...sign], { env: world.env, timeoutMs: 60_000 });
+      expect(dry.code, dry.stderr).toBe(0);
+      const applied = await runBin(['apply', plan, '--yes', '--json', '--key', join(dir, 'signer.pub'), ...sign], { env: world.env, timeoutMs: 60_000 });
+      expect(applied.code, applied.stderr).toBe(0);
+      const result = JSON.parse(applied.stdout) as RunJson;
+      expect(result.steps.flatMap((s) => s.findings.filter((f) => !['revoked', 'already-gone'].includes(f.outcome)).map((f) => `${s.id} ${f.kind} ${f.id}: ${f.outcome} ${f.error ?? ''}`))).toEqual([]);
+      expect(Object.entries(await world.remaining('jitplan')).filter(([, left]) => left)).toEqual([]);
+    } finally {
+      world.setJitter(0);
+    }
+  }, 120_000);
 });

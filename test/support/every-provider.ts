@@ -13,7 +13,8 @@ import { startThreeProviders, type ThreeProviders } from './worlds.js';
  * Every provider at once, as one offboarding meets them: the shipped demo runbook (Google,
  * GitHub, AWS, PostgreSQL) with the shipped Okta and Entra runbooks' providers and steps beside
  * it, against all six local endpoints (each identity provider's exchanges checked against its
- * vendor's description by its world). For runs of the built binary (`runBin` with `env`).
+ * vendor's description by its world). For runs of the built binary (`runBin` with `env`), one
+ * world per test.
  */
 export interface EveryProvider {
   three: ThreeProviders;
@@ -28,6 +29,7 @@ export interface EveryProvider {
   remaining(user: string): Promise<Record<string, boolean>>;
   /** Each request to an HTTP endpoint waits a random 0 to `ms` before it is processed (0: none). */
   setJitter(ms: number): void;
+  /** Stops IAM, GitHub and PostgreSQL; the identity providers' sandboxes close after the test that opened them, their exchanges checked against the vendors' descriptions. */
   close(): Promise<void>;
 }
 
@@ -73,9 +75,7 @@ export async function everyProvider(): Promise<EveryProvider> {
     setJitter(ms) {
       for (const faults of [three.iam.faults, three.github.faults, google.sandbox.faults, okta.sandbox.faults, entra.sandbox.faults]) faults.jitterMs = ms;
     },
-    async close() {
-      await Promise.all([three.close(), google.sandbox.close(), okta.sandbox.close(), entra.sandbox.close()]);
-    },
+    close: () => three.close(),
   };
 }
 
