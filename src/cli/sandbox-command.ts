@@ -6,6 +6,7 @@ import { writeLine, type CliIO } from './io.js';
 
 export interface SandboxOptions {
   latency?: number;
+  jitter?: number;
   faults?: { seed: number; rate: number };
   enforcementDelay?: number;
   seed: string[];
@@ -21,6 +22,7 @@ export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promis
     sandbox = await startStandaloneSandbox({
       people,
       latencyMs: options.latency ?? 0,
+      jitterMs: options.jitter ?? 0,
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.enforcementDelay !== undefined ? { enforcementDelayMs: options.enforcementDelay } : {}),
       ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
@@ -39,6 +41,7 @@ export async function sandboxCommand(options: SandboxOptions, io: CliIO): Promis
   out(`# revoke sandbox: local endpoints on 127.0.0.1, seeded with ${people.join(', ')}; nothing leaves this machine.`);
   for (const endpoint of sandbox.endpoints) out(`#   ${endpoint.name.padEnd(17)} ${endpoint.url}`);
   if (sandbox.postgresNote) out(`#   ${sandbox.postgresNote}`);
+  if (options.jitter) out(`#   each HTTP request is processed after a random 0-${options.jitter} ms (--jitter): requests sent together may be processed in any order`);
   out('# Paste these into another shell (the credentials only work on this sandbox):');
   for (const [name, value] of Object.entries(sandbox.env)) out(`export ${name}=${shellQuote(value)}`);
   out(`export REVOKE_SANDBOX_RUNBOOK=${shellQuote(sandbox.runbookPath)}`);

@@ -17,6 +17,8 @@ import { seedDepartingRole, type SeededDatabase } from './postgres/seed.js';
 export interface StandaloneOptions {
   people: string[];
   latencyMs: number;
+  /** Each HTTP request waits a random 0 to jitterMs (seeded) before it is processed: requests sent together are processed in any order. */
+  jitterMs?: number;
   /** Retryable faults (IAM throttling, GitHub secondary rate limits) at `rate`, repeatable by `seed`. */
   faults?: { seed: number; rate: number };
   /** IAM/STS on portBase, GitHub +1, KMS +2, PostgreSQL +3, Google Workspace +4; free ports when absent. */
@@ -65,14 +67,14 @@ export async function startStandaloneSandbox(options: StandaloneOptions): Promis
   const port = (offset: number) => (options.portBase === undefined ? {} : { port: options.portBase + offset });
   const faults = options.faults;
   try {
-    const iam = await startIamSandbox({ latencyMs: options.latencyMs, ...(options.enforcementDelayMs ? { enforcementDelayMs: options.enforcementDelayMs } : {}), ...(faults ? { seed: faults.seed, throttleRate: faults.rate } : {}), ...port(0) });
+    const iam = await startIamSandbox({ latencyMs: options.latencyMs, jitterMs: options.jitterMs ?? 0, ...(options.enforcementDelayMs ? { enforcementDelayMs: options.enforcementDelayMs } : {}), ...(faults ? { seed: faults.seed, throttleRate: faults.rate } : {}), ...port(0) });
     closers.push(() => iam.close());
-    const github = await startGitHubSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, secondaryRateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(1) });
+    const github = await startGitHubSandbox({ latencyMs: options.latencyMs, jitterMs: options.jitterMs ?? 0, ...(faults ? { seed: faults.seed, secondaryRateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(1) });
     closers.push(() => github.close());
     const kms = await startKmsSandbox(port(2));
     closers.push(() => kms.close());
     kms.createSigningKey(SANDBOX_KMS_ALIAS);
-    const google = await startGoogleSandbox({ latencyMs: options.latencyMs, ...(faults ? { seed: faults.seed, rateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(4) });
+    const google = await startGoogleSandbox({ latencyMs: options.latencyMs, jitterMs: options.jitterMs ?? 0, ...(faults ? { seed: faults.seed, rateLimitRate: faults.rate, retryAfterSeconds: 1 } : {}), ...port(4) });
     closers.push(() => google.close());
 
     const token = seedOrg(github, { org: SANDBOX_ORG, operator: 'revoke-bot', owners: [PROTECTED.github] });

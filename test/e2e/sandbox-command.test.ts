@@ -23,7 +23,9 @@ async function startSandbox(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 
 describe('revoke sandbox (the built binary)', () => {
   it('serves seeded people on 127.0.0.1; a runbook run with its exports revokes them; Ctrl-C cleans up', async () => {
-    const sandbox = await startSandbox(['--seed', 'jdoe,alice']);
+    // With network jitter: the run below meets requests processed in any order, as on a real network.
+    const sandbox = await startSandbox(['--seed', 'jdoe,alice', '--jitter', '30']);
+    expect(sandbox.stdout).toContain('each HTTP request is processed after a random 0-30 ms (--jitter)');
     const env = sandbox.exports;
     expect(env.AWS_ENDPOINT_URL_IAM).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env.GITHUB_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -95,7 +97,7 @@ describe('revoke sandbox (the built binary)', () => {
     expect(result.stderr).toContain('fix: pick another --port-base');
   });
 
-  it.each([['--faults', 'often'], ['--port-base', '80'], ['--latency', '-1']])('%s %s is a usage error (exit 2)', async (option, value) => {
+  it.each([['--faults', 'often'], ['--port-base', '80'], ['--latency', '-1'], ['--jitter', 'some']])('%s %s is a usage error (exit 2)', async (option, value) => {
     const result = await runBin(['sandbox', option, value]);
     expect(result.code).toBe(2);
   });
