@@ -56,7 +56,7 @@ describe('exposure-window probes', () => {
     const seen = exposureOf(probe, t0);
     expect(killedAt - seen.lastAcceptedMs!).toBeGreaterThan(25); // what the window used to report: too early
     expect(seen.windowMs! - killedAt).toBeGreaterThanOrEqual(0);
-    expect(seen.windowMs! - killedAt).toBeLessThan(25);
+    expect(seen.windowMs! - killedAt).toBeLessThan(80); // the dense interval is 5 ms; the margin is for a loaded machine, still under the sparse 100 ms
   });
 
   it('a credential that comes back extends the window past its last accepted use', async () => {
