@@ -161,6 +161,30 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     expect(stdout + stderr).not.toContain(pem.split('\n')[1]!);
   });
 
+  it('write pacing: a burst of writes at once (containment), then one per writeIntervalMs', async () => {
+    const world = await githubWorld();
+    seedUser(world, 'octo-jane', { role: 'member', ssoCredentials: 4 });
+    const signal = new AbortController().signal;
+    const step = { user: 'octo-jane', kinds: ['sso-authorizations'], mode: undefined, options: {}, signal };
+    const removals = async (config: Record<string, unknown>) => {
+      const connection = await githubProvider.connect({ org: 'acme', baseUrl: world.sandbox.url, ...config }, { instance: 'gh', env: { GITHUB_TOKEN: world.token }, signal });
+      const found = await githubProvider.discover(connection.client, step);
+      const findings = Array.isArray(found) ? found : found.findings;
+      const mark = world.sandbox.exchanges.length;
+      await Promise.all(findings.map((f) => githubProvider.revoke(connection.client, f, step)));
+      return world.sandbox.exchanges.slice(mark).filter((e) => e.method === 'DELETE').map((e) => e.startedAt);
+    };
+    // The default (1000 ms between writes): four SSO authorizations go at once, not over three seconds.
+    const contained = await removals({});
+    expect(contained).toHaveLength(4);
+    expect(contained[3]! - contained[0]!).toBeLessThan(500);
+    // A run of many writes keeps GitHub's pause once the burst is spent.
+    seedUser(world, 'octo-jane', { role: 'member', ssoCredentials: 4 });
+    const paced = await removals({ writeIntervalMs: 150, writeBurst: 1 });
+    expect(paced).toHaveLength(4);
+    expect(paced[3]! - paced[0]!).toBeGreaterThanOrEqual(3 * 150 - 40);
+  });
+
   it('a 404 to a removal is "already gone" only when a fresh read confirms it', async () => {
     const world = await githubWorld();
     seedUser(world, 'octo-jane', { role: 'member', repoCollaborator: ['web'] });

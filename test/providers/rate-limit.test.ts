@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../src/providers/aws-iam/rate-limit.js';
+import { TokenBucket, writeBucket } from '../../src/providers/token-bucket.js';
 
 describe('TokenBucket', () => {
   it('lets a burst through at once, then paces the rest', async () => {
@@ -13,5 +13,19 @@ describe('TokenBucket', () => {
     expect(times[4]!).toBeLessThan(150);
     // 5 more at 20 per second take about 250 ms; never faster than the rate allows.
     expect(times[9]!).toBeGreaterThanOrEqual(230);
+  });
+
+  it('writeBucket: interval 0 takes no time at all; otherwise a burst, then one per interval', async () => {
+    const free = writeBucket(0, 1);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 20 }, () => free.take()));
+    expect(performance.now() - started).toBeLessThan(20);
+    const paced = writeBucket(100, 2);
+    const times: number[] = [];
+    const begun = performance.now();
+    await Promise.all(Array.from({ length: 4 }, () => paced.take().then(() => times.push(performance.now() - begun))));
+    times.sort((a, b) => a - b);
+    expect(times[1]!).toBeLessThan(60);
+    expect(times[3]!).toBeGreaterThanOrEqual(2 * 100 - 20);
   });
 });

@@ -6,7 +6,7 @@ import { awsErrorCode } from './aws-errors.js';
 import type { AwsIamConfig } from './config.js';
 import { awsEndpoints, type CallerIdentity } from './identity.js';
 import type { IamContext } from './kind.js';
-import { TokenBucket } from './rate-limit.js';
+import { TokenBucket } from '../token-bucket.js';
 import { cachedIamReads, refuseWrites } from './read-only.js';
 import { countAttempts } from './retry-count.js';
 import { userPolicyNames } from './kinds/sessions.js';

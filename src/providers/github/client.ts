@@ -7,12 +7,31 @@ import Bottleneck from 'bottleneck';
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
 import { ReadOnlyViolation } from '../read-only.js';
+import { writeBucket } from '../token-bucket.js';
 import type { GitHubConfig } from './config.js';
 import { githubErrorText, statusOf, type GitHubContext } from './kind.js';
 
 const RevokeOctokit = Octokit.plugin(throttling, retry);
 const SECONDARY_LIMIT_RETRIES = 5;
 const PRIMARY_LIMIT_RETRIES = 2;
+
+/**
+ * The throttling plugin's write limiter (it asks `write.key(id).schedule(options, noop)` before
+ * each write) as a token bucket: the first writes go out at once, then one per interval. GitHub
+ * asks for the pause when an integration makes a large number of writes; a containment of a few
+ * SSO authorizations held one second apart each would leave the last token working seconds
+ * longer. A retry (weight 0) does not wait for a token, as with Bottleneck.
+ */
+function burstThenPaced(bucket: { take(): Promise<void> }) {
+  const limiter = {
+    schedule: async (options: { weight?: number }, job: () => unknown) => {
+      if (options.weight !== 0) await bucket.take();
+      return job();
+    },
+  };
+  // The plugin types it as a Bottleneck.Group; `key(id).schedule(options, job)` is all it calls.
+  return { key: () => limiter } as unknown as Bottleneck.Group;
+}
 
 /**
  * Connects to one GitHub organization with a token (GITHUB_TOKEN, GH_TOKEN or tokenEnv) or as a
@@ -32,7 +51,7 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     // No shared AbortSignal here: fetch leaves one listener on it per request, which piles up in
     // audits of thousands of people. A stop lets in-flight GitHub calls finish instead.
     throttle: {
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs ?? 1000 }),
+      write: burstThenPaced(writeBucket(config.writeIntervalMs ?? 1000, config.writeBurst ?? 5)),
       // Writes that notify someone (invitations, collaborators: `revoke restore`) keep Octokit's 3 s pacing unless writeIntervalMs is set.
       ...(config.writeIntervalMs !== undefined ? { notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs }) } : {}),
       onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < PRIMARY_LIMIT_RETRIES,

@@ -25,7 +25,8 @@ export const githubConfigSchema = z.strictObject({
     .min(0)
     .max(60_000)
     .optional()
-    .describe('Pause between write requests (GitHub asks for at least 1000 ms to avoid secondary rate limits; default 1000).'),
+    .describe('Pause between write requests once the first writeBurst have gone out (GitHub asks for at least 1000 ms when there are many writes, to avoid secondary rate limits; default 1000); 0: no pacing.'),
+  writeBurst: z.number().int().min(1).max(20).optional().describe('Writes that may go out at once before the pause applies, one more per writeIntervalMs (default 5: a containment of a few SSO authorizations is not held up).'),
   perPage: z.number().int().min(1).max(100).optional().describe('Items per page of list calls (default 100).'),
 });
 

@@ -1,7 +1,7 @@
 import { admin } from '@googleapis/admin';
-import Bottleneck from 'bottleneck';
 import type { AuthClient, OAuth2Client } from 'google-auth-library';
 import { InvalidInputError } from '../../errors.js';
+import { writeBucket } from '../token-bucket.js';
 import type { ConnectContext, Connection } from '../types.js';
 import type { GoogleConfig } from './config.js';
 import { readOnlyAuth, type GoogleAuthorization } from './auth.js';
@@ -10,14 +10,17 @@ import { googleRetryConfig } from './retry.js';
 
 const DEFAULT_ROOT_URL = 'https://admin.googleapis.com/';
 
-/** One write pace per domain and endpoint, shared by every provider instance and step of a run. */
-const pacers = new Map<string, Bottleneck>();
+/**
+ * One write pace per domain and endpoint, shared by every provider instance and step of a run:
+ * the first `burst` writes go out at once (a containment's sign-out, backup codes and suspension
+ * are not held up), then one per interval; `writeIntervalMs: 0` asks for no pacing at all.
+ */
+const pacers = new Map<string, { take(): Promise<void> }>();
 
-function pacerFor(key: string, minTime: number): Bottleneck {
+function pacerFor(key: string, intervalMs: number, burst: number): { take(): Promise<void> } {
   let pacer = pacers.get(key);
   if (!pacer) {
-    // One write at a time, `minTime` apart; `writeIntervalMs: 0` asks for no pacing at all (a local sandbox).
-    pacer = new Bottleneck({ maxConcurrent: minTime === 0 ? null : 1, minTime });
+    pacer = writeBucket(intervalMs, burst);
     pacers.set(key, pacer);
   }
   return pacer;
@@ -42,7 +45,7 @@ export async function connectGoogle(config: GoogleConfig, context: ConnectContex
     reports: admin({ version: 'reports_v1', auth: over, rootUrl, retryConfig }),
     };
   };
-  const pacer = pacerFor(`${rootUrl}|${config.domain}`, config.writeIntervalMs ?? 100);
+  const pacer = pacerFor(`${rootUrl}|${config.domain}`, config.writeIntervalMs ?? 100, config.writeBurst ?? 5);
   const readOnlyClients = clientsOver(readOnlyAuth(auth));
   await authorization.granted;
   // The impersonated admin reads itself, but connect does not wait for it: the guard (checkTarget)
@@ -57,7 +60,8 @@ export async function connectGoogle(config: GoogleConfig, context: ConnectContex
     adminChecked,
     write: async <T>(call: () => Promise<T>) => {
       await adminChecked;
-      return pacer.schedule(call);
+      await pacer.take();
+      return call();
     },
     transferPollMs: config.transferPollMs ?? 5000,
     transferTimeoutMs: config.transferTimeoutMs ?? 30 * 60_000,

@@ -2,7 +2,8 @@ import Bottleneck from 'bottleneck';
 
 /**
  * A token bucket on Bottleneck's reservoir: bursts up to `capacity` requests, then `perSecond` on
- * average. One per provider instance (an AWS account), shared by every call and retry to it.
+ * average. aws-iam keeps one per provider instance (an AWS account) for every call and retry;
+ * github and google-workspace one per organization or domain for writes (see writeBucket).
  */
 export class TokenBucket {
   private readonly limiter: Bottleneck;
@@ -29,4 +30,14 @@ export class TokenBucket {
       clearInterval(keepAlive);
     }
   }
+}
+
+/**
+ * The write pace of a provider that is asked to pause between writes: `burst` writes may go out at
+ * once, then one per `intervalMs` (a token bucket), so a containment of a few writes is not held
+ * up by the pause while a run of many writes still keeps it. `intervalMs` 0: no pacing at all.
+ */
+export function writeBucket(intervalMs: number, burst: number): { take(): Promise<void> } {
+  if (intervalMs === 0) return { take: () => Promise.resolve() };
+  return new TokenBucket(1000 / intervalMs, burst);
 }
