@@ -26,6 +26,7 @@ describe('TokenBucket', () => {
     await Promise.all(Array.from({ length: 4 }, () => paced.take().then(() => times.push(performance.now() - begun))));
     times.sort((a, b) => a - b);
     expect(times[1]!).toBeLessThan(60);
-    expect(times[3]!).toBeGreaterThanOrEqual(2 * 100 - 20);
+    // Tokens accrue on a fixed beat: the third waits up to one interval, the fourth a whole one more.
+    expect(times[3]!).toBeGreaterThanOrEqual(100 - 20);
   });
 });
