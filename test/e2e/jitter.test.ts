@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everyProvider, type EveryProvider } from '../support/every-provider.js';
 import { runBin } from '../support/spawn.js';
+import { startThreeProviders, type ThreeProviders } from '../support/worlds.js';
 
 // Contain first makes a run concurrent: containment, discovery's reads and the steps' phases are
 // in flight together, across six systems. On a real network requests sent close together may be
@@ -12,14 +13,14 @@ import { runBin } from '../support/spawn.js';
 // ordering revoke relies on without awaiting it shows up as a failed step or a credential left.
 const JITTER_MS = 50;
 
-// One world per test: the identity providers' sandboxes close after each test (their exchanges checked).
-let opened: EveryProvider | undefined;
-afterEach(async () => {
-  await opened?.close();
-  opened = undefined;
-});
+// IAM, GitHub and PostgreSQL for the file; the identity providers' sandboxes per test (they close after it, their exchanges checked).
+let three: ThreeProviders | undefined;
+beforeAll(async () => {
+  three = await startThreeProviders();
+}, 60_000);
+afterAll(async () => three?.close());
 
-const started = async () => (opened = await everyProvider());
+const started = (): Promise<EveryProvider> => everyProvider(three!);
 
 interface RunJson {
   steps: Array<{ id: string; status: string; findings: Array<{ kind: string; id: string; outcome: string; error?: string }> }>;

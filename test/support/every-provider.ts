@@ -7,7 +7,7 @@ import { entraWorld, seedUser as seedEntraPerson, type EntraWorld } from './entr
 import { googleWorld, personCanSignIn, seedPerson as seedGooglePerson, type GoogleWorld } from './google.js';
 import { oktaWorld, seedPerson as seedOktaPerson, type OktaWorld } from './okta.js';
 import { ROOT } from './spawn.js';
-import { startThreeProviders, type ThreeProviders } from './worlds.js';
+import type { ThreeProviders } from './worlds.js';
 
 /**
  * Every provider at once, as one offboarding meets them: the shipped demo runbook (Google,
@@ -29,14 +29,17 @@ export interface EveryProvider {
   remaining(user: string): Promise<Record<string, boolean>>;
   /** Each request to an HTTP endpoint waits a random 0 to `ms` before it is processed (0: none). */
   setJitter(ms: number): void;
-  /** Stops IAM, GitHub and PostgreSQL; the identity providers' sandboxes close after the test that opened them, their exchanges checked against the vendors' descriptions. */
-  close(): Promise<void>;
 }
 
 const OKTA_DOMAIN = 'acme.test';
 
-export async function everyProvider(): Promise<EveryProvider> {
-  const [three, google, okta, entra] = await Promise.all([startThreeProviders(), googleWorld(), oktaWorld(), entraWorld()]);
+/**
+ * `three` (IAM, GitHub, PostgreSQL: its cluster is the slow part to start) may be shared by the
+ * tests of a file, its owner stops it; the identity providers' sandboxes are the test's own and
+ * close after it, their exchanges checked against the vendors' descriptions.
+ */
+export async function everyProvider(three: ThreeProviders): Promise<EveryProvider> {
+  const [google, okta, entra] = await Promise.all([googleWorld(), oktaWorld(), entraWorld()]);
   const runbook = combinedRunbook(entra.sandbox.state.domain);
   const cookies = new Map<string, string>();
   return {
@@ -75,7 +78,6 @@ export async function everyProvider(): Promise<EveryProvider> {
     setJitter(ms) {
       for (const faults of [three.iam.faults, three.github.faults, google.sandbox.faults, okta.sandbox.faults, entra.sandbox.faults]) faults.jitterMs = ms;
     },
-    close: () => three.close(),
   };
 }
 
