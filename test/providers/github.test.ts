@@ -186,6 +186,22 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
     expect(paced[3]! - paced[0]!).toBeGreaterThanOrEqual(2 * 150 - 20);
   });
 
+  it('write pacing: repository collaborator removals (a route Octokit paces 3 s apart, as it may notify) go out in the same burst', async () => {
+    const world = await githubWorld();
+    seedUser(world, 'octo-jane', { role: 'member', repoCollaborator: ['web', 'api', 'infra'] });
+    const signal = new AbortController().signal;
+    const step = { user: 'octo-jane', kinds: ['repo-collaborator'], mode: undefined, options: { repos: ['web', 'api', 'infra'] }, signal };
+    const connection = await githubProvider.connect({ org: 'acme', baseUrl: world.sandbox.url }, { instance: 'gh', env: { GITHUB_TOKEN: world.token }, signal });
+    const found = await githubProvider.discover(connection.client, step);
+    const findings = Array.isArray(found) ? found : found.findings;
+    expect(findings).toHaveLength(3);
+    const mark = world.sandbox.exchanges.length;
+    await Promise.all(findings.map((f) => githubProvider.revoke(connection.client, f, step)));
+    const removals = world.sandbox.exchanges.slice(mark).filter((e) => e.method === 'DELETE').map((e) => e.startedAt);
+    expect(removals).toHaveLength(3);
+    expect(removals[2]! - removals[0]!).toBeLessThan(500); // three seconds apart each, they took six
+  });
+
   it('a 404 to a removal is "already gone" only when a fresh read confirms it', async () => {
     const world = await githubWorld();
     seedUser(world, 'octo-jane', { role: 'member', repoCollaborator: ['web'] });

@@ -3,7 +3,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import Bottleneck from 'bottleneck';
+import type Bottleneck from 'bottleneck';
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
 import { ReadOnlyViolation } from '../read-only.js';
@@ -52,8 +52,11 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     // audits of thousands of people. A stop lets in-flight GitHub calls finish instead.
     throttle: {
       write: burstThenPaced(writeBucket(config.writeIntervalMs ?? 1000, config.writeBurst ?? 5)),
-      // Writes that notify someone (invitations, collaborators: `revoke restore`) keep Octokit's 3 s pacing unless writeIntervalMs is set.
-      ...(config.writeIntervalMs !== undefined ? { notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs }) } : {}),
+      // Writes to routes that may notify someone (Octokit's list: invitations and repository
+      // collaborators, removals included) keep Octokit's 3 s pause unless writeIntervalMs is set,
+      // after the same burst: a departing person's access to a few repositories is not removed
+      // three seconds apart each.
+      notifications: burstThenPaced(writeBucket(config.writeIntervalMs ?? 3000, config.writeBurst ?? 5)),
       onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < PRIMARY_LIMIT_RETRIES,
       onSecondaryRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < SECONDARY_LIMIT_RETRIES,
     },
