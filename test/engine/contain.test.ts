@@ -143,6 +143,10 @@ describe('contain first', () => {
     // reads connect started beside it (told the run's users) go first, in one round trip.
     const first = iam.filter((r) => r.startedAt < iamMutations[0]!.startedAt);
     expect(first.map((r) => r.action).sort()).toEqual(['GetCallerIdentity', 'GetUser', 'ListUserPolicies']);
+    // And over the connections those reads opened (the read-only and the revoking IAM clients share
+    // one pool): no new TCP (against AWS, TCP and TLS) handshake before the containment could leave.
+    const warmed = new Set(first.filter((r) => r.service === 'iam').map((r) => r.clientPort));
+    expect(iamMutations.slice(0, 2).every((r) => warmed.has(r.clientPort))).toBe(true);
     // Connect's reads are the run's read cache: neither containment nor either step reads them again.
     const operator = iam.filter((r) => r.accessKeyId === world.sandbox.operator.accessKeyId);
     expect(operator.filter((r) => r.action === 'ListUserPolicies' || r.action === 'GetUser').map((r) => r.action).sort()).toEqual(['GetUser', 'ListUserPolicies']);

@@ -28,8 +28,8 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext, 
   const { maxAttempts } = base;
 
   const limiter = new TokenBucket(config.requestsPerSecond ?? DEFAULT_RATE);
-  const newIam = () => {
-    const iam = new IAM({ ...base, retryStrategy: retryingConflicts(maxAttempts), ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const newIam = (requestHandler?: IAM['config']['requestHandler']) => {
+    const iam = new IAM({ ...base, retryStrategy: retryingConflicts(maxAttempts), ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}), ...(requestHandler ? { requestHandler } : {}) });
     iam.middlewareStack.add((next) => async (args) => {
       await limiter.take();
       return next(args);
@@ -51,7 +51,11 @@ export async function connectIam(config: AwsIamConfig, context: ConnectContext, 
   };
   const iam = newIam();
   // Discovery, presence, evidence and watch get their own client whose every write is refused.
-  const readOnlyIam = refuseWrites(newIam(), 'iam');
+  // It shares the connections of the other (one request handler, one keep-alive pool): the
+  // person's reads connect starts warm them, so containment's first write does not wait for a
+  // new TCP and TLS handshake to IAM (two round trips against AWS) while discovery's reads,
+  // on warm connections, overtake it.
+  const readOnlyIam = refuseWrites(newIam(iam.config.requestHandler), 'iam');
 
   // A run's people: their user and inline policy names (what the guard and containment read
   // first) are asked now, beside the identity question still on its way, into the read cache the

@@ -56,6 +56,8 @@ export interface LoggedRequest {
   /** The change was applied but its response was lost (a 500 or a reset connection). */
   lostResponse?: boolean;
   userAgent?: string;
+  /** The client's port: requests with the same one came over the same (keep-alive) connection. */
+  clientPort?: number;
 }
 
 export interface IamSandbox {
@@ -136,7 +138,7 @@ export async function startIamSandbox(options: Partial<SandboxFaults> & { seed?:
     const namespace = service === 'sts' ? STS_NS : IAM_NS;
     const requestId = randomUUID();
     const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const entry: LoggedRequest = { service, at: new Date(), region: signingRegion(req), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0, userAgent: userAgentOf(req) };
+    const entry: LoggedRequest = { service, at: new Date(), region: signingRegion(req), action, mutating: service === 'iam' && isMutatingAction(action), status: 0, params: redact(params), startedAt, finishedAt: 0, userAgent: userAgentOf(req), ...(req.socket.remotePort ? { clientPort: req.socket.remotePort } : {}) };
     logToFile(entry);
     if (accessKeyId) entry.accessKeyId = accessKeyId;
     requests.push(entry);
