@@ -1,34 +1,56 @@
-import Bottleneck from 'bottleneck';
-
 /**
- * A token bucket on Bottleneck's reservoir: bursts up to `capacity` requests, then `perSecond` on
- * average. aws-iam keeps one per provider instance (an AWS account) for every call and retry;
+ * A token bucket: bursts up to `capacity` requests, then `perSecond` on average, first come first
+ * served. aws-iam keeps one per provider instance (an AWS account) for every call and retry;
  * github and google-workspace one per organization or domain for writes (see writeBucket).
+ *
+ * Written here rather than on Bottleneck's reservoir (which it replaced): a Bottleneck `schedule`
+ * waits ~5 ms of timers even when a token is free, and every AWS request took one, so each
+ * round trip to AWS was 5 ms longer. Here a free token is taken at once, with no timer.
  */
 export class TokenBucket {
-  private readonly limiter: Bottleneck;
+  private tokens: number;
+  private refilledAt = performance.now();
+  private readonly waiting: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(perSecond: number, capacity = Math.max(1, Math.ceil(perSecond))) {
-    const interval = Math.max(1, Math.round(1000 / perSecond));
-    this.limiter = new Bottleneck({
-      reservoir: capacity,
-      reservoirIncreaseAmount: 1,
-      reservoirIncreaseInterval: interval,
-      reservoirIncreaseMaximum: capacity,
-      // The reservoir is topped up on Bottleneck's heartbeat; beat as often as a token arrives.
-      heartbeatInterval: Math.min(250, interval),
+  constructor(
+    private readonly perSecond: number,
+    private readonly capacity = Math.max(1, Math.ceil(perSecond)),
+  ) {
+    this.tokens = capacity;
+  }
+
+  take(): Promise<void> {
+    this.refill();
+    if (this.waiting.length === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.wake();
     });
   }
 
-  async take(): Promise<void> {
-    // Bottleneck's heartbeat timer is unref'd; a request waiting for a token is work in progress
-    // and must keep the process alive, so hold a ref'd timer while waiting.
-    const keepAlive = setInterval(() => undefined, 60_000);
-    try {
-      await this.limiter.schedule(async () => undefined);
-    } finally {
-      clearInterval(keepAlive);
-    }
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+    this.refilledAt = now;
+  }
+
+  /** One timer while anyone waits, for when the next token is due. It is ref'd: a request waiting for a token is work in progress and keeps the process alive. */
+  private wake(): void {
+    if (this.timer) return;
+    const due = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refill();
+      while (this.waiting.length > 0 && this.tokens >= 1) {
+        this.tokens -= 1;
+        this.waiting.shift()!();
+      }
+      if (this.waiting.length > 0) this.wake();
+    }, due);
   }
 }
 

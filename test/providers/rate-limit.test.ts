@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TokenBucket, writeBucket } from '../../src/providers/token-bucket.js';
+
+afterEach(() => vi.useRealTimers());
 
 describe('TokenBucket', () => {
   it('lets a burst through at once, then paces the rest', async () => {
@@ -13,6 +15,30 @@ describe('TokenBucket', () => {
     expect(times[4]!).toBeLessThan(150);
     // 5 more at 20 per second take about 250 ms; never faster than the rate allows.
     expect(times[9]!).toBeGreaterThanOrEqual(230);
+  });
+
+  it('a free token is taken at once, with no timer; a wait is one ref\'d timer until the next token', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    const bucket = new TokenBucket(10, 2);
+    const taken: number[] = [];
+    const take = (n: number) => bucket.take().then(() => taken.push(n));
+    // Both free tokens: no timer has to run (under fake timers, one would never fire by itself).
+    await Promise.all([take(1), take(2)]);
+    expect(taken).toEqual([1, 2]);
+    expect(vi.getTimerCount()).toBe(0);
+    // The third waits for the next token, 100 ms away at 10 per second: first come, first served.
+    const third = take(3);
+    const fourth = take(4);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(taken).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(1);
+    await third;
+    expect(taken).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(100);
+    await fourth;
+    expect(taken).toEqual([1, 2, 3, 4]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('writeBucket: interval 0 takes no time at all; otherwise a burst, then one per interval', async () => {
