@@ -13,8 +13,7 @@ import type { ThreeProviders } from './worlds.js';
  * Every provider at once, as one offboarding meets them: the shipped demo runbook (Google,
  * GitHub, AWS, PostgreSQL) with the shipped Okta and Entra runbooks' providers and steps beside
  * it, against all six local endpoints (each identity provider's exchanges checked against its
- * vendor's description by its world). For runs of the built binary (`runBin` with `env`), one
- * world per test.
+ * vendor's description by its world). For runs of the built binary (`runBin` with `env`).
  */
 export interface EveryProvider {
   three: ThreeProviders;
