@@ -14,6 +14,19 @@ export interface EnvironmentCredential<Secret> {
 export type CredentialOwner = { owner: string } | { status: number; error?: string };
 
 /**
+ * Asks the vendor who a credential belongs to with the request the credential itself makes about
+ * its holder: the owner `ownerIn` reads from the JSON answer, or the status it was refused with.
+ */
+export async function ownerAt(request: { url: string; headers: Record<string, string> }, signal: AbortSignal, ownerIn: (body: unknown) => string): Promise<CredentialOwner> {
+  const answer = await fetch(request.url, { headers: request.headers, signal });
+  if (!answer.ok) {
+    await answer.body?.cancel();
+    return { status: answer.status };
+  }
+  return { owner: ownerIn(await answer.json()) };
+}
+
+/**
  * Identity providers cannot make accounts in a drill: the canary is the operator's test account,
  * its credentials from the environment. Each must work and belong to the step's user before
  * anything runs (exit 2 otherwise), so a drill never revokes someone else. Cleanup removes nothing:

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import type { Canary, CanaryRequest } from '../drill-hooks.js';
-import { operatorCanary, type CredentialOwner } from '../operator-canary.js';
+import { operatorCanary, ownerAt, type CredentialOwner } from '../operator-canary.js';
 import type { GoogleConfig } from './config.js';
 
 /** Where a drill finds the canary test account's credentials: a session cookie and an OAuth access token. */
@@ -24,14 +24,8 @@ export function googleUserinfoRequest(secret: GoogleProbeSecret): { url: string;
 }
 
 /** The email a live credential belongs to, or the HTTP status Google refused it with. */
-async function emailOf(secret: GoogleProbeSecret, signal: AbortSignal): Promise<CredentialOwner> {
-  const { url, headers } = googleUserinfoRequest(secret);
-  const answer = await fetch(url, { headers, signal });
-  if (!answer.ok) {
-    await answer.body?.cancel();
-    return { status: answer.status };
-  }
-  return { owner: ((await answer.json()) as { email?: string }).email ?? '' };
+function emailOf(secret: GoogleProbeSecret, signal: AbortSignal): Promise<CredentialOwner> {
+  return ownerAt(googleUserinfoRequest(secret), signal, (body) => (body as { email?: string }).email ?? '');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import type { Canary, CanaryRequest } from '../drill-hooks.js';
-import { operatorCanary, type CredentialOwner } from '../operator-canary.js';
+import { operatorCanary, ownerAt, type CredentialOwner } from '../operator-canary.js';
 import type { OktaConfig } from './config.js';
 import type { OktaContext } from './kind.js';
 
@@ -27,15 +27,11 @@ export function oktaSelfRequest(secret: OktaProbeSecret): { url: string; headers
 }
 
 /** The login a live credential belongs to, or the HTTP status Okta refused it with. */
-async function loginOf(secret: OktaProbeSecret, signal: AbortSignal): Promise<CredentialOwner> {
-  const { url, headers } = oktaSelfRequest(secret);
-  const answer = await fetch(url, { headers, signal });
-  if (!answer.ok) {
-    await answer.body?.cancel();
-    return { status: answer.status };
-  }
-  const body = (await answer.json()) as { login?: string; profile?: { login?: string } };
-  return { owner: body.login ?? body.profile?.login ?? '' };
+function loginOf(secret: OktaProbeSecret, signal: AbortSignal): Promise<CredentialOwner> {
+  return ownerAt(oktaSelfRequest(secret), signal, (body) => {
+    const self = body as { login?: string; profile?: { login?: string } };
+    return self.login ?? self.profile?.login ?? '';
+  });
 }
 
 /**
