@@ -144,6 +144,15 @@ describe('revoke audit through the binary', () => {
     const verification = await verified(json.report);
     expect(verification.stdout).toContain('valid');
   }, 60_000);
+
+  it('exit 4 (incomplete, never quiet) when GitHub could not be checked and nobody it did check has access', async () => {
+    const users = join(dir, 'departed-clean.txt');
+    writeFileSync(users, 'nobody-here\nnobody-either\n');
+    const readOnlyToken = world.github.state.addToken('outsider', ['repo']);
+    const audit = await bin(['audit', '-r', DEMO, '--users', users, '--format', 'json', ...signed(join(dir, 'audit-incomplete'))], { GITHUB_TOKEN: readOnlyToken });
+    expect(audit.code, audit.stderr).toBe(4);
+    expect(JSON.parse(audit.stdout).failedProviders.map((p: { provider: string }) => p.provider)).toEqual(['gh']);
+  }, 60_000);
 });
 
 describe('revoke watch through the binary (lazy CloudTrail, GitHub audit log, postgres)', () => {
