@@ -35,8 +35,10 @@ export async function githubWorld(options: Parameters<typeof startGitHubSandbox>
     token,
     revoke: async (args, env = {}) => {
       const before = sandbox.exchanges.length;
+      const started = performance.now();
       const result = await runCli(args, builtinRegistry(), { env: { GITHUB_TOKEN: token, GITHUB_API_URL: sandbox.url, ...env } });
-      return { ...result, exchanges: sandbox.exchanges.slice(before) };
+      // In process, an earlier run's unawaited read (connect's prefetch of a person it then refused) may land later: not this run's.
+      return { ...result, exchanges: sandbox.exchanges.slice(before).filter((e) => e.startedAt >= started) };
     },
   };
 }

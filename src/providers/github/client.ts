@@ -1,42 +1,19 @@
 import { readOwnerOnlyFile } from '../owner-only-file.js';
 import { createAppAuth } from '@octokit/auth-app';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import type Bottleneck from 'bottleneck';
 import { InvalidInputError } from '../../errors.js';
 import type { ConnectContext, Connection } from '../types.js';
 import { ReadOnlyViolation } from '../read-only.js';
-import { writeBucket } from '../token-bucket.js';
 import type { GitHubConfig } from './config.js';
 import { githubErrorText, statusOf, type GitHubContext } from './kind.js';
+import { GitHubRequestPolicy, requestPolicyPlugin } from './request-policy.js';
 
-const RevokeOctokit = Octokit.plugin(throttling, retry);
-const SECONDARY_LIMIT_RETRIES = 5;
-const PRIMARY_LIMIT_RETRIES = 2;
-
-/**
- * The throttling plugin's write limiter (it asks `write.key(id).schedule(options, noop)` before
- * each write) as a token bucket: the first writes go out at once, then one per interval. GitHub
- * asks for the pause when an integration makes a large number of writes; a containment of a few
- * SSO authorizations held one second apart each would leave the last token working seconds
- * longer. A retry (weight 0) does not wait for a token, as with Bottleneck.
- */
-function burstThenPaced(bucket: { take(): Promise<void> }) {
-  const limiter = {
-    schedule: async (options: { weight?: number }, job: () => unknown) => {
-      if (options.weight !== 0) await bucket.take();
-      return job();
-    },
-  };
-  // The plugin types it as a Bottleneck.Group; `key(id).schedule(options, job)` is all it calls.
-  return { key: () => limiter } as unknown as Bottleneck.Group;
-}
+const RevokeOctokit = Octokit.plugin(requestPolicyPlugin);
 
 /**
  * Connects to one GitHub organization with a token (GITHUB_TOKEN, GH_TOKEN or tokenEnv) or as a
- * GitHub App installation, with GitHub's throttling and retry plugins: secondary rate limits
- * and 5xx are retried, Retry-After is honoured, and writes are paced as GitHub asks.
+ * GitHub App installation. Every request goes through the connection's GitHubRequestPolicy:
+ * writes paced as GitHub asks, rate limits and 5xx retried, Retry-After honoured.
  */
 export async function connectGitHub(config: GitHubConfig, context: ConnectContext): Promise<Connection<GitHubContext>> {
   const { env, instance } = context;
@@ -50,17 +27,9 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     // No shared AbortSignal here: fetch leaves one listener on it per request, which piles up in
     // audits of thousands of people. A stop lets in-flight GitHub calls finish instead.
-    throttle: {
-      write: burstThenPaced(writeBucket(config.writeIntervalMs ?? 1000, config.writeBurst ?? 5)),
-      // Writes to routes that may notify someone (Octokit's list: invitations and repository
-      // collaborators, removals included) keep Octokit's 3 s pause unless writeIntervalMs is set,
-      // after the same burst: a departing person's access to a few repositories is not removed
-      // three seconds apart each.
-      notifications: burstThenPaced(writeBucket(config.writeIntervalMs ?? 3000, config.writeBurst ?? 5)),
-      onRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < PRIMARY_LIMIT_RETRIES,
-      onSecondaryRateLimit: (_retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < SECONDARY_LIMIT_RETRIES,
-    },
-    retry: { retries: 3 },
+    //
+    // One write pace and one concurrency limit for the connection's three clients.
+    requestPolicy: new GitHubRequestPolicy({ writeIntervalMs: config.writeIntervalMs, writeBurst: config.writeBurst }),
   };
   const octokit = new RevokeOctokit(options) as unknown as Octokit;
   // Same credentials (an App's installation token is minted once, by the shared auth), but every
@@ -75,10 +44,12 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
   // read cache (`withReadCache`). Read-only: the cache's client refuses writes too.
   const perPage = config.perPage ?? 100;
   const readCache = context.users ? cachedGets(refuseWrites(new RevokeOctokit({ ...options, authStrategy: () => octokit.auth }) as unknown as Octokit)) : undefined;
-  for (const user of readCache ? (context.users ?? []) : []) {
-    readCache!.rest.orgs.getMembershipForUser({ org: config.org, username: user }).catch(() => undefined);
-    readCache!.paginate('GET /orgs/{org}/credential-authorizations', { org: config.org, login: user, per_page: perPage }).catch(() => undefined);
-  }
+  const prefetched = Promise.allSettled(
+    (readCache ? (context.users ?? []) : []).flatMap((user) => [
+      readCache!.rest.orgs.getMembershipForUser({ org: config.org, username: user }),
+      readCache!.paginate('GET /orgs/{org}/credential-authorizations', { org: config.org, login: user, per_page: perPage }),
+    ]),
+  );
   const [self, org, members] = await Promise.allSettled([
     config.app ? Promise.resolve(undefined) : octokit.rest.users.getAuthenticated(),
     octokit.rest.orgs.get({ org: config.org }),
@@ -96,7 +67,7 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
   const actor = config.app ? `GitHub App ${config.app.appId} (installation ${config.app.installationId}) on ${config.org}` : `github:${selfUser} on ${config.org}`;
   const canSeeMembers = members.status === 'fulfilled';
   return {
-    client: { octokit, readOnlyOctokit, ...(readCache ? { readCache } : {}), org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage },
+    client: { octokit, readOnlyOctokit, ...(readCache ? { readCache, prefetched } : {}), org: config.org, auth: config.app ? 'app' : 'token', canSeeMembers, perPage },
     actor,
     ...(selfUser ? { selfUser } : {}),
   };

@@ -40,6 +40,11 @@ export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHub
     return connectGitHub(config, context);
   },
 
+  // Nothing to close (HTTP), but connect's reads of the people may still be on their way.
+  async disconnect(context) {
+    await context.prefetched;
+  },
+
   async watch(context, { user, since, until }) {
     const { octokit, org } = context;
     const phrase = `actor:${user} created:>=${since.toISOString().slice(0, 19)}${until ? ` created:<=${until.toISOString().slice(0, 19)}` : ''}`;

@@ -10,6 +10,8 @@ export interface GitHubContext {
   readOnlyOctokit?: Octokit;
   /** A run's read cache (read-only), begun by connect with its people's first reads (ConnectContext.users); `withReadCache` hands it on. */
   readCache?: Octokit;
+  /** Settles once connect's reads of the run's people have answered: a run ends after them, even one refused at connect. */
+  prefetched?: Promise<unknown>;
   org: string;
   auth: 'token' | 'app';
   /** Whether these credentials can see the org's members: only then does a 404 mean "gone". */
