@@ -65,6 +65,28 @@ describe('GitHubRequestPolicy', () => {
     expect(third).toBe(true);
   });
 
+  it('spaces writes that notify someone (an invitation, a collaborator added) 3 s apart once the burst is spent; their removals take the ordinary pace', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const policy = new GitHubRequestPolicy({ writeBurst: 1 });
+    const sentAt: Array<[string, number]> = [];
+    const send = (method: string, url: string) => policy.send(async () => sentAt.push([`${method} ${url}`, performance.now()]), { method, url });
+    const started = performance.now();
+    const writes = Promise.all([
+      send('PUT', '/repos/{owner}/{repo}/collaborators/{username}'),
+      send('PUT', '/repos/{owner}/{repo}/collaborators/{username}'),
+      send('DELETE', '/repos/{owner}/{repo}/collaborators/{username}'),
+      send('DELETE', '/repos/{owner}/{repo}/collaborators/{username}'),
+    ]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await writes;
+    const at = (method: string) => sentAt.filter(([what]) => what.startsWith(method)).map(([, time]) => Math.round(time - started));
+    // The additions: at once, then 3 s later (the notifying pace). The removals wait only for
+    // write tokens (one a second; the additions took the first two), not behind the 3 s pace.
+    expect(at('PUT')[0]).toBe(0);
+    expect(Math.abs(at('PUT')[1]! - 3000)).toBeLessThanOrEqual(2);
+    expect(at('DELETE').map((t) => Math.round(t / 10) * 10)).toEqual([2000, 3000]);
+  });
+
   it('retries 5xx and network errors 1, 4 then 9 "seconds" apart, and gives up after three retries', async () => {
     const github = await server((req, res, attempt) => {
       if (req.url === '/flaky') return attempt < 3 ? json(res, 502, { message: 'Bad Gateway' }) : json(res, 200, { ok: true });
