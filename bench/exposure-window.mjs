@@ -22,7 +22,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STS } from '@aws-sdk/client-sts';
 import pg from 'pg';
-import { parseDocument } from 'yaml';
 import {
   entraSandboxEnvironment,
   FULL_USER,
@@ -51,35 +50,24 @@ import {
 import { exposureOf, httpAccepted, iamConsoleGetUser, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
 import { bareCliStart, median, root, runRevokeJson } from './support/cli.mjs';
 import { criticalPath, criticalPathParts, forcedRoundTrips } from './support/critical-path.mjs';
+import { EVERY_PROVIDER_RUNBOOKS, everyProviderRunbook } from './support/every-provider-runbook.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const latencies = [0, 50];
-const RUNBOOKS = ['runbooks/demo.yaml', 'runbooks/okta-offboarding.yaml', 'runbooks/entra-offboarding.yaml'];
 const ORG = 'acme';
 const DOMAIN = 'acme.example';
 const OKTA_DOMAIN = 'acme.test';
 const GRACE_MS = 300; // probes keep going this long after the run ends: a credential that comes back counts
 const dir = mkdtempSync(join(tmpdir(), 'revoke-exposure-bench-'));
 
-/**
- * The shipped demo runbook (Google, GitHub, AWS, PostgreSQL) with the shipped Okta and Entra
- * runbooks' providers and steps beside it: one person, every identity provider and credential kind.
- */
+/** The every-provider runbook (see support/every-provider-runbook.mjs), written for this run. */
 function combinedRunbook(entraDomain) {
-  const [demo, ...others] = RUNBOOKS.map((path) => parseDocument(readFileSync(join(root, path), 'utf8')));
-  demo.setIn(['name'], 'exposure-window');
-  for (const other of others) {
-    for (const section of ['providers', 'protect']) for (const pair of other.get(section).items) demo.setIn([section, pair.key.value], pair.value);
-    for (const step of other.get('steps').items) demo.get('steps').add(step);
-  }
   // BENCH_PACING=default: the write pacing the providers use against the real services (the demo
   // runbook turns it off for the local sandboxes): what an operator's run is paced by.
-  if (process.env.BENCH_PACING === 'default') for (const name of ['google', 'gh']) demo.deleteIn(['providers', name, 'writeIntervalMs']);
-  demo.setIn(['vars', 'okta_login'], `{{user}}@${OKTA_DOMAIN}`);
-  demo.setIn(['vars', 'upn'], `{{user}}@${entraDomain}`);
+  const yaml = everyProviderRunbook({ name: 'exposure-window', oktaDomain: OKTA_DOMAIN, entraDomain, defaultPacing: process.env.BENCH_PACING === 'default' });
   const path = join(dir, 'exposure-window.yaml');
-  writeFileSync(path, demo.toString());
+  writeFileSync(path, yaml);
   return path;
 }
 
@@ -303,7 +291,7 @@ const verdicts = [];
 const summary = {};
 try {
   const bare = bareCliStart(5);
-  console.log(`exposure window: ${rounds} rounds per latency, median; node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)}; runbooks ${RUNBOOKS.join(' + ')}${process.env.BENCH_PACING === 'default' ? ' (with the providers\' default write pacing)' : ''}`);
+  console.log(`exposure window: ${rounds} rounds per latency, median; node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)}; runbooks ${EVERY_PROVIDER_RUNBOOKS.join(' + ')}${process.env.BENCH_PACING === 'default' ? ' (with the providers\' default write pacing)' : ''}`);
   console.log(`  bare CLI start (revoke --version): ${bare.toFixed(0)} ms`);
   let n = 0;
   for (const latency of latencies) {

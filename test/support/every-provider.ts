@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { everyProviderRunbook } from '../../bench/support/every-provider-runbook.mjs';
 import { googleSandboxEnvironment } from '../../src/sandbox/google/seed.js';
 import { writeTemp } from './cli.js';
 import { entraWorld, seedUser as seedEntraPerson, type EntraWorld } from './entra.js';
 import { googleWorld, personCanSignIn, seedPerson as seedGooglePerson, type GoogleWorld } from './google.js';
 import { oktaWorld, seedPerson as seedOktaPerson, type OktaWorld } from './okta.js';
-import { ROOT } from './spawn.js';
 import type { ThreeProviders } from './worlds.js';
 
 /**
@@ -80,15 +77,7 @@ export async function everyProvider(three: ThreeProviders): Promise<EveryProvide
   };
 }
 
-/** runbooks/demo.yaml with the Okta and Entra runbooks' providers, protect lists and steps added (as `bench:exposure` runs it). */
+/** The every-provider runbook, as `bench:exposure` runs it (bench/support/every-provider-runbook.mjs). */
 function combinedRunbook(entraDomain: string): string {
-  const [demo, ...others] = ['demo.yaml', 'okta-offboarding.yaml', 'entra-offboarding.yaml'].map((file) => parseDocument(readFileSync(join(ROOT, 'runbooks', file), 'utf8')));
-  demo!.setIn(['name'], 'every-provider');
-  for (const other of others) {
-    for (const section of ['providers', 'protect']) for (const pair of (other.get(section) as YAMLMap).items) demo!.setIn([section, (pair.key as { value: string }).value], pair.value);
-    for (const step of (other.get('steps') as YAMLSeq).items) (demo!.get('steps') as YAMLSeq).add(step);
-  }
-  demo!.setIn(['vars', 'okta_login'], `{{user}}@${OKTA_DOMAIN}`);
-  demo!.setIn(['vars', 'upn'], `{{user}}@${entraDomain}`);
-  return writeTemp('every-provider.yaml', demo!.toString());
+  return writeTemp('every-provider.yaml', everyProviderRunbook({ name: 'every-provider', oktaDomain: OKTA_DOMAIN, entraDomain }));
 }
