@@ -121,14 +121,16 @@ describe('github provider against the GitHub sandbox (real Octokit over HTTP, sp
   });
 
   it('honours Retry-After on secondary rate limits and completes', async () => {
-    const world = await githubWorld({ seed: 11, retryAfterSeconds: 1 });
+    const world = await githubWorld({ seed: 7, retryAfterSeconds: 1 });
     seedUser(world, 'octo-jane', { role: 'member', ssoCredentials: 1, repoCollaborator: ['api'] });
     world.sandbox.faults.secondaryRateLimitRate = 0.25;
-    const { code, exchanges } = await world.revoke(['user', 'octo-jane', '-r', runbook, '--yes']);
+    const { code, stdout, exchanges } = await world.revoke(['user', 'octo-jane', '-r', runbook, '--yes', '--json']);
     expect(code).toBe(0);
     expect(world.sandbox.state.orgs.get('acme')!.members.has('octo-jane')).toBe(false);
     const limited = exchanges.filter((e) => e.status === 403 || e.status === 429);
     expect(limited.length).toBeGreaterThan(0);
+    // Each retry of a revoke is on the record (discovery's retries are not findings').
+    expect(JSON.parse(stdout).totals.retries).toBe(limited.filter((e) => e.mutating).length);
     for (const hit of limited) {
       const retry = exchanges.find((e) => e.startedAt > hit.startedAt && e.method === hit.method && e.path === hit.path);
       expect(retry, `${hit.method} ${hit.path} was retried`).toBeDefined();
