@@ -42,9 +42,11 @@ export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHub
     return connectGitHub(config, context);
   },
 
-  // Nothing to close (HTTP), but connect's reads of the people may still be on their way.
+  // Nothing to close (HTTP), but connect's reads of the people may still be on their way (a run
+  // refused at connect): they answer first, for a second at most (one held by a rate limit would
+  // otherwise hold up the refusal's message).
   async disconnect(context) {
-    await context.prefetched;
+    await Promise.race([context.prefetched, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   },
 
   async watch(context, { user, since, until }) {

@@ -15,7 +15,7 @@ const SECONDARY_LIMIT_RETRIES = 5;
 const SECONDARY_LIMIT_FALLBACK_SECONDS = 60;
 /** The primary (hourly) limit: retried this often, once the limit resets. */
 const PRIMARY_LIMIT_RETRIES = 2;
-/** Other failures that may pass (5xx, network errors, 429 without a limit named): retried this often, 1, 4 then 9 s apart. */
+/** Other failures that may pass (5xx, network errors, 429 without a limit named): retried this often, 1, 4 then 9 s apart (plus jitter). */
 const OTHER_RETRIES = 3;
 /** Answers that will not change on a retry. */
 const NOT_RETRIED = new Set([400, 401, 403, 404, 410, 422, 451]);
@@ -106,7 +106,8 @@ export class GitHubRequestPolicy {
     }
     if (NOT_RETRIED.has(status) || status < 400) return undefined;
     if (retries.other++ >= OTHER_RETRIES) return undefined;
-    return retries.other ** 2 * this.secondMs;
+    // Up to half as long again at random, so many clients failed together do not return together.
+    return retries.other ** 2 * this.secondMs * (1 + Math.random() / 2);
   }
 }
 
