@@ -93,6 +93,13 @@ async function auditWith(
   let done = 0;
   await runBounded(plans.map((p, index) => ({ ...p, index })), options.concurrency, async ({ user, plan, index }) => {
     if (options.isStopped()) return;
+    // Discover once, as a run does: one person's steps on one provider share a read cache, which
+    // goes with the person (an audit of thousands keeps no one's answers after they are done).
+    const readers = new Map<string, unknown>();
+    const readerOf = (step: RunPlan['steps'][number], client: unknown) => {
+      if (!readers.has(step.provider)) readers.set(step.provider, registry.get(step.providerType)!.withReadCache?.(client) ?? client);
+      return readers.get(step.provider);
+    };
     const steps = await Promise.all(
       plan.steps.map(async (step): Promise<AuditStepResult> => {
         const base = { step: step.id, provider: step.provider, providerType: step.providerType, identity: step.user, findings: [], skipped: [] };
@@ -100,7 +107,7 @@ async function auditWith(
         try {
           const present = await presenceOf(step, connection);
           if (present && !present(step.user)) return base;
-          const discovered = await registry.get(step.providerType)!.discover(connection.client, { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal: options.signal });
+          const discovered = await registry.get(step.providerType)!.discover(readerOf(step, connection.client), { user: step.user, kinds: step.kinds, mode: step.mode, options: step.options, signal: options.signal });
           const { findings, skipped = [] } = Array.isArray(discovered) ? { findings: discovered } : discovered;
           return { ...base, findings, skipped };
         } catch (error) {

@@ -76,6 +76,19 @@ describe('revoke audit (both sandboxes, real SDK and Octokit)', () => {
     expect(result.stdout).toBe('Audited 5 users: 0 still have access.\n');
   });
 
+  it('reads each of a person\'s answers once, though two steps on one provider ask for them', async () => {
+    const { dir, env } = await world();
+    const before = iam!.requests.length;
+    const result = await runCli(['audit', '-r', demo, '--users', departed(['jdoe']), '--format', 'json', '--report', join(dir, 'r')], builtinRegistry(), { env });
+    expect(result.code, result.stderr).toBe(3);
+    // github-aws.yaml has two AWS steps for jdoe (contain, then remove): both list the access keys.
+    const steps = JSON.parse(result.stdout).usersWithAccess[0].findings.filter((f: { kind: string }) => f.kind === 'access-keys');
+    expect(steps.length).toBeGreaterThanOrEqual(2);
+    const reads = iam!.requests.slice(before).filter((r) => !r.mutating).map((r) => `${r.action} ${JSON.stringify(r.params)}`);
+    expect(reads.filter((r) => r.startsWith('ListAccessKeys'))).toHaveLength(1);
+    expect(reads.length).toBe(new Set(reads).size);
+  });
+
   it('costs list pages, not users: 10 or 300 departed people make the same calls', async () => {
     const { dir, env } = await world();
     const iamBefore = iam!.requests.length;
