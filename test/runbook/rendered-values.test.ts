@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseUsers } from '../../src/audit/users-file.js';
 import { markdownText } from '../../src/output/markdown.js';
 import { builtinRegistry } from '../../src/providers/builtin.js';
+import { loadRunbook } from '../../src/runbook/load.js';
+import { resolveRun } from '../../src/runbook/resolve.js';
 import { runCli, writeTemp } from '../support/cli.js';
 
 const runbook = writeTemp(
@@ -81,5 +83,26 @@ describe('markdown output escapes values fully', () => {
     const shown = cell.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
     // eslint-disable-next-line no-control-regex
     expect(shown).toBe(value.replace(/\r\n?|\n/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD'));
+  });
+
+  it('re-validating many people (an audit) builds each provider\'s strict step-options schema once, not once per person', async () => {
+    // A zod schema built anew is also compiled anew on its first parse: once per person took a
+    // 10,000-person audit from ~180 to ~215 MB of peak RSS.
+    const registry = builtinRegistry();
+    const github = registry.get('github')!;
+    const loaded = await loadRunbook(
+      writeTemp('many.yaml', 'version: 1\nname: many\nproviders:\n  gh:\n    type: github\n    org: acme\nsteps:\n  - id: gh\n    provider: gh\n    user: "{{user}}"\n    revoke: [repo-collaborator]\n    repos: [api]\n'),
+      registry,
+    );
+    const schema = github.stepOptionsSchema!;
+    const strict = schema.strict.bind(schema);
+    let built = 0;
+    schema.strict = ((...args: Parameters<typeof strict>) => (built++, strict(...args))) as typeof schema.strict;
+    try {
+      for (let i = 0; i < 50; i++) expect(resolveRun(loaded, registry, { user: `person${i}` }).steps[0]!.options).toEqual({ repos: ['api'] });
+    } finally {
+      schema.strict = strict;
+    }
+    expect(built).toBeLessThanOrEqual(1);
   });
 });
