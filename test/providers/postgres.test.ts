@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, writeTemp } from '../support/cli.js';
 import { reportFiles } from '../support/reports.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { startPgBouncer, startPostgres, type PostgresServer } from '../support/postgres.js';
 import { createPostgresOperator, PG_OPERATOR } from '../support/worlds.js';
 
 let server: PostgresServer;
@@ -360,5 +360,22 @@ describe('postgres provider against a real PostgreSQL server', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('cannot connect to PostgreSQL for provider db');
     expect(wrong.stderr).not.toContain('wrong-password-123');
+  });
+
+  it('through PgBouncer: refused before any query, saying why (the read-only startup option) and to connect to the server itself', async () => {
+    const bouncer = await startPgBouncer(server, [PG_OPERATOR]);
+    try {
+      const { session } = await departing('pooled_leaver');
+      await session.end();
+      const result = await runCli(['user', 'pooled_leaver', '-r', runbook(), '--yes'], builtinRegistry(), { env: { REVOKE_PG_URL: bouncer.url(PG_OPERATOR.user, PG_OPERATOR.password) } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('error: cannot connect to PostgreSQL for provider db: the server refused the startup parameter "options" (a connection pooler such as PgBouncer answers this way)');
+      expect(result.stderr).toContain('fix: point the connection string at PostgreSQL itself, not at the pooler');
+      expect(result.stderr).not.toContain(PG_OPERATOR.password);
+      // Nothing changed: the role still logs in.
+      expect((await server.sql<{ rolcanlogin: boolean }>("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'pooled_leaver'"))[0]!.rolcanlogin).toBe(true);
+    } finally {
+      bouncer.stop();
+    }
   });
 });

@@ -56,9 +56,19 @@ export async function connectPostgres(config: PostgresConfig, context: ConnectCo
     await Promise.all([client.connect(), readOnlyClient.connect()]);
   } catch (error) {
     await closeBoth();
+    const message = (error as Error).message;
+    if (/unsupported startup parameter: options/i.test(message)) {
+      // PgBouncer (and poolers like it) refuse the startup option that makes discovery's
+      // connection read-only. Dropping it (ignore_startup_parameters) would quietly give discovery
+      // a connection that can write, and in transaction pooling a SET would not hold either.
+      throw new InvalidInputError(
+        `cannot connect to PostgreSQL for provider ${instance}: the server refused the startup parameter "options" (a connection pooler such as PgBouncer answers this way); revoke needs it to make discovery's connection read-only (default_transaction_read_only)`,
+        'point the connection string at PostgreSQL itself, not at the pooler (role changes and session terminations are made on the server anyway); adding options to the pooler\'s ignore_startup_parameters would silently drop the read-only guarantee',
+      );
+    }
     const code = (error as { code?: string }).code;
     const fix = code === '28P01' || code === '28000' ? 'check the user and password of the connection' : 'check the host, port and database of the connection (and that the server is up)';
-    throw new InvalidInputError(`cannot connect to PostgreSQL for provider ${instance}: ${(error as Error).message}`, fix);
+    throw new InvalidInputError(`cannot connect to PostgreSQL for provider ${instance}: ${message}`, fix);
   }
   // A broken connection later surfaces as a failed query; do not let it crash the process.
   client.on('error', () => {});

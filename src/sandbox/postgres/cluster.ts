@@ -31,7 +31,7 @@ export function postgresBinDir(): string | undefined {
   return version ? join(root, version, 'bin') : undefined;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
