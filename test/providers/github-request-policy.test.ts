@@ -165,6 +165,22 @@ describe('GitHubRequestPolicy', () => {
     }
   });
 
+  it('does not wait for an hourly limit that resets later than rateLimitWaitSeconds: fails at once, naming when', async () => {
+    const resetAt = Math.floor(Date.now() / 1000) + 40 * 60;
+    const github = await server((_req, res) => json(res, 403, { message: 'API rate limit exceeded for user ID 1.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetAt) }));
+    try {
+      const started = performance.now();
+      const error = await github.client({ rateLimitWaitSeconds: 60 }).request('DELETE /orgs/{org}/memberships/{username}', { org: 'acme', username: 'jane' }).catch((e: Error) => e);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(github.arrivals).toHaveLength(1);
+      expect(error).toMatchObject({ status: 403 });
+      const at = new Date(resetAt * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      expect((error as Error).message).toContain(`API rate limit exceeded for user ID 1. (the limit resets at ${at}, in 40 min: longer than rateLimitWaitSeconds, 60 s, lets revoke wait; what was done stays done, run again after it)`);
+    } finally {
+      await github.close();
+    }
+  });
+
   it('keeps at most 10 requests of a connection in flight; the rest wait for a slot', async () => {
     const github = await server((_req, res) => setTimeout(() => json(res, 200, { ok: true }), 30));
     try {

@@ -29,7 +29,7 @@ export async function connectGitHub(config: GitHubConfig, context: ConnectContex
     // audits of thousands of people. A stop lets in-flight GitHub calls finish instead.
     //
     // One write pace and one concurrency limit for the connection's three clients.
-    requestPolicy: new GitHubRequestPolicy({ writeIntervalMs: config.writeIntervalMs, writeBurst: config.writeBurst }),
+    requestPolicy: new GitHubRequestPolicy({ writeIntervalMs: config.writeIntervalMs, writeBurst: config.writeBurst, rateLimitWaitSeconds: config.rateLimitWaitSeconds }),
   };
   const octokit = new RevokeOctokit(options) as unknown as Octokit;
   // Same credentials (an App's installation token is minted once, by the shared auth), but every

@@ -28,6 +28,13 @@ export const githubConfigSchema = z.strictObject({
     .describe('Pause between write requests once the first writeBurst have gone out (GitHub asks for at least 1000 ms when there are many writes, to avoid secondary rate limits; default 1000); 0: no pacing.'),
   writeBurst: z.number().int().min(1).max(20).optional().describe('Writes that may go out at once before the pause applies, one more per writeIntervalMs (default 5: a containment of a few SSO authorizations is not held up).'),
   perPage: z.number().int().min(1).max(100).optional().describe('Items per page of list calls (default 100).'),
+  rateLimitWaitSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .optional()
+    .describe("How long a request may wait for GitHub's hourly rate limit to reset (default 60); a later reset fails it at once, naming the time: run again after it. A nightly audit may allow 3600."),
 });
 
 export type GitHubConfig = z.infer<typeof githubConfigSchema>;

@@ -13,8 +13,9 @@ const MAX_CONCURRENT = 10;
 /** Secondary rate limits: retried this often, after Retry-After (or a minute when GitHub gives none). */
 const SECONDARY_LIMIT_RETRIES = 5;
 const SECONDARY_LIMIT_FALLBACK_SECONDS = 60;
-/** The primary (hourly) limit: retried this often, once the limit resets. */
+/** The primary (hourly) limit: retried this often, once the limit resets, if it resets soon enough (rateLimitWaitSeconds). */
 const PRIMARY_LIMIT_RETRIES = 2;
+const RATE_LIMIT_WAIT_SECONDS = 60;
 /** Other failures that may pass (5xx, network errors, 429 without a limit named): retried this often, 1, 4 then 9 s apart (plus jitter). */
 const OTHER_RETRIES = 3;
 /** Answers that will not change on a retry. */
@@ -34,6 +35,8 @@ export interface GitHubRequestPolicyOptions {
   /** Pause between writes once `writeBurst` went out at once (GitHub asks for 1000 ms when there are many); 0: none. */
   writeIntervalMs?: number | undefined;
   writeBurst?: number | undefined;
+  /** The longest wait for the hourly limit to reset; a later reset fails the request at once, naming it. */
+  rateLimitWaitSeconds?: number | undefined;
   /** Length of the "second" that retry waits are counted in; 1000 except in tests. */
   secondMs?: number;
 }
@@ -54,6 +57,7 @@ export class GitHubRequestPolicy {
   private readonly notifyingWrites: { take(): Promise<void> };
   private readonly slots = new Slots(MAX_CONCURRENT);
   private readonly secondMs: number;
+  private readonly rateLimitWaitSeconds: number;
 
   constructor(options: GitHubRequestPolicyOptions = {}) {
     const burst = options.writeBurst ?? 5;
@@ -61,6 +65,7 @@ export class GitHubRequestPolicy {
     // 3 s (Octokit's) for writes that notify someone, unless the runbook set its own pace.
     this.notifyingWrites = writeBucket(options.writeIntervalMs ?? 3000, burst);
     this.secondMs = options.secondMs ?? 1000;
+    this.rateLimitWaitSeconds = options.rateLimitWaitSeconds ?? RATE_LIMIT_WAIT_SECONDS;
   }
 
   /** The Octokit `request` hook: pace, limit, send, and retry what may pass. */
@@ -101,8 +106,15 @@ export class GitHubRequestPolicy {
     }
     if ((status === 403 || status === 429) && headers['x-ratelimit-remaining'] === '0') {
       if (retries.primary++ >= PRIMARY_LIMIT_RETRIES) return undefined;
-      const resetInSeconds = Math.max(0, Math.ceil(Number(headers['x-ratelimit-reset'] ?? 0) - Date.now() / 1000));
-      return (resetInSeconds + 1) * this.secondMs;
+      const reset = Number(headers['x-ratelimit-reset'] ?? 0);
+      const waitSeconds = Math.max(0, Math.ceil(reset - Date.now() / 1000)) + 1;
+      // An hour's silent wait in the middle of an incident is worse than an answer: say when.
+      if (waitSeconds > this.rateLimitWaitSeconds) {
+        const at = new Date(reset * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+        (error as Error).message = `${String(message)} (the limit resets at ${at}, in ${Math.ceil((waitSeconds - 1) / 60)} min: longer than rateLimitWaitSeconds, ${this.rateLimitWaitSeconds} s, lets revoke wait; what was done stays done, run again after it)`;
+        return undefined;
+      }
+      return waitSeconds * this.secondMs;
     }
     if (NOT_RETRIED.has(status) || status < 400) return undefined;
     if (retries.other++ >= OTHER_RETRIES) return undefined;
