@@ -49,7 +49,7 @@ export const FORCED_ROUND_TRIPS = [
   [/^google session cookie/, 3, 'the token first, then the guard reads, then the sign-out'],
   [/^google /, 4, 'token, guard reads, sign-out with the backup codes (Google refuses them once suspended), then the suspension'],
   [/^okta /, 3, 'who am I with the person, the super-admin check (needs their id), then the clear and suspension'],
-  [/^entra /, 4, 'the token, /organization with the person, the Global Administrator check (needs their id), then the block'],
+  [/^entra /, 3, 'the token, /organization with the person and the Global Administrator holders (no id needed), then the block'],
   [/^postgres /, 5, 'three of SCRAM, who am I with the role row, then NOLOGIN'],
 ];
 

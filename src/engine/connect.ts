@@ -29,8 +29,10 @@ export async function connectProviders(
       const provider = registry.get(instance.type)!;
       let connection: Connection<unknown>;
       try {
-        const users = context.prefetch ? [...new Set(plan.steps.filter((step) => step.provider === instance.name).map((step) => step.user))] : [];
-        connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal, ...(users.length > 0 ? { users } : {}) });
+        const steps = plan.steps.filter((step) => step.provider === instance.name);
+        const users = context.prefetch ? [...new Set(steps.map((step) => step.user))] : [];
+        const kinds = [...new Set(steps.flatMap((step) => step.kinds))];
+        connection = await provider.connect(instance.config, { instance: instance.name, env: context.env, signal: context.signal, ...(users.length > 0 ? { users, kinds } : {}) });
       } catch (error) {
         hooks.onFailed?.();
         if (error instanceof RevokeError) throw error;

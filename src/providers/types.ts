@@ -83,6 +83,8 @@ export interface ConnectContext {
    * guard's and containment's reads need not wait for connect's round trip. Absent outside runs.
    */
   users?: string[];
+  /** With `users`: the kinds the run's steps on this instance revoke (what its early reads may be for). */
+  kinds?: string[];
 }
 
 export interface DiscoverRequest {

@@ -129,6 +129,20 @@ describe('round trips before containment (issue 18)', () => {
     expect(rounds.at(-1)!.filter((request) => request.startsWith('*'))).toEqual(['*PATCH /users/{user-id}']);
   });
 
+  it('entra-id: with directory-roles, the Global Administrator holders are read beside the person, so the block still goes one round trip later (it went four: the person\'s assignments, their role names, then the block)', async () => {
+    const world = await entraWorld();
+    seedEntraPerson(world, `jane@${world.sandbox.state.domain}`);
+    const trips = countRoundTrips(world.sandbox, LATENCY_MS);
+    const { code, stderr } = await world.revoke(['user', `jane@${world.sandbox.state.domain}`, '-r', entraRunbook({ revoke: 'account, sessions, directory-roles' }), '--yes']);
+    expect(code, stderr).toBe(0);
+    const rounds = trips
+      .rounds()
+      .map((round) => round.filter((e) => e.route !== 'token').map((e) => `${e.mutating ? '*' : ''}${e.method} ${e.route}`).sort())
+      .filter((round) => round.length > 0);
+    expect(rounds[0]).toEqual(['GET /organization', 'GET /roleManagement/directory/roleAssignments', 'GET /users/{user-id}']);
+    expect(rounds[1]).toContain('*PATCH /users/{user-id}');
+  });
+
   it('google-workspace: an impersonated admin that cannot read itself stops the run (exit 2) before any change, though connect no longer waits for it', async () => {
     const world = await googleWorld();
     seedGooglePerson(world, 'jane.doe@acme.example');

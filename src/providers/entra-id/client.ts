@@ -7,6 +7,7 @@ import type { EntraConfig } from './config.js';
 import { tokenClaims, type EntraCredential } from './credential.js';
 import { graphApi } from './graph-api.js';
 import { cachedGraphReads, entraErrorText, readUser, statusOf, type EntraContext } from './kind.js';
+import { globalAdministrators } from './kinds/directory-roles.js';
 
 /** Counts Graph retries (429/503/504 honouring Retry-After) made for one finding's revoke. */
 export const graphRetries = new AsyncLocalStorage<{ retries: number }>();
@@ -42,6 +43,8 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext,
   // the guard's read of the person need not wait for connect's round trip.
   const readCache = context.users ? cachedGraphReads(graph) : undefined;
   for (const user of readCache ? (context.users ?? []) : []) readUser(readCache!, user).catch(() => undefined);
+  // Containment's Global Administrator check needs only the role's holders: asked now, beside the person.
+  if (readCache && context.kinds?.includes('directory-roles')) globalAdministrators(readCache).catch(() => undefined);
   let organization: { id: string; displayName?: string; verifiedDomains?: Array<{ name: string }> };
   try {
     organization = (await graph.get<{ value: Array<typeof organization> }>('/organization?$select=id,displayName,verifiedDomains')).value[0]!;

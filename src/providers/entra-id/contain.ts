@@ -1,7 +1,7 @@
 import type { Finding } from '../types.js';
 import type { EntraContext, EntraRequest } from './kind.js';
 import { account } from './kinds/account.js';
-import { directoryRoles } from './kinds/directory-roles.js';
+import { refuseGlobalAdministrator } from './kinds/directory-roles.js';
 import { sessionsFinding } from './kinds/sessions.js';
 
 /**
@@ -21,7 +21,8 @@ export async function entraContainment(
   if ((await guard(context, request)) === 'absent' || !request.target) return [];
   // Already blocked: contained (a second run sends nothing); sessions are then discovery's to judge.
   if (!kinds.includes('account') || request.target.accountEnabled === false) return [];
-  // The Global Administrator refusals of directory-roles come before anything is sent, too.
-  if (kinds.includes('directory-roles')) await directoryRoles.discover(context, request);
+  // The Global Administrator refusals of directory-roles come before anything is sent, too: from
+  // the role's holders, which connect read beside the person (ConnectContext.kinds).
+  if (kinds.includes('directory-roles')) await refuseGlobalAdministrator(context.graph, request.target, request);
   return [...(await account.discover(context, request).then((found) => (Array.isArray(found) ? found : []))), ...(kinds.includes('sessions') ? [sessionsFinding(request.target)] : [])];
 }

@@ -14,6 +14,21 @@ interface Assignment {
 
 const assignmentsWhere = (graph: GraphApi, clause: string) => graph.list<Assignment>(`/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(clause)}`);
 
+/** Who holds Global Administrator: a read that needs no one's id, so it can go out beside the person's (connect does, in a run that revokes directory roles). */
+export const globalAdministrators = async (graph: GraphApi) => new Set((await assignmentsWhere(graph, `roleDefinitionId eq '${GLOBAL_ADMIN}'`)).map((a) => a.principalId));
+
+/**
+ * The Global Administrator refusals, decided from the role's holders alone: the tenant's last one
+ * is never removed, another only with allowGlobalAdmin. Containment asks this before the block
+ * (one round trip fewer than listing the person's assignments first); discovery asks it too.
+ */
+export async function refuseGlobalAdministrator(graph: GraphApi, user: { id: string; userPrincipalName: string }, request: { allowGlobalAdmin: boolean }): Promise<void> {
+  const holders = await globalAdministrators(graph);
+  if (!holders.has(user.id)) return;
+  if (holders.size <= 1) throw new InvalidInputError(`${user.userPrincipalName} is the last Global Administrator of the tenant; removing the role would leave nobody able to administer it`, 'assign Global Administrator to someone else first');
+  if (!request.allowGlobalAdmin) throw new InvalidInputError(`${user.userPrincipalName} is a Global Administrator; revoke refuses to remove that role unless the step allows it`, 'set allowGlobalAdmin: true on the step after checking with the other administrators');
+}
+
 /** Role names for assignment definitions, in one $batch round trip per 20 roles. */
 async function roleNames(graph: GraphApi, definitionIds: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(definitionIds)];
@@ -40,11 +55,7 @@ export const directoryRoles: EntraKind = {
     const user = await targetOf(context, request);
     if (!user) return [];
     const assignments = await assignmentsWhere(graph, `principalId eq '${user.id}'`);
-    if (assignments.some((a) => a.roleDefinitionId === GLOBAL_ADMIN)) {
-      const holders = new Set((await assignmentsWhere(graph, `roleDefinitionId eq '${GLOBAL_ADMIN}'`)).map((a) => a.principalId));
-      if (holders.size <= 1) throw new InvalidInputError(`${user.userPrincipalName} is the last Global Administrator of the tenant; removing the role would leave nobody able to administer it`, 'assign Global Administrator to someone else first');
-      if (!request.allowGlobalAdmin) throw new InvalidInputError(`${user.userPrincipalName} is a Global Administrator; revoke refuses to remove that role unless the step allows it`, 'set allowGlobalAdmin: true on the step after checking with the other administrators');
-    }
+    if (assignments.some((a) => a.roleDefinitionId === GLOBAL_ADMIN)) await refuseGlobalAdministrator(graph, user, request);
     const names = await roleNames(graph, assignments.map((a) => a.roleDefinitionId));
     return assignments.map((a) => {
       const role = names.get(a.roleDefinitionId) ?? a.roleDefinitionId;
