@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, writeTemp } from '../support/cli.js';
+import { runBin } from '../support/spawn.js';
 import { reportFiles } from '../support/reports.js';
 import { startPgBouncer, startPostgres, type PostgresServer } from '../support/postgres.js';
 import { createPostgresOperator, PG_OPERATOR } from '../support/worlds.js';
@@ -362,12 +363,12 @@ describe('postgres provider against a real PostgreSQL server', () => {
     expect(wrong.stderr).not.toContain('wrong-password-123');
   });
 
-  it('through PgBouncer: refused before any query, saying why (the read-only startup option) and to connect to the server itself', async () => {
+  it('through PgBouncer (the built binary): refused before any query, saying why (the read-only startup option) and to connect to the server itself', async () => {
     const bouncer = await startPgBouncer(server, [PG_OPERATOR]);
     try {
       const { session } = await departing('pooled_leaver');
       await session.end();
-      const result = await runCli(['user', 'pooled_leaver', '-r', runbook(), '--yes'], builtinRegistry(), { env: { REVOKE_PG_URL: bouncer.url(PG_OPERATOR.user, PG_OPERATOR.password) } });
+      const result = await runBin(['user', 'pooled_leaver', '-r', runbook(), '--yes'], { env: { REVOKE_PG_URL: bouncer.url(PG_OPERATOR.user, PG_OPERATOR.password) } });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('error: cannot connect to PostgreSQL for provider db: the server refused the startup parameter "options" (a connection pooler such as PgBouncer answers this way)');
       expect(result.stderr).toContain('fix: point the connection string at PostgreSQL itself, not at the pooler');
