@@ -33,9 +33,19 @@ export async function discoverAll(
     keepNew?: (step: RunPlan['steps'][number], findings: Finding[]) => Promise<Finding[]>;
     /** Awaited before a step's discovery starts (its containment goes out first). */
     ready?: (step: RunPlan['steps'][number]) => Promise<void>;
+    /** Given to the provider (`DiscoverRequest.guardsPassed`): the step's discovery can no longer refuse the run. */
+    guardsPassed?: (step: RunPlan['steps'][number]) => void;
+    /** Sees each step's result as soon as it is known (before every step is discovered) and may replace it. */
+    settled?: (step: RunPlan['steps'][number], result: DiscoveryResult) => DiscoveryResult;
   },
 ): Promise<Map<string, DiscoveryResult>> {
-  const results = new Map<string, DiscoveryResult>();
+  const map = new Map<string, DiscoveryResult>();
+  const results = {
+    set: (id: string, result: DiscoveryResult) => {
+      const step = plan.steps.find((s) => s.id === id)!;
+      map.set(id, options.settled ? options.settled(step, result) : result);
+    },
+  };
   const nodes = plan.steps.map((step) => ({ id: step.id, dependsOn: [] }));
   await runGraph(
     nodes,
@@ -62,6 +72,7 @@ export async function discoverAll(
           options: step.options,
           signal: options.signal,
           ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
+          ...(options.guardsPassed ? { guardsPassed: () => options.guardsPassed!(step) } : {}),
         });
         const { findings: found, skipped = [], warnings = [] } = Array.isArray(discovered) ? { findings: discovered } : discovered;
         const findings = orderFindings(options.keepNew ? await options.keepNew(step, found) : found);
@@ -81,7 +92,7 @@ export async function discoverAll(
     },
     (id, why) => results.set(id, { ok: false, error: why.reason }),
   );
-  return results;
+  return map;
 }
 
 function orderFindings(findings: Finding[]): Finding[] {

@@ -18,25 +18,35 @@ export interface RevokeOptions {
   durable?: () => Promise<void>;
 }
 
+/** A step's discovery result, as soon as it is known (undefined: never discovered). */
+export type DiscoveryOf = (stepId: string) => DiscoveryResult | undefined | Promise<DiscoveryResult | undefined>;
+
 /**
  * The only place in revoke that calls a provider's revoke(). Runs the step graph: a step revokes
  * its findings once every step it depends on succeeded; a failed step skips its dependents.
+ * `cleared` (a run confirmed up front): a step may start before every step is discovered, once
+ * its own discovery is and this resolves; a rejection (a refusal) stops the graph before any
+ * step has started.
  */
 export async function revokeAll(
   plan: RunPlan,
   registry: ProviderRegistry,
   connections: Map<string, Connection<unknown>>,
-  discovered: Map<string, DiscoveryResult>,
+  discoveryOf: DiscoveryOf,
   events: RunEventStream,
-  options: RevokeOptions,
+  options: RevokeOptions & { cleared?: Promise<void> },
 ): Promise<boolean> {
   const stepsById = new Map(plan.steps.map((step) => [step.id, step]));
+  const discovered = new Map<string, DiscoveryResult | undefined>();
+  const skips: Array<Promise<void>> = [];
   const states = await runGraph(
     plan.steps,
     options,
     async (id) => {
       const step = stepsById.get(id)!;
-      const discovery = discovered.get(id);
+      const discovery = await discoveryOf(id);
+      await options.cleared;
+      discovered.set(id, discovery);
       const started = performance.now();
       events.emit({ type: 'step-started', stepId: id });
       if (!discovery?.ok) {
@@ -59,14 +69,19 @@ export async function revokeAll(
       return { status: status === 'succeeded' ? 'succeeded' : 'failed' };
     },
     (id, why) => {
-      const discovery = discovered.get(id);
-      const findings = discovery?.ok ? discovery.findings : [];
-      for (const finding of findings) {
-        events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: why.reason, durationMs: 0 });
-      }
-      events.emit({ type: 'step-finished', stepId: id, status: why.cause === 'stopped' ? 'interrupted' : 'skipped', reason: why.reason, durationMs: 0 });
+      const skipped = (discovery: DiscoveryResult | undefined) => {
+        for (const finding of discovery?.ok ? discovery.findings : []) {
+          events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: why.reason, durationMs: 0 });
+        }
+        events.emit({ type: 'step-finished', stepId: id, status: why.cause === 'stopped' ? 'interrupted' : 'skipped', reason: why.reason, durationMs: 0 });
+      };
+      // A step skipped before its own discovery answered: its findings are recorded as not run once they are known.
+      const discovery = discovered.has(id) ? discovered.get(id) : discoveryOf(id);
+      if (discovery instanceof Promise) skips.push(discovery.then(skipped));
+      else skipped(discovery);
     },
   );
+  await Promise.all(skips);
   return [...states.values()].every((state) => state === 'succeeded');
 }
 

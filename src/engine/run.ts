@@ -8,6 +8,7 @@ import type { PlannedStep, RunPlan } from '../runbook/resolve.js';
 import { connectProviders, refuseSelfRevocation } from './connect.js';
 import { Containment } from './contain.js';
 import { discoverAll } from './discover.js';
+import { RefusalGate } from './refusal-gate.js';
 import type { RunEventStream, RunStatus } from './events.js';
 import { revokeAll } from './revoke.js';
 import type { StopController } from './stop.js';
@@ -81,10 +82,14 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   const containment = new Containment(plan, registry, (name) => accountsChecked.promise.then(() => connecting.get(name)!.promise).then(() => readers.get(name)!.client), events, early ? 'early' : 'after-approval', stop.signal);
   const revokeOptions = { concurrency: options.concurrency, isStopped: () => stop.requested, signal: stop.signal, ...(options.durable ? { durable: options.durable } : {}) };
   const containing = early ? containment.fire((name) => connecting.get(name)!.promise, revokeOptions) : undefined;
+  // Early mode: each step's removals start once its own discovery is done and nothing can refuse
+  // the run any more (every step's guards and containment's passed), not after every discovery.
+  const gate = early ? new RefusalGate([...plan.steps.map((step) => step.id), CONTAINMENT_GUARDS]) : undefined;
+  if (gate) void containment.settled().then(({ refusal }) => (refusal ? gate.refused(refusal) : gate.passed(CONTAINMENT_GUARDS)));
   // Each step is discovered as soon as its own provider is connected and guarded (after its
   // containment went out, in early mode). A saved plan is first checked against every account
   // it was made for, so its discovery waits for all of them (afterConnect starts it).
-  const discovering = options.approved ? undefined : discover(plan, registry, events, options, containment, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!));
+  const discovering = options.approved ? undefined : discover(plan, registry, events, options, containment, (name) => connecting.get(name)!.promise.then(() => readers.get(name)!), gate);
 
   let connections: Awaited<ReturnType<typeof connectProviders>> = new Map();
   let connectFailed = false;
@@ -128,7 +133,7 @@ export async function executeRun(plan: RunPlan, registry: ProviderRegistry, even
   // The run ends after the containment still on its way has answered: run-finished is its last record.
   let ending: RunOutcome | undefined;
   try {
-    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, discovering, revokeOptions }, (status, exitCode) => (ending = { status, exitCode }));
+    return await afterConnect(plan, registry, events, options, { connections, readers, containment, containing, discovering, gate, revokeOptions }, (status, exitCode) => (ending = { status, exitCode }));
   } finally {
     await Promise.all([containing, discovering]);
     if (ending) finish(ending.status, ending.exitCode);
@@ -144,6 +149,7 @@ function discover(
   options: RunOptions,
   containment: Containment,
   connectionOf: (instance: string) => Promise<Connection<unknown>>,
+  gate?: RefusalGate,
 ): Promise<Map<string, DiscoveryResult>> {
   return discoverAll(plan, registry, connectionOf, events, {
     concurrency: options.concurrency,
@@ -152,8 +158,12 @@ function discover(
     ...(options.recentMs !== undefined ? { recentMs: options.recentMs } : {}),
     keepNew: (step, found) => containment.keepNew(step, found),
     ready: (step) => containment.dispatched(step),
+    ...(gate ? { guardsPassed: (step: PlannedStep) => gate.passed(step.id), settled: (step: PlannedStep, result: DiscoveryResult) => gate.settle(step.id, result) } : {}),
   });
 }
+
+/** The refusal gate's name for containment planning's guards (never a step id: those come from YAML keys and cannot hold a NUL). */
+const CONTAINMENT_GUARDS = '\u0000containment';
 
 /** A refusal after containment went out must not claim that nothing changed. */
 function afterContainment(error: RevokeError, sent: number): RevokeError {
@@ -182,26 +192,37 @@ async function afterConnect(
     containing: Promise<void> | undefined;
     /** Discovery already under way (started per provider as it connected), or undefined: start it now. */
     discovering: Promise<Map<string, DiscoveryResult>> | undefined;
+    /** Confirmed up front: when no step can refuse any more, and each step's discovery as soon as it is done. */
+    gate: RefusalGate | undefined;
     revokeOptions: { concurrency: number; isStopped: () => boolean; signal: AbortSignal };
   },
   finish: (status: RunStatus, exitCode: number) => RunOutcome,
 ): Promise<RunOutcome> {
   const { stop } = options;
-  const { connections, readers, containment, containing, discovering, revokeOptions } = run;
+  const { connections, readers, containment, containing, discovering, gate, revokeOptions } = run;
   if (stop.requested) {
     await Promise.all([containing, discovering]);
     return finish('interrupted', ExitCode.Interrupted);
   }
+  // Containment is revoked by `fire` (already, or first thing after approval), the rest in step
+  // order; each step's rest waits for its own containment to answer (ready), no other.
+  const revokeRest = { ...revokeOptions, containmentFailed: containment.failedSteps, ready: (step: PlannedStep) => containment.answered(step) };
+  // Confirmed up front: the step graph starts now; a step begins once its own discovery is done and
+  // the gate is open (no step can refuse any more), not once every step's discovery is done.
+  const chain = gate ? revokeAll(plan, registry, connections, (id) => gate.discovered(id).then((result) => restOf(result, containment)), events, { ...revokeRest, cleared: gate.open }) : undefined;
+  chain?.catch(() => undefined);
+  const chainSettled = () => chain?.then(() => undefined, () => undefined);
 
   const discoveredOnly = await (discovering ?? discover(plan, registry, events, options, containment, async (name) => readers.get(name)!));
-  // Containment may still be answering: each step's revoke phase waits for its own (revokeRest.ready).
   const contained = await containment.settled();
   const discovered = withContainment(discoveredOnly, contained.byStep);
-  const refuse = (error: RevokeError): never => {
+  const refuse = async (error: RevokeError): Promise<never> => {
+    // The gate refused too: nothing of the chain started; it ends before the run does.
+    await chainSettled();
     finish('failed', error.exitCode);
     throw containment.sent > 0 ? afterContainment(error, containment.sent) : error;
   };
-  if (contained.refusal) refuse(contained.refusal);
+  if (contained.refusal) return refuse(contained.refusal);
   if (options.approved) {
     const drift = planDrift(discovered, options.approved.findings);
     if (drift.length > 0 && !options.approved.allowDrift) {
@@ -218,34 +239,44 @@ async function afterConnect(
   events.emit({ type: 'plan-ready', findings, warnings: plan.warnings });
 
   const refusal = [...discovered.values()].find((r) => !r.ok && r.refusal);
-  if (refusal && !refusal.ok && refusal.refusal) refuse(refusal.refusal);
-  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
+  if (refusal && !refusal.ok && refusal.refusal) return refuse(refusal.refusal);
+  const interrupted = async () => {
+    await chainSettled();
+    return finish('interrupted', ExitCode.Interrupted);
+  };
+  if (stop.requested) return interrupted();
   if (options.dryRun) {
     if (discoveryFailed) return finish('failed', ExitCode.ActionFailed);
     const warned = options.failOnWarning && (plan.warnings.length > 0 || [...discovered.values()].some((r) => r.ok && r.findings.some((f) => (f.warnings ?? []).length > 0)));
     return finish('completed', (options.detailedExitCode && findings > 0) || warned ? ExitCode.AccessFound : ExitCode.Success);
   }
-  // Containment is revoked by `fire` (already, or first thing after approval), the rest in step order.
   const rest = withoutContainment(discovered, containment);
-  const revokeRest = { ...revokeOptions, containmentFailed: containment.failedSteps, ready: (step: PlannedStep) => containment.answered(step) };
+  const revokeTheRest = () => chain ?? revokeAll(plan, registry, connections, (id) => rest.get(id), events, revokeRest);
   if (findings === 0) {
     // Nothing to ask about; steps still report (and failed discoveries still fail the run).
-    await revokeAll(plan, registry, connections, rest, events, revokeRest);
+    await revokeTheRest();
     return discoveryFailed ? finish('failed', ExitCode.ActionFailed) : finish('completed', ExitCode.Success);
   }
 
+  // Confirmed up front, this only shows the plan (the chain is already under way).
   const confirmation = await options.confirm();
   events.emit({ type: 'confirmation', ...confirmation });
-  if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
-  if (!confirmation.approved) return finish('cancelled', ExitCode.ActionFailed);
-
-  if (!containing) {
-    const approved = new Set([...discovered.values()].flatMap((r) => (r.ok ? r.findings : [])));
-    await containment.fire(async (name) => connections.get(name)!, revokeOptions, (finding) => approved.has(finding));
+  if (!chain) {
+    if (stop.requested) return interrupted();
+    if (!confirmation.approved) return finish('cancelled', ExitCode.ActionFailed);
+    if (!containing) {
+      const approved = new Set([...discovered.values()].flatMap((r) => (r.ok ? r.findings : [])));
+      await containment.fire(async (name) => connections.get(name)!, revokeOptions, (finding) => approved.has(finding));
+    }
   }
-  const allSucceeded = await revokeAll(plan, registry, connections, rest, events, revokeRest);
+  const allSucceeded = await revokeTheRest();
   if (stop.requested) return finish('interrupted', ExitCode.Interrupted);
   return allSucceeded ? finish('completed', ExitCode.Success) : finish('failed', ExitCode.ActionFailed);
+}
+
+/** A step's discovery without its containment findings: what its revoke phase still has to do. */
+function restOf(result: DiscoveryResult, containment: Containment): DiscoveryResult {
+  return result.ok ? { ok: true, findings: result.findings.filter((f) => !containment.has(f)) } : result;
 }
 
 /** Every step's plan: its containment findings first, then what only discovery found. */
@@ -257,7 +288,7 @@ function withContainment(discovered: Map<string, DiscoveryResult>, contained: Ma
 
 /** The plan without its containment findings: what the steps' revoke phase still has to do. */
 function withoutContainment(discovered: Map<string, DiscoveryResult>, containment: Containment): Map<string, DiscoveryResult> {
-  return new Map([...discovered].map(([stepId, result]) => [stepId, result.ok ? { ok: true, findings: result.findings.filter((f) => !containment.has(f)) } : result]));
+  return new Map([...discovered].map(([stepId, result]) => [stepId, restOf(result, containment)]));
 }
 
 /** Closes every provider connection that has a disconnect hook. */

@@ -1,5 +1,7 @@
 import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest, WatchRequest } from './types.js';
 import type { RestoreOutcome, RestorePlan, RestoreRequest } from './types.js';
+import { RevokeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 
 /**
  * What one kind module's discovery returns: findings, or why this kind could not be looked at, or
@@ -13,6 +15,12 @@ export type KindDiscovery = Finding[] | { skipped: string; findings?: Finding[] 
  * provider's typed view of a step (user, mode, options).
  */
 export interface ProviderKind<Context, Request> extends RevokeKind {
+  /**
+   * Its discovery may refuse the run (throws an InvalidInputError: the last owner, a Global
+   * Administrator). Every kind that can must say so: the step tells the engine its guards passed
+   * (`DiscoverRequest.guardsPassed`) once `beforeDiscover` and these kinds have answered.
+   */
+  mayRefuse?: boolean;
   discover(context: Context, request: Request): Promise<KindDiscovery>;
   revoke(context: Context, finding: Finding, request: Request): Promise<RevokeOutcome>;
 
@@ -77,6 +85,25 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
   containment?(context: Context, request: Request, kinds: string[]): Finding[] | Promise<Finding[]>;
 }
 
+/** Tells the engine the step's guards passed once `guarded` fulfils; a rejection is the discovery's to report. */
+function signalGuards(step: DiscoverRequest, guarded: Promise<unknown>): void {
+  guarded.then(
+    () => step.guardsPassed?.(),
+    () => undefined,
+  );
+}
+
+/**
+ * Every kind's answer, or the error to fail the step with: a refusal before any other failure,
+ * whichever came first, so a kind that failed early cannot hide the last owner found by another.
+ */
+function firstRefusalFirst<T>(answers: Array<PromiseSettledResult<T>>): T[] {
+  const failures = answers.flatMap((answer) => (answer.status === 'rejected' ? [answer.reason as unknown] : []));
+  const refusal = failures.find((error) => error instanceof RevokeError && error.exitCode === ExitCode.InvalidInput);
+  if (refusal !== undefined || failures.length > 0) throw refusal ?? failures[0];
+  return answers.map((answer) => (answer as PromiseFulfilledResult<T>).value);
+}
+
 /** An error thrown on purpose by provider code (already worded for the operator), not a vendor error. */
 const isWorded = (error: unknown, isVendor: (error: unknown) => boolean) => error instanceof Error && !isVendor(error);
 
@@ -135,17 +162,28 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
     async discover(connected, step: DiscoverRequest): Promise<Discovery> {
       const context = readOnlyOf(connected);
       const request = requestOf(step);
-      const discoverKinds = () => Promise.all(step.kinds.map((name) => discoverKind(context, name, request, step.user)));
+      let guarded: Promise<unknown> = Promise.resolve();
+      const discoverKinds = async () => {
+        const answers = step.kinds.map((name) => discoverKind(context, name, request, step.user));
+        // The guards passed once every kind that may refuse has answered without refusing (beforeDiscover is awaited beside).
+        guarded = Promise.all(answers.filter((_, i) => kindOf(step.kinds[i]!).mayRefuse));
+        return firstRefusalFirst(await Promise.allSettled(answers));
+      };
       let results: Awaited<ReturnType<typeof discoverKinds>>;
       if (concurrentBeforeDiscover && beforeDiscover) {
-        const [before, kindResults] = await Promise.allSettled([beforeDiscover(context, request), discoverKinds()]);
-        if (before.status === 'rejected') throw before.reason;
-        if (before.value === 'absent') return { findings: [] };
-        if (kindResults.status === 'rejected') throw kindResults.reason;
-        results = kindResults.value;
+        const before = beforeDiscover(context, request);
+        const kindResults = discoverKinds();
+        signalGuards(step, Promise.all([before, guarded]));
+        const [beforeAnswer, kindAnswer] = await Promise.allSettled([before, kindResults]);
+        if (beforeAnswer.status === 'rejected') throw beforeAnswer.reason;
+        if (beforeAnswer.value === 'absent') return { findings: [] };
+        if (kindAnswer.status === 'rejected') throw kindAnswer.reason;
+        results = kindAnswer.value;
       } else {
         if ((await beforeDiscover?.(context, request)) === 'absent') return { findings: [] };
-        results = await discoverKinds();
+        const kindResults = discoverKinds();
+        signalGuards(step, guarded);
+        results = await kindResults;
       }
       const discovery: Discovery = { findings: [], skipped: [], warnings: stepWarnings?.(context, request, step.kinds) ?? [] };
       for (const { name, result } of results) {

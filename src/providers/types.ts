@@ -95,6 +95,14 @@ export interface DiscoverRequest {
   signal: AbortSignal;
   /** Blast radius: use within this many milliseconds before now counts as recent (default 24 h). */
   recentMs?: number;
+  /**
+   * Called once every check of this discovery that can refuse the run (a superuser, the last
+   * owner) has passed; after it the discovery may still list and fail, but must not refuse. A run
+   * confirmed up front starts each step's removals once its own discovery is done and every
+   * step's discovery has called this (or ended): not after every step's discovery. Never called
+   * is always safe: the discovery's end counts instead.
+   */
+  guardsPassed?: () => void;
 }
 
 export const DEFAULT_RECENT_MS = 24 * 3600_000;

@@ -5,6 +5,8 @@ import { IAM } from '@aws-sdk/client-iam';
 import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/report/journal.js';
+import { startGitHubSandbox } from '../../src/sandbox/github/server.js';
+import { githubSandboxEnvironment, seedGitHubUser, seedOrg } from '../../src/sandbox/github/seed.js';
 import { sandboxEnvironment } from '../../src/sandbox/iam/seed.js';
 import { writeTemp } from '../support/cli.js';
 import { iamWorld, type IamWorld } from '../support/iam.js';
@@ -79,5 +81,50 @@ describe('contain first, through node bin/revoke.js', () => {
     expect(firstRefusal).toBeGreaterThan(0);
     expect(sessionAnswers.slice(firstRefusal).filter((a) => a === 'ok'), sessionAnswers.join(' ')).toEqual([]);
     expect(result.stdout).not.toContain(key.secret);
+  });
+
+  it("with --yes a refusal found late by one provider still comes before every removal in another: only containment went out", async () => {
+    // GitHub answers slowly and finds the leaver is acme's only owner two round trips in; AWS has
+    // long finished discovering by then. AWS's removals wait for GitHub's guards (the gate), so
+    // nothing but AWS's reversible containment was sent.
+    const github = await startGitHubSandbox({ latencyMs: 150 });
+    try {
+      const token = seedOrg(github, { org: 'acme', operator: 'revoke-bot' });
+      github.state.orgs.get('acme')!.members.set('revoke-bot', { role: 'member' });
+      seedGitHubUser(github, 'acme', { login: 'owner1', role: 'admin' });
+      await world.seed('owner1');
+      const before = world.sandbox.requests.length;
+      const both = yaml`
+        version: 1
+        name: gate-e2e
+        providers:
+          aws: { type: aws-iam }
+          gh: { type: github, org: acme }
+        steps:
+          - { id: aws-contain, provider: aws, user: "{{user}}", mode: disable, revoke: [sessions, access-keys, login-profile, user] }
+          - { id: aws-remove, provider: aws, user: "{{user}}", mode: delete, revoke: [all], dependsOn: [aws-contain] }
+          - { id: gh-membership, provider: gh, user: "{{user}}", revoke: [org-membership] }
+      `;
+      const dir = mkdtempSync(join(tmpdir(), 'revoke-e2e-gate-'));
+      const result = await runBin(['user', 'owner1', '-r', writeTemp('gate.yaml', both), '--yes', '--report', dir], {
+        env: { ...sandboxEnvironment(world.sandbox), ...githubSandboxEnvironment(github, token) },
+        timeoutMs: 30_000,
+      });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain('owner1 is the last owner of acme; removing them would leave the org without an owner');
+      expect(result.stderr).toContain('containment had already been sent first: 2 findings, reversible');
+      const sent = world.sandbox.requests.slice(before).filter((r) => r.mutating && r.accessKeyId === world.sandbox.operator.accessKeyId);
+      expect(sent.map((r) => r.action).sort()).toEqual(['PutUserPolicy', 'PutUserPolicy']);
+      expect(world.sandbox.state.users.get('owner1')!.accessKeys.length).toBeGreaterThan(0);
+      expect(github.exchanges.filter((e) => e.mutating)).toEqual([]);
+      // AWS's discovery was long done when the refusal came: the gate, not discovery, held its removals.
+      const journal = readJournal(join(dir, readdirSync(dir).find((name) => name.endsWith('.journal.jsonl'))!)).records;
+      const awsDiscovered = Math.max(...journal.filter((r) => r.type === 'discovery-finished' && r.stepId.startsWith('aws-')).map((r) => Date.parse(r.ts)));
+      const refused = Date.parse(journal.find((r) => r.type === 'discovery-failed' && r.stepId === 'gh-membership')!.ts);
+      expect(refused - awsDiscovered).toBeGreaterThan(100);
+      expect(journal.some((r) => r.type === 'step-started')).toBe(false);
+    } finally {
+      await github.close();
+    }
   });
 });

@@ -251,3 +251,83 @@ describe('engine', () => {
     });
   });
 });
+
+// Confirmed up front (--yes): every refusal still comes before any change, but a step's removals
+// wait only for its own discovery and for the last check that could refuse the run, not for the
+// slowest discovery. `two` (step c) discovers slowly; `one` (a, b, d) at once.
+describe('refusals before changes, with --yes', () => {
+  const upFront = { confirmedUpFront: true } as const;
+  const firstRevoke = (calls: FakeCall[], instance: string) => Math.min(...revokes(calls, instance).map((c) => c.start));
+  const discoveryEnd = (calls: FakeCall[], instance: string) => calls.find((c) => c.op === 'discover' && c.instance === instance)!.end;
+
+  it("a step's removals start once its own discovery is done and every step's guards passed, before the slowest discovery ends", async () => {
+    const world = alice();
+    world.discoverMs = { two: 250 };
+    world.guards = { two: { afterMs: 40 } };
+    const { outcome, record } = await runEngine(world, graphRunbook, { user: 'alice' }, upFront);
+    expect(outcome).toEqual({ status: 'completed', exitCode: 0 });
+    const guardsPassed = world.calls.find((c) => c.op === 'guards-passed' && c.instance === 'two')!.end;
+    expect(firstRevoke(world.calls, 'one')).toBeGreaterThanOrEqual(guardsPassed);
+    expect(firstRevoke(world.calls, 'one')).toBeLessThan(discoveryEnd(world.calls, 'two'));
+    // The record is whole: every finding of every step, each revoked or already gone.
+    expect(record.totals.revoked + record.totals.alreadyGone).toBe(record.totals.findings);
+    expect(record.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('a provider that never says its guards passed holds every removal until its discovery ends', async () => {
+    const world = alice();
+    world.discoverMs = { two: 150 };
+    const { outcome } = await runEngine(world, graphRunbook, { user: 'alice' }, upFront);
+    expect(outcome.exitCode).toBe(0);
+    expect(firstRevoke(world.calls, 'one')).toBeGreaterThanOrEqual(discoveryEnd(world.calls, 'two'));
+  });
+
+  it('a refusal before the guards passed: nothing is revoked anywhere, exit 2, even where discovery was long done', async () => {
+    const world = alice();
+    world.discoverMs = { two: 100 };
+    world.guards = { two: { afterMs: 60, refuse: 'before' } };
+    const events: string[] = [];
+    const error = await runEngine(world, graphRunbook, { user: 'alice' }, { ...upFront, onEvent: (event) => events.push(event.type) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).message).toBe('alice is the last owner of two');
+    expect(revokes(world.calls)).toEqual([]);
+    expect(events).not.toContain('step-started');
+    expect(events.at(-1)).toBe('run-finished');
+  });
+
+  it("a refusal after its provider said its guards passed fails that step (exit 1) and never claims nothing changed", async () => {
+    const world = alice();
+    world.discoverMs = { two: 150 };
+    world.guards = { two: { afterMs: 10, refuse: 'after' } };
+    const { outcome, record } = await runEngine(world, graphRunbook, { user: 'alice' }, upFront);
+    expect(outcome).toEqual({ status: 'failed', exitCode: 1 });
+    const c = record.steps.find((s) => s.id === 'c')!;
+    expect(c.status).toBe('failed');
+    expect(c.error).toBe('alice is the last owner of two (found after saying it could not be)');
+    expect(revokes(world.calls, 'one').length).toBeGreaterThan(0);
+  });
+
+  it('a step skipped because its dependency failed, before its own discovery answered, still records its findings as not run', async () => {
+    const world = alice();
+    const runbook = yaml`
+      version: 1
+      name: skip-early
+      providers:
+        one: { type: fake }
+        two: { type: other }
+      steps:
+        - { id: a, provider: one, user: "{{user}}", revoke: [tokens] }
+        - { id: c, provider: two, user: "{{user}}", revoke: [tokens, groups], dependsOn: [a] }
+    `;
+    world.failing.add('one/alice:tokens:t1');
+    world.discoverMs = { two: 120 };
+    world.guards = { two: { afterMs: 5 } };
+    const { outcome, record } = await runEngine(world, runbook, { user: 'alice' }, upFront);
+    expect(outcome.exitCode).toBe(1);
+    const c = record.steps.find((s) => s.id === 'c')!;
+    expect(c).toMatchObject({ status: 'skipped', reason: 'dependency a failed' });
+    // Found after a removed t2 (the fake's accounts are one world): t1 and both groups.
+    expect(c.findings.map((f) => `${f.id}:${f.outcome}`)).toEqual(['t1:not-run', 'admins:not-run', 'devs:not-run']);
+    expect(revokes(world.calls, 'two')).toEqual([]);
+  });
+});

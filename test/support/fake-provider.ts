@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidInputError } from '../../src/errors.js';
 import type { Finding, Provider } from '../../src/providers/types.js';
 
 /**
@@ -21,10 +22,18 @@ export interface FakeWorld {
   connectMs?: Record<string, number>;
   /** connect() of these instances fails (after its connectMs). */
   connectFailing?: Set<string>;
+  /** Milliseconds discover() takes, per provider instance, beyond latencyMs. */
+  discoverMs?: Record<string, number>;
+  /**
+   * Per provider instance: its discovery's refusal check answers `afterMs` into discover(). It
+   * then says its guards passed (DiscoverRequest.guardsPassed), or refuses the run ('before'); a
+   * broken provider ('after') says they passed and still refuses at the end.
+   */
+  guards?: Record<string, { afterMs: number; refuse?: 'before' | 'after' }>;
 }
 
 export interface FakeCall {
-  op: 'connect' | 'discover' | 'revoke';
+  op: 'connect' | 'discover' | 'revoke' | 'guards-passed';
   instance?: string;
   user?: string;
   findingId?: string;
@@ -76,7 +85,16 @@ export function fakeProvider(world: FakeWorld, type = 'fake'): Provider<{ label?
     },
     async discover(client, request) {
       const start = performance.now();
-      await sleep(world.latencyMs);
+      const guard = world.guards?.[client.instance];
+      const total = world.latencyMs + (world.discoverMs?.[client.instance] ?? 0);
+      if (guard) {
+        await sleep(guard.afterMs);
+        if (guard.refuse === 'before') throw new InvalidInputError(`${request.user} is the last owner of ${client.instance}`, 'make someone else an owner first');
+        world.calls.push({ op: 'guards-passed', instance: client.instance, user: request.user, start, end: performance.now() });
+        request.guardsPassed?.();
+      }
+      await sleep(Math.max(0, total - (guard?.afterMs ?? 0)));
+      if (guard?.refuse === 'after') throw new InvalidInputError(`${request.user} is the last owner of ${client.instance} (found after saying it could not be)`, 'fix the provider');
       for (const kind of request.kinds) {
         if (fails(world, client.instance, `${request.user}:${kind}`)) throw new Error(`listing ${kind} of ${request.user} failed: HTTP 500`);
       }

@@ -47,6 +47,7 @@ async function roleNames(graph: GraphApi, definitionIds: string[]): Promise<Map<
  */
 export const directoryRoles: EntraKind = {
   name: 'directory-roles',
+  mayRefuse: true,
   description: 'directory role assignments deleted; Global Administrator only with allowGlobalAdmin: true, never the last one',
   permissions: ['RoleManagement.ReadWrite.Directory'],
   reversible: false,

@@ -5,6 +5,7 @@ import { exists, Phase, removeOrConfirmGone, sameLogin, statusOf, type GitHubCon
 /** Membership of the org, with role and teams recorded first; never the org's last owner. */
 export const orgMembership: GitHubKind = {
   name: 'org-membership',
+  mayRefuse: true,
   description: 'membership of the org (role and teams recorded in the report): removed; the last owner is refused; restore re-invites with the role and teams',
   permissions: ['token: admin:org, as an org owner', 'app: Members (write)'],
   // `revoke restore` re-invites with the recorded role and teams: reversible once the person accepts.

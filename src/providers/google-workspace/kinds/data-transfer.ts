@@ -19,6 +19,7 @@ async function userId(directory: GoogleContext['directory'], email: string): Pro
 /** Drive and Calendar ownership moved to `transferTo` (Data Transfer API), polled to completion. */
 export const dataTransfer: GoogleKind = {
   name: 'data-transfer',
+  mayRefuse: true,
   description: 'before delete: Drive and Calendar ownership transferred to transferTo (Data Transfer API), waited for',
   permissions: [Scope.transfer, Scope.usage],
   reversible: false,

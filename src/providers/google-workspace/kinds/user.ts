@@ -6,6 +6,7 @@ import { Scope } from '../scopes.js';
 /** The account itself, deleted last (users.delete); refused while it owns Drive data and no transferTo is set. */
 export const user: GoogleKind = {
   name: 'user',
+  mayRefuse: true,
   description: 'the account: deleted last (an admin can restore it for 20 days); refused while it owns Drive data without transferTo',
   permissions: [Scope.user, Scope.usage],
   reversible: false,

@@ -9,6 +9,7 @@ interface Role {
 /** Admin role assignments; a super admin only with allowSuperAdmin: true, never the last one. */
 export const adminRoles: OktaKind = {
   name: 'admin-roles',
+  mayRefuse: true,
   description: 'admin role assignments: removed (super admin only with allowSuperAdmin: true, never the last)',
   permissions: ['okta.roles.manage'],
   reversible: false,

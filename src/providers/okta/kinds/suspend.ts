@@ -3,6 +3,7 @@ import { findUser, guardSuperAdmin, Phase, readUser, statusOf, type OktaKind } f
 /** Disable mode's account action: suspended users cannot sign in, and unsuspend restores them as they were. */
 export const suspend: OktaKind = {
   name: 'suspend',
+  mayRefuse: true,
   description: 'disable mode: suspend the user (reversible with lifecycle/unsuspend)',
   permissions: ['okta.users.manage', 'okta.roles.read (the super admin guard)'],
   reversible: true,

@@ -3,6 +3,7 @@ import { findUser, guardSuperAdmin, Phase, readUser, statusOf, type OktaKind } f
 /** Delete mode's last step: deactivate (which ends everything the account holds), then delete. */
 export const user: OktaKind = {
   name: 'user',
+  mayRefuse: true,
   description: 'delete mode: deactivate, then delete the user (last)',
   permissions: ['okta.users.manage', 'okta.roles.read (the super admin guard)'],
   reversible: false,
