@@ -49,7 +49,7 @@ import {
 } from '../dist/sandbox/index.js';
 import { exposureOf, httpAccepted, iamConsoleGetUser, iamGetUser, startLatencyRelay, startProbe } from './support/probes.mjs';
 import { bareCliStart, median, root, runRevokeJson } from './support/cli.mjs';
-import { criticalPath, criticalPathParts, forcedRoundTrips } from './support/critical-path.mjs';
+import { criticalPath, criticalPathParts, forcedRoundTrips, legacyCriticalPath } from './support/critical-path.mjs';
 import { EVERY_PROVIDER_RUNBOOKS, everyProviderRunbook } from './support/every-provider-runbook.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -278,6 +278,7 @@ async function round(person, latency, { withProbes = true } = {}) {
     completionMs: end - t0,
     benchCpuPercent: run.benchCpuMs,
     trips: criticalPath(result),
+    legacyTrips: legacyCriticalPath(result),
     parts: criticalPathParts(result),
     ...phasesOf(join(dir, person), t0),
     findings: result.totals.findings,
@@ -310,7 +311,12 @@ try {
       `  control run without probes (what the probes cost the run): first mutating request ${control.firstMutationMs.toFixed(0)} ms, completion ${control.completionMs.toFixed(0)} ms; ` +
         `sandboxes + probes used ${median(results.map((r) => r.benchCpuPercent)).toFixed(0)}% of a core during the run (${control.benchCpuPercent.toFixed(0)}% without probes)`,
     );
-    console.log(`  critical path ${trips} round trips: lower bound ${runBound.toFixed(0)} ms; run / bound = ${(completion / runBound).toFixed(2)}x (vs bare start: ${(completion / (bare + trips * latency)).toFixed(2)}x)`);
+    const legacyTrips = median(results.map((r) => r.legacyTrips));
+    const legacyBound = startup + legacyTrips * latency;
+    console.log(
+      `  critical path ${trips} round trips: lower bound ${runBound.toFixed(0)} ms; run / bound = ${(completion / runBound).toFixed(2)}x (vs bare start: ${(completion / (bare + trips * latency)).toFixed(2)}x); ` +
+        `counting every connect as 1 round trip (the bound until 2026-11-29 14:10 UTC): ${legacyTrips}, ${(completion / legacyBound).toFixed(2)}x`,
+    );
     const planReady = median(results.map((r) => r.planReadyMs));
     const chainStart = median(results.map((r) => r.chainStartMs));
     const { connect, beforeChain, chain } = results[0].parts;
@@ -338,7 +344,7 @@ try {
       console.log(`  trace of round 1 at ${latency} ms (ms after spawn, * = mutating):`);
       for (const r of results[0].trace) console.log(`    ${fmt(r.at)} ${r.mutating ? '*' : ' '} ${r.system.padEnd(7)} ${r.what}`);
     }
-    summary[latency] = { startup, firstMutation, completion, trips, runBound, windowBound, windows };
+    summary[latency] = { startup, firstMutation, completion, trips, runBound, legacyBound, windowBound, windows };
   }
   // --- verdict against the goals, at 50 ms -------------------------------------------------------
   const s = summary[50];
@@ -354,7 +360,9 @@ try {
     `(beside the goal) every credential's window <= start-up + the round trips its system forces (FORCED_ROUND_TRIPS): ${overFloor.length === 0 ? 'met' : `missed by ${overFloor.length} of ${s.windows.length}`} (worst ${(worstFloor.window / worstFloor.floor).toFixed(2)}x: ${worstFloor.name})`,
   );
   const ratio = s.completion / s.runBound;
-  verdicts.push(`whole run <= 1.2 x critical-path lower bound (${s.runBound.toFixed(0)} ms): ${ratio <= 1.2 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`);
+  verdicts.push(
+    `whole run <= 1.2 x critical-path lower bound (${s.runBound.toFixed(0)} ms): ${ratio <= 1.2 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x; ${(s.completion / s.legacyBound).toFixed(2)}x counting every connect as 1 round trip)`,
+  );
   const alive = Object.entries(summary).flatMap(([latency, x]) => x.windows.filter((w) => w.never).map((w) => `${w.name} at ${latency} ms`));
   verdicts.push(alive.length === 0 ? 'every credential refused by the end of every run: yes' : `every credential refused by the end of every run: NO (${alive.join('; ')})`);
   const firstContained = Math.min(...s.windows.map((w) => w.window));

@@ -1,9 +1,14 @@
 // The lower bound the benchmarks compare a run with: round trips on the critical path of its step
-// graph, counted from the run's own `--json` result. Connect (1) + discovery (1: every List call
-// of every step in parallel), then for each step on the longest dependency chain and each
-// ordering phase inside it, the most round trips one finding of that phase needs. Containment
-// findings (contain first) go out right after connect, alongside discovery: they count once, as
-// their own phases, in parallel with discovery's round trip, not on the step chain.
+// graph, counted from the run's own `--json` result. A step's chain starts after its provider's
+// connect (the round trips its API forces before the first request about the person: one for
+// AWS and GitHub; an OAuth token first for Google and Entra; the person's id before Okta's guard;
+// SCRAM for PostgreSQL) and then its containment (its phases, fired right after connect) or its
+// discovery (1: every List call in parallel). Then, for each step on a dependency chain and each
+// ordering phase inside it, the most round trips one finding of that phase needs.
+//
+// Until 2026-11-29 14:10 UTC every provider's connect counted 1 (`legacyCriticalPath`): below what
+// Google's and Entra's token, Okta's id and PostgreSQL's SCRAM force, so not a lower bound of
+// those chains. The benchmark prints both.
 
 /** 2 for a virtual MFA device (deactivate, delete), for deleting an IAM user and for a codespace (stopped, then deleted); 1 otherwise. */
 function roundTrips(finding) {
@@ -13,28 +18,63 @@ function roundTrips(finding) {
   return 1;
 }
 
+/**
+ * Round trips a provider type's API forces from its first request until the first one about the
+ * person can be answered and acted on (its containment or discovery starts the round after):
+ * FORCED_ROUND_TRIPS below, without the containment's own round trip.
+ */
+export const CONNECT_ROUND_TRIPS = {
+  'aws-iam': 1, // who am I, with the person read beside it
+  github: 1, // who am I, the org and the person's membership together
+  'google-workspace': 2, // the OAuth token, then the impersonated admin and the person
+  okta: 2, // who am I with the person, then the super-admin check (it needs their id)
+  'entra-id': 2, // the token, then /organization with the person and the Global Administrator holders
+  postgres: 4, // three of SCRAM, then who am I with the role row
+};
+
 /** Round trips on the critical path of the step graph, from the run's own result. */
 export function criticalPath(result) {
   const { connect, beforeChain, chain } = criticalPathParts(result);
   return connect + beforeChain + chain;
 }
 
-/** The critical path in its parts: connect, then containment and discovery until the plan is complete, then the step chain. */
+/** The same with every provider's connect counted as one round trip (the bound until 2026-11-29 14:10 UTC). */
+export function legacyCriticalPath(result) {
+  return criticalPath({ steps: result.steps.map(({ providerType: _type, ...step }) => step) });
+}
+
+/**
+ * The critical path in its parts: the connect of the provider where the longest chain starts,
+ * its containment or discovery before the chain, then the step chain.
+ */
 export function criticalPathParts(result) {
   const steps = new Map(result.steps.map((s) => [s.id, s]));
+  const group = (step) => `${step.provider ?? step.providerType ?? ''}\u0000${step.user ?? ''}`;
+  const containmentPhases = new Map();
+  for (const step of result.steps) {
+    const phases = containmentPhases.get(group(step)) ?? new Set();
+    for (const f of step.findings.filter((f) => f.containment)) phases.add(f.phase);
+    containmentPhases.set(group(step), phases);
+  }
+  /** Before a step's own removals: its provider's connect, then its containment or discovery. */
+  const before = (step) => ({ connect: CONNECT_ROUND_TRIPS[step.providerType] ?? 1, beforeChain: Math.max(1, containmentPhases.get(group(step)).size) });
   const memo = new Map();
+  /** The longest path ending with step `id`: where it starts, and the round trips of the chain after that. */
   const cost = (id) => {
     if (memo.has(id)) return memo.get(id);
     const step = steps.get(id);
     const phases = new Map();
     for (const f of step.findings.filter((f) => !f.containment)) phases.set(f.phase, Math.max(phases.get(f.phase) ?? 0, roundTrips(f)));
     const own = [...phases.values()].reduce((a, b) => a + b, 0);
-    const total = own + Math.max(0, ...step.dependsOn.map(cost));
-    memo.set(id, total);
-    return total;
+    const start = before(step);
+    let best = { ...start, chain: 0 };
+    for (const dep of step.dependsOn.map(cost)) if (total(dep) > total(best)) best = dep;
+    const path = { ...best, chain: best.chain + own };
+    memo.set(id, path);
+    return path;
   };
-  const containment = Math.max(0, ...result.steps.map((s) => new Set(s.findings.filter((f) => f.containment).map((f) => f.phase)).size));
-  return { connect: 1, beforeChain: Math.max(1, containment), chain: Math.max(...result.steps.map((s) => cost(s.id))) };
+  const total = (p) => p.connect + p.beforeChain + p.chain;
+  return result.steps.map((s) => cost(s.id)).reduce((a, b) => (total(b) > total(a) ? b : a));
 }
 
 /**

@@ -18,9 +18,10 @@ export interface ProviderKind<Context, Request> extends RevokeKind {
   /**
    * Its discovery may refuse the run (throws an InvalidInputError: the last owner, a Global
    * Administrator). Every kind that can must say so: the step tells the engine its guards passed
-   * (`DiscoverRequest.guardsPassed`) once `beforeDiscover` and these kinds have answered.
+   * (`DiscoverRequest.guardsPassed`) once `beforeDiscover` and these kinds have answered. A
+   * function answers for one step (e.g. only without `reassignTo`).
    */
-  mayRefuse?: boolean;
+  mayRefuse?: boolean | ((context: Context, request: Request) => boolean);
   discover(context: Context, request: Request): Promise<KindDiscovery>;
   revoke(context: Context, finding: Finding, request: Request): Promise<RevokeOutcome>;
 
@@ -83,6 +84,11 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
    * context. Findings of kinds the step does not list are dropped.
    */
   containment?(context: Context, request: Request, kinds: string[]): Finding[] | Promise<Finding[]>;
+}
+
+/** Whether `kind`'s discovery may refuse this step (see ProviderKind.mayRefuse). */
+function mayRefuse<Context, Request>(kind: ProviderKind<Context, Request>, context: Context, request: Request): boolean {
+  return typeof kind.mayRefuse === 'function' ? kind.mayRefuse(context, request) : Boolean(kind.mayRefuse);
 }
 
 /** Tells the engine the step's guards passed once `guarded` fulfils; a rejection is the discovery's to report. */
@@ -166,7 +172,7 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
       const discoverKinds = async () => {
         const answers = step.kinds.map((name) => discoverKind(context, name, request, step.user));
         // The guards passed once every kind that may refuse has answered without refusing (beforeDiscover is awaited beside).
-        guarded = Promise.all(answers.filter((_, i) => kindOf(step.kinds[i]!).mayRefuse));
+        guarded = Promise.all(answers.filter((_, i) => mayRefuse(kindOf(step.kinds[i]!), context, request)));
         return firstRefusalFirst(await Promise.allSettled(answers));
       };
       let results: Awaited<ReturnType<typeof discoverKinds>>;

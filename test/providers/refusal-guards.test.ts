@@ -106,6 +106,12 @@ describe('defineProvider: when a step says its guards passed', () => {
     expect(log).toEqual(['guard read']);
   });
 
+  it("a kind that may refuse only some steps (mayRefuse as a function) is waited for only in those", async () => {
+    const onlyForJohn = { ...kind('role', 60), mayRefuse: (_c: Context, request: { user: string }) => request.user === 'john' };
+    const { log } = await discover(provider([onlyForJohn]), ['role']);
+    expect(log).toEqual(['guard read', 'guards passed', 'role answered']);
+  });
+
   it('at once after beforeDiscover when no kind of the step may refuse', async () => {
     const { log } = await discover(provider([kind('owners', 20, undefined, true), kind('repos', 30)], 5), ['repos']);
     expect(log).toEqual(['guard read', 'guards passed', 'repos answered']);

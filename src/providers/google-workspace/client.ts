@@ -5,6 +5,7 @@ import { writeBucket } from '../token-bucket.js';
 import type { ConnectContext, Connection } from '../types.js';
 import type { GoogleConfig } from './config.js';
 import { readOnlyAuth, type GoogleAuthorization } from './auth.js';
+import { cachedDirectoryReads, prefetchPeople } from './cached-reads.js';
 import { googleErrorText, statusOf, type GoogleContext } from './kind.js';
 import { googleRetryConfig } from './retry.js';
 
@@ -68,6 +69,10 @@ export async function connectGoogle(config: GoogleConfig, context: ConnectContex
   };
   const client: GoogleContext = { ...base, ...clientsOver(auth) };
   client.readOnlyView = { ...base, ...readOnlyClients, write: () => Promise.reject(new Error('writes are refused in discovery')) };
+  if (context.users) {
+    client.readCache = cachedDirectoryReads(client.readOnlyView);
+    prefetchPeople(client.readCache, context.users, context.kinds);
+  }
   return { client, selfUser: subject, actor: `${key ? key.client_email : 'application default credentials'} as ${subject} on ${config.domain}` };
 }
 

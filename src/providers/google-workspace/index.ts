@@ -1,6 +1,6 @@
 import { defineProvider } from '../define.js';
-import { withCachedReads } from '../read-cache.js';
 import { DEFAULT_RECENT_MS } from '../types.js';
+import { cachedDirectoryReads } from './cached-reads.js';
 import { googleConfigSchema, googleStepOptionsSchema, type GoogleConfig } from './config.js';
 import { allPages, googleErrorText, type GoogleContext, type GoogleMode, type GoogleRequest } from './kind.js';
 import { googleKinds } from './kinds/index.js';
@@ -45,17 +45,8 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   describeUser: (context, user) => `${user} in ${context.domains[0]}`,
   readOnly: (context) => context.readOnlyView ?? context,
   // Discover once: the guard, containment and every step read the person (users.get) and the
-  // backup codes (verificationCodes.list) once per run. The codes' list must be containment's:
-  // read again after the suspension it sends, Google refuses it (412).
-  withReadCache: (context) => {
-    const view = context.readOnlyView ?? context;
-    // The same Admin client, whose `users` and `verificationCodes` (read-only properties) answer identical reads once.
-    const directory = Object.create(view.directory, {
-      users: { value: withCachedReads(view.directory.users, (method) => method === 'get') },
-      verificationCodes: { value: withCachedReads(view.directory.verificationCodes, (method) => method === 'list') },
-    }) as GoogleContext['directory'];
-    return { ...context, readOnlyView: { ...view, directory } };
-  },
+  // backup codes (verificationCodes.list) once per run; connect began them when told the people.
+  withReadCache: (context) => ({ ...context, readOnlyView: context.readCache ?? cachedDirectoryReads(context.readOnlyView ?? context) }),
   countRetries: (counter, run) => retryCounter.run(counter, run),
 
   async beforeDiscover(context, request) {

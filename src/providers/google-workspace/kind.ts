@@ -25,6 +25,8 @@ export interface GoogleContext {
   transferTimeoutMs: number;
   /** The same clients over an auth that refuses anything but GET (discovery, presence, watch). */
   readOnlyView?: GoogleContext;
+  /** The read-only view with one run's read cache (`cachedDirectoryReads`), begun by connect when it was told the run's people. */
+  readCache?: GoogleContext;
 }
 
 export interface GoogleRequest {

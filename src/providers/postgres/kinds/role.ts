@@ -26,7 +26,8 @@ export async function ownershipRefusingUnreassigned(context: PostgresContext, na
  */
 export const role: PostgresKind = {
   name: 'role',
-  mayRefuse: true,
+  // Only a delete without reassignTo can be refused (what the role owns would be destroyed).
+  mayRefuse: (context, { mode }) => mode === 'delete' && !context.reassignTo,
   description: 'the role itself (delete mode): REASSIGN OWNED BY … TO reassignTo, DROP OWNED, DROP ROLE in one transaction; the finding lists every object it owns and the privileges granted to it',
   permissions: ['CREATEROLE (revoke grants itself the departing role inside the drop transaction), and membership of the reassignTo role (or superuser)'],
   reversible: false,
