@@ -2,6 +2,7 @@ import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeO
 import type { RestoreOutcome, RestorePlan, RestoreRequest } from './types.js';
 import { RevokeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { countingRetries } from './retry-count.js';
 
 /**
  * What one kind module's discovery returns: findings, or why this kind could not be looked at, or
@@ -73,8 +74,6 @@ export interface ProviderDefinition<Config, Context, Request> extends ProviderBa
   stepWarnings?(context: Context, request: Request, kinds: string[]): string[];
   /** Turns a failure of a revocation into the error the run records (e.g. listing what blocks a delete). */
   explainRevokeError?(context: Context, finding: Finding, request: Request, error: unknown): Promise<Error | undefined>;
-  /** Runs a revocation inside something that counts retries into `counter`; the count lands on the outcome or error. */
-  countRetries?<T>(counter: { retries: number }, run: () => Promise<T>): Promise<T>;
 
   // --- contain first (issue 18) ---
   /**
@@ -123,7 +122,7 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
   /** The read-only view of a connected client: what discover, presence and watch receive. */
   readOnly(connected: Context): Context;
 } {
-  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, concurrentBeforeDiscover, stepWarnings, explainRevokeError, countRetries, presence, watch, ...base } = definition;
+  const { kinds, requestOf, errorText, describeUser, readOnly, beforeDiscover, concurrentBeforeDiscover, stepWarnings, explainRevokeError, presence, watch, ...base } = definition;
   const readOnlyOf = (connected: Context) => (readOnly ? readOnly(connected) : connected);
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
   const kindOf = (name: string) => {
@@ -209,7 +208,7 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
       const run = () => kindOf(finding.kind).revoke(context, finding, request);
       const counter = { retries: 0 };
       try {
-        const outcome = countRetries ? await countRetries(counter, run) : await run();
+        const outcome = await countingRetries(counter, run);
         return counter.retries > 0 ? { ...outcome, retries: counter.retries } : outcome;
       } catch (error) {
         const explained = await explainRevokeError?.(context, finding, request, error);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GitHubRequestPolicy, requestPolicyPlugin } from '../../src/providers/github/request-policy.js';
-import { retryCount } from '../../src/providers/github/retry-count.js';
+import { countingRetries } from '../../src/providers/retry-count.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -138,9 +138,9 @@ describe('GitHubRequestPolicy', () => {
       expect(gaps(github.arrivals.filter((a) => a.path === '/no-header'))[0]).toBeGreaterThanOrEqual(60 * SECOND_MS - 2);
       await expect(octokit.request('GET /always')).rejects.toMatchObject({ status: 403 });
       expect(github.arrivals.filter((a) => a.path === '/always')).toHaveLength(6);
-      // Inside a revoke (the provider's countRetries), each retry is counted for the record.
+      // Inside a revoke (defineProvider's countingRetries), each retry is counted for the record.
       const counter = { retries: 0 };
-      await expect(retryCount.run(counter, () => octokit.request('DELETE /always'))).rejects.toMatchObject({ status: 403 });
+      await expect(countingRetries(counter, () => octokit.request('DELETE /always'))).rejects.toMatchObject({ status: 403 });
       expect(counter.retries).toBe(5);
     } finally {
       await github.close();

@@ -8,7 +8,6 @@ import { iamKinds } from './kinds/index.js';
 import { DELETE_USER_ID } from './kinds/user.js';
 import { BASE_PERMISSIONS, leastPrivilegePolicy } from './permissions.js';
 import { cachedIamReads } from './read-only.js';
-import { retryCount } from './retry-count.js';
 
 /** Everything the user still has, for a DeleteConflict message that says what blocks. */
 async function remainingAttachments(context: IamContext, user: string): Promise<string[]> {
@@ -59,7 +58,6 @@ export const awsIamProvider = defineProvider<AwsIamConfig, IamContext, IamReques
       throw new Error(`IAM user ${user}: ${awsErrorText(error)}`);
     }
   },
-  countRetries: (counter, run) => retryCount.run(counter, run),
   containment: iamContainment,
   // Two steps for one person (contain, then remove) list the same keys and policies: once per run.
   // Connect began it when it was told the run's people (ConnectContext.users).

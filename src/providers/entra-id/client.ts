@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { AuthenticationHandler, BatchRequestContent, Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/lib/es/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js';
 import { InvalidInputError } from '../../errors.js';
+import { addRetries } from '../retry-count.js';
 import type { ConnectContext, Connection } from '../types.js';
 import type { EntraConfig } from './config.js';
 import { tokenClaims, type EntraCredential } from './credential.js';
@@ -9,8 +9,6 @@ import { graphApi } from './graph-api.js';
 import { cachedGraphReads, entraErrorText, readUser, statusOf, type EntraContext } from './kind.js';
 import { globalAdministrators } from './kinds/directory-roles.js';
 
-/** Counts Graph retries (429/503/504 honouring Retry-After) made for one finding's revoke. */
-export const graphRetries = new AsyncLocalStorage<{ retries: number }>();
 
 const MAX_RETRIES = 5;
 
@@ -26,8 +24,7 @@ export async function connectEntra(config: EntraConfig, context: ConnectContext,
   const { env, instance } = context;
   const { credential, scope, graphUrl } = asked;
   const retryOptions = new RetryHandlerOptions(1, MAX_RETRIES, () => {
-    const store = graphRetries.getStore();
-    if (store) store.retries += 1;
+    addRetries();
     return true;
   });
   const client = Client.initWithMiddleware({

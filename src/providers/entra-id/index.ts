@@ -67,10 +67,6 @@ export const entraIdProvider = defineProvider<EntraConfig, EntraContext, EntraRe
     const { connectEntra } = await import('./client.js');
     return connectEntra(config, context, asked);
   },
-  async countRetries(counter, run) {
-    const { graphRetries } = await import('./client.js');
-    return graphRetries.run(counter, run);
-  },
   async presence(context) {
     const graph = readOnlyGraph(context.graph);
     const users = await graph.list<{ id: string; userPrincipalName: string; accountEnabled?: boolean }>('/users?$select=id,userPrincipalName,accountEnabled&$top=999');

@@ -4,7 +4,6 @@ import { githubContainment } from './contain.js';
 import { githubConfigSchema, githubStepOptionsSchema, type GitHubConfig } from './config.js';
 import { githubErrorText, type GitHubContext, type GitHubRequest } from './kind.js';
 import { githubKinds } from './kinds/index.js';
-import { retryCount } from './retry-count.js';
 
 export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHubRequest>({
   type: 'github',
@@ -26,7 +25,6 @@ export const githubProvider = defineProvider<GitHubConfig, GitHubContext, GitHub
     email: options.email as string | undefined,
   }),
   errorText: githubErrorText,
-  countRetries: (counter, run) => retryCount.run(counter, run),
   describeUser: (context, user) => `${user} in ${context.org}`,
   readOnly: (context) => (context.readOnlyOctokit ? { ...context, octokit: context.readOnlyOctokit } : context),
   containment: githubContainment,

@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/core';
 import { writeBucket } from '../token-bucket.js';
-import { retryCount } from './retry-count.js';
+import { addRetries } from '../retry-count.js';
 
 /** What the policy reads of a request: its method and its route template (or, for a next page, its URL). */
 interface RequestOptions {
@@ -89,8 +89,7 @@ export class GitHubRequestPolicy {
       } finally {
         release();
       }
-      const counter = retryCount.getStore();
-      if (counter) counter.retries += 1;
+      addRetries();
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

@@ -4,7 +4,6 @@ import { cachedDirectoryReads } from './cached-reads.js';
 import { googleConfigSchema, googleStepOptionsSchema, type GoogleConfig } from './config.js';
 import { allPages, googleErrorText, type GoogleContext, type GoogleMode, type GoogleRequest } from './kind.js';
 import { googleKinds } from './kinds/index.js';
-import { retryCounter } from './retry.js';
 import { ALL_SCOPES, Scope } from './scopes.js';
 
 /** Kinds whose findings a suspended user cannot have: an audit skips suspended users for them. */
@@ -47,7 +46,6 @@ export const googleWorkspaceProvider = defineProvider<GoogleConfig, GoogleContex
   // Discover once: the guard, containment and every step read the person (users.get) and the
   // backup codes (verificationCodes.list) once per run; connect began them when told the people.
   withReadCache: (context) => ({ ...context, readOnlyView: context.readCache ?? cachedDirectoryReads(context.readOnlyView ?? context) }),
-  countRetries: (counter, run) => retryCounter.run(counter, run),
 
   async beforeDiscover(context, request) {
     const { checkTarget } = await import('./guards.js');

@@ -1,8 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { addRetries } from '../retry-count.js';
 import { reasonOf, statusOf } from './kind.js';
-
-/** Counts the retries made on behalf of one finding's revoke, for the record. */
-export const retryCounter = new AsyncLocalStorage<{ retries: number }>();
 
 const RATE_LIMIT_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'quotaExceeded']);
 
@@ -51,8 +48,7 @@ export function googleRetryConfig(maxRetries: number, firstDelayMs: number) {
     },
     retryBackoff: (error: RetryableError) => {
       const attempt = error.config?.retryConfig?.currentRetryAttempt ?? 0;
-      const counter = retryCounter.getStore();
-      if (counter) counter.retries += 1;
+      addRetries();
       return sleep(retryAfterMs(error) ?? firstDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
     },
   };

@@ -1,9 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ReadOnlyViolation } from '../read-only.js';
 import { withCachedReads } from '../read-cache.js';
-
-/** Counts retries made on behalf of one finding's revoke, for the record. */
-export const retryCount = new AsyncLocalStorage<{ retries: number }>();
+import { addRetries } from '../retry-count.js';
 
 /** An Okta API error answer: status plus Okta's errorCode / errorSummary / errorCauses. Never holds a credential. */
 export class OktaApiError extends Error {
@@ -130,8 +127,7 @@ export class OktaHttp {
   }
 
   private noteRetry(): void {
-    const store = retryCount.getStore();
-    if (store) store.retries += 1;
+    addRetries();
   }
 
   /** Exponential backoff with jitter: 100-200 ms, then 200-400 ms, ... */

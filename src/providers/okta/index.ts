@@ -5,7 +5,7 @@ import { DEFAULT_RECENT_MS } from '../types.js';
 import { oktaConfigSchema, oktaStepOptionsSchema, type OktaConfig } from './config.js';
 import { findUser, oktaErrorText, type OktaContext, type OktaRequest, type OktaUser } from './kind.js';
 import { oktaKinds } from './kinds/index.js';
-import { cachedOktaReads, retryCount } from './http.js';
+import { cachedOktaReads } from './http.js';
 import { SERVICE_APP_SCOPES } from './scopes.js';
 
 export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>({
@@ -47,7 +47,6 @@ export const oktaProvider = defineProvider<OktaConfig, OktaContext, OktaRequest>
   // Discover once: containment's guard reads and every step's reads go out once per run (three
   // steps for one person read the user once, not three times).
   withReadCache: (context) => ({ ...context, ...(context.readCache ?? { http: cachedOktaReads(context.http), users: new Map() }) }),
-  countRetries: (counter, run) => retryCount.run(counter, run),
 
   async beforeDiscover(context, { user }) {
     const domain = user.slice(user.lastIndexOf('@') + 1).toLowerCase();
