@@ -4,7 +4,7 @@ import type { Connection, Finding } from '../providers/types.js';
 import type { PlannedStep, RunPlan } from '../runbook/resolve.js';
 import { elapsed, type DiscoveryResult } from './discover.js';
 import type { RunEventStream } from './events.js';
-import { runBounded, runGraph } from './graph-runner.js';
+import { runBounded, runGraph, type NodeSkip } from './graph-runner.js';
 
 export interface RevokeOptions {
   concurrency: number;
@@ -47,6 +47,11 @@ export async function revokeAll(
       const discovery = await discoveryOf(id);
       await options.cleared;
       discovered.set(id, discovery);
+      // Started while its discovery was still going (a run confirmed up front), then stopped: like a step never started.
+      if (options.isStopped()) {
+        skip(id, { cause: 'stopped', reason: 'not started: the run was interrupted' });
+        return { status: 'failed' };
+      }
       const started = performance.now();
       events.emit({ type: 'step-started', stepId: id });
       if (!discovery?.ok) {
@@ -68,21 +73,23 @@ export async function revokeAll(
       events.emit({ type: 'step-finished', stepId: id, status, durationMs: elapsed(started) });
       return { status: status === 'succeeded' ? 'succeeded' : 'failed' };
     },
-    (id, why) => {
-      const skipped = (discovery: DiscoveryResult | undefined) => {
-        for (const finding of discovery?.ok ? discovery.findings : []) {
-          events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: why.reason, durationMs: 0 });
-        }
-        events.emit({ type: 'step-finished', stepId: id, status: why.cause === 'stopped' ? 'interrupted' : 'skipped', reason: why.reason, durationMs: 0 });
-      };
-      // A step skipped before its own discovery answered: its findings are recorded as not run once they are known.
-      const discovery = discovered.has(id) ? discovered.get(id) : discoveryOf(id);
-      if (discovery instanceof Promise) skips.push(discovery.then(skipped));
-      else skipped(discovery);
-    },
+    (id, why) => skip(id, why),
   );
   await Promise.all(skips);
   return [...states.values()].every((state) => state === 'succeeded');
+
+  /** Records a step that never ran: its findings not run, once they are known (it may be skipped before its own discovery answered). */
+  function skip(id: string, why: NodeSkip): void {
+    const skipped = (discovery: DiscoveryResult | undefined) => {
+      for (const finding of discovery?.ok ? discovery.findings : []) {
+        events.emit({ type: 'revoke-finished', stepId: id, findingId: finding.id, kind: finding.kind, outcome: 'not-run', detail: why.reason, durationMs: 0 });
+      }
+      events.emit({ type: 'step-finished', stepId: id, status: why.cause === 'stopped' ? 'interrupted' : 'skipped', reason: why.reason, durationMs: 0 });
+    };
+    const discovery = discovered.has(id) ? discovered.get(id) : discoveryOf(id);
+    if (discovery instanceof Promise) skips.push(discovery.then(skipped));
+    else skipped(discovery);
+  }
 }
 
 /** Revokes one step's findings phase by phase; returns whether any failed. */

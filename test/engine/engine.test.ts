@@ -307,6 +307,25 @@ describe('refusals before changes, with --yes', () => {
     expect(revokes(world.calls, 'one').length).toBeGreaterThan(0);
   });
 
+  it('a stop while a step still waits for its own discovery: it never starts, its findings are recorded as not run (exit 130)', async () => {
+    const world = alice();
+    world.latencyMs = 20;
+    world.discoverMs = { two: 150 };
+    world.guards = { two: { afterMs: 5 } };
+    const { outcome, record } = await runEngine(world, graphRunbook, { user: 'alice' }, {
+      ...upFront,
+      onEvent: (event, stop) => {
+        if (event.type === 'revoke-started' && !stop.requested) stop.request('SIGINT');
+      },
+    });
+    expect(outcome).toEqual({ status: 'interrupted', exitCode: 130 });
+    const c = record.steps.find((s) => s.id === 'c')!;
+    expect(c).toMatchObject({ status: 'interrupted', reason: 'not started: the run was interrupted' });
+    expect(c.findings.length).toBeGreaterThan(0);
+    expect(c.findings.every((f) => f.outcome === 'not-run')).toBe(true);
+    expect(revokes(world.calls, 'two')).toEqual([]);
+  });
+
   it('a step skipped because its dependency failed, before its own discovery answered, still records its findings as not run', async () => {
     const world = alice();
     const runbook = yaml`
