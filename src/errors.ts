@@ -22,6 +22,11 @@ export class InvalidInputError extends RevokeError {
   }
 }
 
+/** A guard's refusal (the last owner, a superuser, ...): worded input the run must stop on, exit 2. */
+export function isRefusal(error: unknown): error is RevokeError {
+  return error instanceof RevokeError && error.exitCode === ExitCode.InvalidInput;
+}
+
 /** A runbook problem with its source location. */
 export interface Diagnostic {
   file: string;

@@ -1,5 +1,4 @@
-import { errorMessage, RevokeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { errorMessage, isRefusal, RevokeError } from '../errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { findingKey, type Connection, type Finding } from '../providers/types.js';
 import type { PlannedStep, RunPlan } from '../runbook/resolve.js';
@@ -94,7 +93,7 @@ export class Containment {
     steps.forEach((step, i) => {
       const answer = answers[i]!;
       if (answer.status === 'rejected') {
-        if (answer.reason instanceof RevokeError && answer.reason.exitCode === ExitCode.InvalidInput) refusal ??= answer.reason;
+        if (isRefusal(answer.reason)) refusal ??= answer.reason;
         // Not fatal: the same findings are discovered and revoked in step order instead.
         else this.events.emit({ type: 'step-warning', stepId: step.id, message: `containment could not be planned (${errorMessage(answer.reason)}); it runs in step order after discovery instead` });
         return;

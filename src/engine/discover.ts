@@ -1,5 +1,4 @@
-import { errorMessage, RevokeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { errorMessage, isRefusal, RevokeError } from '../errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Connection, Finding } from '../providers/types.js';
 import type { RunPlan } from '../runbook/resolve.js';
@@ -85,7 +84,7 @@ export async function discoverAll(
       } catch (error) {
         const message = errorMessage(error);
         events.emit({ type: 'discovery-failed', stepId: id, error: message, durationMs: elapsed(started) });
-        const refusal = error instanceof RevokeError && error.exitCode === ExitCode.InvalidInput ? error : undefined;
+        const refusal = isRefusal(error) ? error : undefined;
         results.set(id, refusal ? { ok: false, error: message, refusal } : { ok: false, error: message });
         return { status: 'failed' };
       }

@@ -1,7 +1,6 @@
 import type { Discovery, DiscoverRequest, Finding, Provider, RevokeKind, RevokeOutcome, RevokeRequest, WatchRequest } from './types.js';
 import type { RestoreOutcome, RestorePlan, RestoreRequest } from './types.js';
-import { RevokeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { isRefusal } from '../errors.js';
 import { countingRetries } from './retry-count.js';
 
 /**
@@ -104,8 +103,7 @@ function signalGuards(step: DiscoverRequest, guarded: Promise<unknown>): void {
  */
 function firstRefusalFirst<T>(answers: Array<PromiseSettledResult<T>>): T[] {
   const failures = answers.flatMap((answer) => (answer.status === 'rejected' ? [answer.reason as unknown] : []));
-  const refusal = failures.find((error) => error instanceof RevokeError && error.exitCode === ExitCode.InvalidInput);
-  if (refusal !== undefined || failures.length > 0) throw refusal ?? failures[0];
+  if (failures.length > 0) throw failures.find(isRefusal) ?? failures[0];
   return answers.map((answer) => (answer as PromiseFulfilledResult<T>).value);
 }
 
@@ -167,28 +165,29 @@ export function defineProvider<Config, Context, Request>(definition: ProviderDef
     async discover(connected, step: DiscoverRequest): Promise<Discovery> {
       const context = readOnlyOf(connected);
       const request = requestOf(step);
-      let guarded: Promise<unknown> = Promise.resolve();
-      const discoverKinds = async () => {
+      const discoverKinds = () => {
         const answers = step.kinds.map((name) => discoverKind(context, name, request, step.user));
-        // The guards passed once every kind that may refuse has answered without refusing (beforeDiscover is awaited beside).
-        guarded = Promise.all(answers.filter((_, i) => mayRefuse(kindOf(step.kinds[i]!), context, request)));
-        return firstRefusalFirst(await Promise.allSettled(answers));
+        return {
+          results: Promise.allSettled(answers).then(firstRefusalFirst),
+          // Every kind that may refuse has answered without refusing (beforeDiscover is awaited beside it).
+          refusing: Promise.all(answers.filter((_, i) => mayRefuse(kindOf(step.kinds[i]!), context, request))),
+        };
       };
-      let results: Awaited<ReturnType<typeof discoverKinds>>;
+      let results: Awaited<ReturnType<typeof discoverKinds>['results']>;
       if (concurrentBeforeDiscover && beforeDiscover) {
         const before = beforeDiscover(context, request);
-        const kindResults = discoverKinds();
-        signalGuards(step, Promise.all([before, guarded]));
-        const [beforeAnswer, kindAnswer] = await Promise.allSettled([before, kindResults]);
+        const kindAnswers = discoverKinds();
+        signalGuards(step, Promise.all([before, kindAnswers.refusing]));
+        const [beforeAnswer, kindAnswer] = await Promise.allSettled([before, kindAnswers.results]);
         if (beforeAnswer.status === 'rejected') throw beforeAnswer.reason;
         if (beforeAnswer.value === 'absent') return { findings: [] };
         if (kindAnswer.status === 'rejected') throw kindAnswer.reason;
         results = kindAnswer.value;
       } else {
         if ((await beforeDiscover?.(context, request)) === 'absent') return { findings: [] };
-        const kindResults = discoverKinds();
-        signalGuards(step, guarded);
-        results = await kindResults;
+        const kindAnswers = discoverKinds();
+        signalGuards(step, kindAnswers.refusing);
+        results = await kindAnswers.results;
       }
       const discovery: Discovery = { findings: [], skipped: [], warnings: stepWarnings?.(context, request, step.kinds) ?? [] };
       for (const { name, result } of results) {
